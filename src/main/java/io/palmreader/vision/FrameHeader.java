@@ -1,0 +1,253 @@
+package io.palmreader.vision;
+
+import io.palmreader.vision.InvalidFrameException.Reason;
+
+/**
+ * What a frame's bytes declare before any pixel is decoded: format, stored dimensions and EXIF orientation.
+ *
+ * <p>Parsing walks the container structure (JPEG markers, PNG chunks) in plain Java, so that truncated files,
+ * broken structure and absurd dimensions are refused with a clear message before native code sees them.
+ * Native decoders are forgiving: libjpeg fills a truncated scan with grey and reports success.
+ *
+ * @param format      JPEG or PNG
+ * @param width       stored width in pixels (before orientation is applied)
+ * @param height      stored height in pixels (before orientation is applied)
+ * @param orientation EXIF orientation 1..8 (1 = as stored); 1 when absent or unreadable
+ */
+public record FrameHeader(ImageFormat format, int width, int height, int orientation) {
+
+  private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+  private static final int EXIF_ORIENTATION_TAG = 0x0112;
+
+  /** Width as displayed: orientations 5 to 8 swap the axes. */
+  public int displayWidth() {
+    return orientation >= 5 ? height : width;
+  }
+
+  /** Height as displayed. */
+  public int displayHeight() {
+    return orientation >= 5 ? width : height;
+  }
+
+  /**
+   * Reads the header of an encoded JPEG or PNG.
+   *
+   * @param bytes     the whole encoded image
+   * @param maxPixels the largest width × height accepted
+   * @throws InvalidFrameException if the bytes are not a complete JPEG/PNG or declare too many pixels
+   */
+  public static FrameHeader parse(byte[] bytes, long maxPixels) {
+    if (bytes == null || bytes.length < 8) {
+      throw new InvalidFrameException(Reason.UNSUPPORTED_FORMAT,
+          "frame is " + (bytes == null ? 0 : bytes.length) + " bytes: too short to be a JPEG or PNG");
+    }
+    FrameHeader header;
+    if ((bytes[0] & 0xff) == 0xff && (bytes[1] & 0xff) == 0xd8) {
+      header = parseJpeg(bytes);
+    } else if (startsWith(bytes, PNG_SIGNATURE)) {
+      header = parsePng(bytes);
+    } else {
+      throw new InvalidFrameException(Reason.UNSUPPORTED_FORMAT,
+          String.format("not a JPEG or PNG (first bytes %02x %02x %02x %02x)",
+              bytes[0] & 0xff, bytes[1] & 0xff, bytes[2] & 0xff, bytes[3] & 0xff));
+    }
+    if (header.width <= 0 || header.height <= 0) {
+      throw new InvalidFrameException(Reason.CORRUPT,
+          header.format + " declares an empty image (" + header.width + "x" + header.height + ")");
+    }
+    if ((long) header.width * header.height > maxPixels) {
+      throw new InvalidFrameException(Reason.TOO_LARGE, String.format(
+          "%s declares %dx%d pixels, more than the limit of %d", header.format, header.width, header.height, maxPixels));
+    }
+    return header;
+  }
+
+  private static FrameHeader parseJpeg(byte[] b) {
+    int pos = 2;
+    int width = -1;
+    int height = -1;
+    int orientation = 1;
+    while (true) {
+      if (pos >= b.length) {
+        throw truncated("JPEG ends before its image data");
+      }
+      if ((b[pos] & 0xff) != 0xff) {
+        throw new InvalidFrameException(Reason.CORRUPT, "JPEG marker expected at byte " + pos);
+      }
+      while (pos < b.length && (b[pos] & 0xff) == 0xff) {
+        pos++; // fill bytes
+      }
+      if (pos >= b.length) {
+        throw truncated("JPEG ends inside a marker");
+      }
+      int marker = b[pos++] & 0xff;
+      if (marker == 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+        continue; // stand-alone markers carry no length
+      }
+      if (marker == 0xd9) {
+        throw new InvalidFrameException(Reason.CORRUPT, "JPEG ends (EOI) before any image data");
+      }
+      if (pos + 2 > b.length) {
+        throw truncated("JPEG ends inside a segment length");
+      }
+      int length = u16be(b, pos);
+      if (length < 2) {
+        throw new InvalidFrameException(Reason.CORRUPT, "JPEG segment 0x" + Integer.toHexString(marker)
+            + " has an impossible length " + length);
+      }
+      int segment = pos + 2;
+      int end = pos + length;
+      if (end > b.length) {
+        throw truncated("JPEG ends inside segment 0x" + Integer.toHexString(marker));
+      }
+      if (isStartOfFrame(marker)) {
+        if (length < 8) {
+          throw new InvalidFrameException(Reason.CORRUPT, "JPEG frame header is too short");
+        }
+        height = u16be(b, segment + 1);
+        width = u16be(b, segment + 3);
+      } else if (marker == 0xe1 && length >= 8 && startsWith(b, segment, "Exif\0\0")) {
+        orientation = exifTiffOrientation(b, segment + 6, end);
+      } else if (marker == 0xda) {
+        if (width < 0) {
+          throw new InvalidFrameException(Reason.CORRUPT, "JPEG scan starts before the frame header");
+        }
+        // 0xFF in entropy-coded data is always stuffed (FF 00) or a restart marker, so an FF D9 after
+        // the first scan is the end of the image (an EXIF thumbnail's own EOI comes before it).
+        if (!containsEndOfImage(b, end)) {
+          throw truncated("JPEG image data is cut short (no end-of-image marker)");
+        }
+        return new FrameHeader(ImageFormat.JPEG, width, height, orientation);
+      }
+      pos = end;
+    }
+  }
+
+  private static boolean isStartOfFrame(int marker) {
+    return marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 && marker != 0xcc;
+  }
+
+  private static boolean containsEndOfImage(byte[] b, int from) {
+    for (int i = b.length - 2; i >= from; i--) {
+      if ((b[i] & 0xff) == 0xff && (b[i + 1] & 0xff) == 0xd9) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static FrameHeader parsePng(byte[] b) {
+    int pos = PNG_SIGNATURE.length;
+    int width = -1;
+    int height = -1;
+    int orientation = 1;
+    boolean first = true;
+    while (true) {
+      if (pos + 8 > b.length) {
+        throw truncated("PNG ends before its IEND chunk");
+      }
+      long length = u32be(b, pos);
+      String type = new String(b, pos + 4, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
+      if (length > Integer.MAX_VALUE) {
+        throw new InvalidFrameException(Reason.CORRUPT, "PNG chunk " + type + " declares " + length + " bytes");
+      }
+      int data = pos + 8;
+      long next = data + length + 4; // + CRC
+      if (next > b.length) {
+        throw truncated("PNG ends inside chunk " + type);
+      }
+      if (first) {
+        if (!type.equals("IHDR") || length != 13) {
+          throw new InvalidFrameException(Reason.CORRUPT, "PNG does not start with an IHDR chunk");
+        }
+        long w = u32be(b, data);
+        long h = u32be(b, data + 4);
+        width = (int) Math.min(w, Integer.MAX_VALUE);
+        height = (int) Math.min(h, Integer.MAX_VALUE);
+        first = false;
+      } else if (type.equals("eXIf")) {
+        orientation = exifTiffOrientation(b, data, (int) (data + length));
+      } else if (type.equals("IEND")) {
+        return new FrameHeader(ImageFormat.PNG, width, height, orientation);
+      }
+      pos = (int) next;
+    }
+  }
+
+  /** Orientation from a TIFF-structured EXIF block; a malformed block is ignored, as browsers do. */
+  private static int exifTiffOrientation(byte[] b, int tiff, int end) {
+    if (tiff + 8 > end) {
+      return 1;
+    }
+    boolean little;
+    if (b[tiff] == 'I' && b[tiff + 1] == 'I') {
+      little = true;
+    } else if (b[tiff] == 'M' && b[tiff + 1] == 'M') {
+      little = false;
+    } else {
+      return 1;
+    }
+    long ifd = tiff + read32(b, tiff + 4, little);
+    if (ifd + 2 > end) {
+      return 1;
+    }
+    int entries = read16(b, (int) ifd, little);
+    for (int i = 0; i < entries; i++) {
+      long entry = ifd + 2 + 12L * i;
+      if (entry + 12 > end) {
+        return 1;
+      }
+      if (read16(b, (int) entry, little) == EXIF_ORIENTATION_TAG) {
+        int value = read16(b, (int) entry + 8, little);
+        return value >= 1 && value <= 8 ? value : 1;
+      }
+    }
+    return 1;
+  }
+
+  private static InvalidFrameException truncated(String message) {
+    return new InvalidFrameException(Reason.TRUNCATED, message);
+  }
+
+  private static boolean startsWith(byte[] b, byte[] prefix) {
+    if (b.length < prefix.length) {
+      return false;
+    }
+    for (int i = 0; i < prefix.length; i++) {
+      if (b[i] != prefix[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean startsWith(byte[] b, int offset, String ascii) {
+    if (offset + ascii.length() > b.length) {
+      return false;
+    }
+    for (int i = 0; i < ascii.length(); i++) {
+      if (b[offset + i] != (byte) ascii.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int u16be(byte[] b, int i) {
+    return ((b[i] & 0xff) << 8) | (b[i + 1] & 0xff);
+  }
+
+  private static long u32be(byte[] b, int i) {
+    return ((long) (b[i] & 0xff) << 24) | ((b[i + 1] & 0xff) << 16) | ((b[i + 2] & 0xff) << 8) | (b[i + 3] & 0xff);
+  }
+
+  private static int read16(byte[] b, int i, boolean little) {
+    return little ? (b[i] & 0xff) | ((b[i + 1] & 0xff) << 8) : u16be(b, i);
+  }
+
+  private static long read32(byte[] b, int i, boolean little) {
+    return little
+        ? (b[i] & 0xff) | ((b[i + 1] & 0xff) << 8) | ((b[i + 2] & 0xff) << 16) | ((long) (b[i + 3] & 0xff) << 24)
+        : u32be(b, i);
+  }
+}

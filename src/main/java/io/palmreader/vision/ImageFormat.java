@@ -1,0 +1,7 @@
+package io.palmreader.vision;
+
+/** The encoded image formats a frame may arrive in. */
+public enum ImageFormat {
+  JPEG,
+  PNG
+}

@@ -1,0 +1,104 @@
+package io.palmreader.vision;
+
+import static org.bytedeco.opencv.global.opencv_dnn.readNetFromTFLite;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.MatVector;
+import org.bytedeco.opencv.opencv_dnn.Net;
+import org.bytedeco.opencv.opencv_core.StringVector;
+
+/** Loading TFLite models into OpenCV DNN and running them with named outputs. */
+final class ModelNets {
+
+  /** Where models live inside the jar. */
+  static final String CLASSPATH_FOLDER = "/models/";
+
+  private ModelNets() {
+  }
+
+  /**
+   * Loads a model from {@code folder} when given, else from the jar's {@code /models/}.
+   *
+   * @throws ModelLoadException naming the file when it is missing or not a model OpenCV can read
+   */
+  static Net load(Path folder, String file) {
+    byte[] bytes = read(folder, file);
+    Net net;
+    try (BytePointer buffer = new BytePointer(bytes)) {
+      net = readNetFromTFLite(buffer, bytes.length);
+    } catch (RuntimeException e) {
+      throw new ModelLoadException("OpenCV could not load model " + file + ": " + e.getMessage(), e);
+    }
+    if (net == null || net.empty()) {
+      throw new ModelLoadException("OpenCV loaded an empty network from " + file);
+    }
+    return net;
+  }
+
+  private static byte[] read(Path folder, String file) {
+    try {
+      if (folder != null) {
+        Path path = folder.resolve(file);
+        if (!Files.isRegularFile(path)) {
+          throw new ModelLoadException("model file " + path.toAbsolutePath() + " does not exist");
+        }
+        return Files.readAllBytes(path);
+      }
+      try (InputStream in = ModelNets.class.getResourceAsStream(CLASSPATH_FOLDER + file)) {
+        if (in == null) {
+          throw new ModelLoadException("model " + file + " is not packaged under " + CLASSPATH_FOLDER);
+        }
+        return in.readAllBytes();
+      }
+    } catch (IOException e) {
+      throw new ModelLoadException("cannot read model " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The network's output names, without the trailing NUL some JavaCPP string conversions leave. */
+  static List<String> outputNames(Net net) {
+    List<String> names = new ArrayList<>();
+    try (StringVector raw = net.getUnconnectedOutLayersNames()) {
+      for (long i = 0; i < raw.size(); i++) {
+        String name = raw.get(i).getString();
+        int nul = name.indexOf('\0');
+        names.add(nul >= 0 ? name.substring(0, nul) : name);
+      }
+    }
+    return names;
+  }
+
+  /** Runs a forward pass for the given outputs; returns one float array per output, in that order. */
+  static float[][] forward(Net net, Mat blob, String... outputs) {
+    net.setInput(blob);
+    float[][] result = new float[outputs.length][];
+    try (MatVector outs = new MatVector(); StringVector names = new StringVector(outputs)) {
+      net.forward(outs, names);
+      for (int i = 0; i < outputs.length; i++) {
+        Mat out = outs.get(i);
+        float[] values = new float[(int) out.total()];
+        ((java.nio.FloatBuffer) out.createBuffer()).get(values);
+        result[i] = values;
+        out.close();
+      }
+    }
+    return result;
+  }
+
+  /** Fails model loading when an expected output is missing, listing what the model has. */
+  static void requireOutputs(Net net, String file, String... expected) {
+    List<String> names = outputNames(net);
+    for (String e : expected) {
+      if (!names.contains(e)) {
+        throw new ModelLoadException("model " + file + " has no output '" + e + "' (outputs: " + names + ")");
+      }
+    }
+  }
+}
