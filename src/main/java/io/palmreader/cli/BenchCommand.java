@@ -1,8 +1,47 @@
 package io.palmreader.cli;
 
+import io.palmreader.vision.FrameResult;
+import io.palmreader.vision.HandPipeline;
+import io.palmreader.vision.HandPipeline.FrameRequest;
+import io.palmreader.vision.ModelLoadException;
+import io.palmreader.vision.ModelVariant;
+import io.palmreader.vision.PipelineOptions;
+import io.palmreader.vision.StageTimings;
+import io.palmreader.vision.TrackingState;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
+/**
+ * {@code bench PATH...}: measures the pipeline on photos and prints a Markdown report: per-stage p50/p99, frames/s
+ * searching every frame afresh (untracked) and following hands between frames (tracked), MediaPipe's own time for
+ * the same photos when a reference file is at hand, and resident memory across a long run.
+ */
 final class BenchCommand {
+
+  static final String USAGE = """
+      usage: java -jar palmreader.jar bench [OPTIONS] PATH...
+
+      PATH is a photo or a folder of photos. Prints a Markdown report on stdout.
+
+      options:
+        --model lite|full|both   models to measure (default both)
+        --frames N               frames per measurement (default 300)
+        --batch N                frames per pipeline call (default 1)
+        --soak N                 frames for the memory check (default 2000; 0 = skip)
+        --reference FILE         MediaPipe's reference.json for the same photos (default: PATH/reference.json)
+      """;
+
+  private static final int WARMUP_ROUNDS = 3;
+
   private final PrintStream out;
   private final PrintStream err;
 
@@ -11,7 +50,251 @@ final class BenchCommand {
     this.err = err;
   }
 
+  /** Stage samples for one measurement. */
+  private record Samples(double[] decode, double[] palm, double[] landmarks, double[] classify, double[] total,
+                         double framesPerSecond, double detectorShare) {
+  }
+
+  /** A photo and its name relative to the folder it came from (the key in reference.json). */
+  private record Photo(String key, byte[] bytes) {
+  }
+
   int run(String[] args) {
+    CommandLine cl = new CommandLine(args, Set.of("model", "frames", "batch", "soak", "reference"), Set.of("help"));
+    if (cl.has("help")) {
+      out.print(USAGE);
+      return 0;
+    }
+    if (cl.operands().isEmpty()) {
+      throw new UsageException("name at least one photo or folder of photos");
+    }
+    String model = cl.get("model", "both");
+    List<ModelVariant> models;
+    try {
+      models = model.equals("both") ? List.of(ModelVariant.LITE, ModelVariant.FULL) : List.of(ModelVariant.parse(model));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--model must be lite, full or both, was '" + model + "'");
+    }
+    int frames = cl.getInt("frames", 300, 1, 1_000_000);
+    int batch = cl.getInt("batch", 1, 1, 1024);
+    int soak = cl.getInt("soak", 2000, 0, 10_000_000);
+    List<Photo> photos = loadPhotos(cl.operands());
+    if (photos.isEmpty()) {
+      throw new UsageException("no JPEG or PNG photos under " + cl.operands());
+    }
+    JsonObject reference = loadReference(cl.has("reference") ? Path.of(cl.get("reference", "")) : null, cl.operands());
+
+    out.println("# Palmreader benchmark");
+    out.println();
+    out.println(MachineDescription.describe());
+    out.printf(Locale.ROOT, "%d photos, %d frames per measurement, batch %d.%n%n", photos.size(), frames, batch);
+    try {
+      for (ModelVariant m : models) {
+        measure(m, photos, frames, batch, reference);
+      }
+      if (soak > 0) {
+        soak(models.get(models.size() - 1), photos, soak);
+      }
+    } catch (ModelLoadException e) {
+      err.println("palmreader bench: " + e.getMessage());
+      return 1;
+    }
     return 0;
+  }
+
+  private void measure(ModelVariant model, List<Photo> photos, int frames, int batch, JsonObject reference) {
+    try (HandPipeline pipeline = new HandPipeline(PipelineOptions.defaults().withModel(model))) {
+      for (int r = 0; r < WARMUP_ROUNDS; r++) {
+        for (Photo p : photos) {
+          pipeline.process(List.of(new FrameRequest(p.bytes(), TrackingState.NONE)));
+        }
+      }
+      err.printf("%s: untracked…%n", model.id());
+      Samples untracked = run(pipeline, photos, frames, batch, false);
+      err.printf("%s: tracked…%n", model.id());
+      Samples tracked = run(pipeline, photos, frames, batch, true);
+
+      out.printf("## Model %s%n%n", model.id());
+      out.println("| stage | untracked p50 ms | untracked p99 ms | tracked p50 ms | tracked p99 ms |");
+      out.println("|---|---:|---:|---:|---:|");
+      row("decode", untracked.decode(), tracked.decode());
+      row("palm detection", untracked.palm(), tracked.palm());
+      row("landmarks", untracked.landmarks(), tracked.landmarks());
+      row("classify", untracked.classify(), tracked.classify());
+      row("total", untracked.total(), tracked.total());
+      out.println();
+      double mediaPipeMs = mediaPipeMedianMs(reference, model, photos);
+      out.printf(Locale.ROOT, "| run | frames/s | palm detector ran on |%n|---|---:|---:|%n");
+      out.printf(Locale.ROOT, "| untracked (every frame searched afresh) | %.1f | %.0f%% |%n",
+          untracked.framesPerSecond(), 100 * untracked.detectorShare());
+      out.printf(Locale.ROOT, "| tracked (each photo as a still video) | %.1f | %.0f%% |%n",
+          tracked.framesPerSecond(), 100 * tracked.detectorShare());
+      if (mediaPipeMs > 0) {
+        double mediaPipeFps = 1000 / mediaPipeMs;
+        out.printf(Locale.ROOT, "| MediaPipe (reference.json, median %.1f ms per photo) | %.1f | 100%% |%n",
+            mediaPipeMs, mediaPipeFps);
+        out.printf(Locale.ROOT, "%nUntracked: %.2f× MediaPipe's frames/s; tracked: %.2f×.%n",
+            untracked.framesPerSecond() / mediaPipeFps, tracked.framesPerSecond() / mediaPipeFps);
+      }
+      out.println();
+    }
+  }
+
+  private void row(String stage, double[] untracked, double[] tracked) {
+    out.printf(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2f |%n", stage,
+        percentile(untracked, 50), percentile(untracked, 99), percentile(tracked, 50), percentile(tracked, 99));
+  }
+
+  /**
+   * Untracked: photos in turn, each searched afresh. Tracked: each photo becomes a stream of identical frames
+   * carrying its tracking state, as a still camera would give.
+   */
+  private Samples run(HandPipeline pipeline, List<Photo> photos, int frames, int batch, boolean track) {
+    double[] decode = new double[frames];
+    double[] palm = new double[frames];
+    double[] landmarks = new double[frames];
+    double[] classify = new double[frames];
+    double[] total = new double[frames];
+    TrackingState[] states = new TrackingState[photos.size()];
+    Arrays.fill(states, TrackingState.NONE);
+    int detectorRuns = 0;
+    int done = 0;
+    int next = 0;
+    long start = System.nanoTime();
+    while (done < frames) {
+      int n = Math.min(batch, frames - done);
+      List<FrameRequest> requests = new ArrayList<>(n);
+      int[] which = new int[n];
+      for (int i = 0; i < n; i++) {
+        which[i] = next;
+        requests.add(new FrameRequest(photos.get(next).bytes(), track ? states[next] : TrackingState.NONE));
+        next = (next + 1) % photos.size();
+      }
+      List<FrameResult> results = pipeline.process(requests);
+      for (int i = 0; i < n; i++) {
+        FrameResult r = results.get(i);
+        StageTimings t = r.timings();
+        decode[done] = t.decodeMs();
+        palm[done] = t.palmMs();
+        landmarks[done] = t.landmarksMs();
+        classify[done] = t.classifyMs();
+        total[done] = t.totalMs();
+        detectorRuns += r.detectorRan() ? 1 : 0;
+        states[which[i]] = r.tracking();
+        done++;
+      }
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    return new Samples(decode, palm, landmarks, classify, total, frames / seconds, (double) detectorRuns / frames);
+  }
+
+  /**
+   * Resident memory through a long run, sampled five times after a warm-up: native memory that is never released
+   * shows up as steady growth. JavaCPP's own count of live native allocations is reported beside it.
+   */
+  private void soak(ModelVariant model, List<Photo> photos, int frames) {
+    err.printf("memory: %d frames…%n", frames);
+    try (HandPipeline pipeline = new HandPipeline(PipelineOptions.defaults().withModel(model))) {
+      TrackingState[] states = new TrackingState[photos.size()];
+      Arrays.fill(states, TrackingState.NONE);
+      int warmup = 500;
+      for (int i = 0; i < warmup; i++) {
+        pipeline.process(List.of(new FrameRequest(photos.get(i % photos.size()).bytes(), TrackingState.NONE)));
+      }
+      out.printf("## Memory (%s, %d frames after %d warm-up frames)%n%n", model.id(), frames, warmup);
+      out.println("| frames | resident MiB | JavaCPP native MiB | heap used MiB |");
+      out.println("|---:|---:|---:|---:|");
+      long first = memoryRow(0);
+      long last = first;
+      int quarter = Math.max(1, frames / 4);
+      for (int i = 0; i < frames; i++) {
+        int k = i % photos.size();
+        // Alternate searched and tracked frames so both paths allocate and free.
+        TrackingState state = (i / photos.size()) % 2 == 0 ? TrackingState.NONE : states[k];
+        states[k] = pipeline.process(List.of(new FrameRequest(photos.get(k).bytes(), state))).get(0).tracking();
+        if ((i + 1) % quarter == 0 || i + 1 == frames) {
+          last = memoryRow(i + 1);
+        }
+      }
+      out.printf(Locale.ROOT, "%nResident set from first to last sample: %+.1f MiB (%+.1f%%).%n%n",
+          (last - first) / 1048576.0, 100.0 * (last - first) / first);
+    }
+  }
+
+  private long memoryRow(int frames) {
+    long resident = ProcessMemory.residentBytes();
+    Runtime rt = Runtime.getRuntime();
+    out.printf(Locale.ROOT, "| %d | %.1f | %.1f | %.1f |%n", frames, resident / 1048576.0,
+        org.bytedeco.javacpp.Pointer.totalBytes() / 1048576.0, (rt.totalMemory() - rt.freeMemory()) / 1048576.0);
+    return resident;
+  }
+
+  private static double mediaPipeMedianMs(JsonObject reference, ModelVariant model, List<Photo> photos) {
+    if (reference == null) {
+      return -1;
+    }
+    String complexity = model == ModelVariant.FULL ? "complexity1" : "complexity0";
+    JsonObject images = reference.getJsonObject("images", new JsonObject());
+    List<Double> ms = new ArrayList<>();
+    for (Photo p : photos) {
+      JsonObject image = images.getJsonObject(p.key());
+      if (image != null && image.getJsonObject(complexity) != null && image.getJsonObject(complexity).getValue("ms") != null) {
+        ms.add(image.getJsonObject(complexity).getDouble("ms"));
+      }
+    }
+    if (ms.isEmpty()) {
+      return -1;
+    }
+    return percentile(ms.stream().mapToDouble(Double::doubleValue).toArray(), 50);
+  }
+
+  static double percentile(double[] values, double p) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    if (sorted.length == 0) {
+      return 0;
+    }
+    int index = (int) Math.ceil(p / 100 * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+  }
+
+  private static List<Photo> loadPhotos(List<String> paths) {
+    List<Photo> photos = new ArrayList<>();
+    for (String p : paths) {
+      Path root = Path.of(p);
+      for (Path file : MediaFiles.expand(List.of(p))) {
+        if (!MediaFiles.isImage(file)) {
+          continue;
+        }
+        String key = Files.isDirectory(root) ? root.relativize(file).toString() : file.getFileName().toString();
+        try {
+          photos.add(new Photo(key, Files.readAllBytes(file)));
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot read " + file, e);
+        }
+      }
+    }
+    return photos;
+  }
+
+  private static JsonObject loadReference(Path explicit, List<String> paths) {
+    Path file = explicit;
+    if (file == null) {
+      for (String p : paths) {
+        Path candidate = Path.of(p).resolve("reference.json");
+        if (Files.isRegularFile(candidate)) {
+          file = candidate;
+          break;
+        }
+      }
+    }
+    if (file == null) {
+      return null;
+    }
+    try {
+      return new JsonObject(Files.readString(file));
+    } catch (IOException e) {
+      throw new UsageException("cannot read reference " + file + ": " + e.getMessage());
+    }
   }
 }

@@ -24,6 +24,9 @@ import org.bytedeco.opencv.opencv_dnn.Net;
 final class PalmDetector implements AutoCloseable {
 
   static final int INPUT_SIZE = 192;
+  /** Anchors per frame on the stride-8 map (24 × 24 × 2) and the stride-16 map (12 × 12 × 6). */
+  static final int[] ANCHORS_PER_FEATURE_MAP = {1152, 864};
+  static final int ANCHORS_PER_FRAME = 2016;
   private static final String REGRESSORS = "Identity";
   private static final String SCORES = "Identity_1";
 
@@ -65,11 +68,9 @@ final class PalmDetector implements AutoCloseable {
         outputs = ModelNets.forward(net, blob, REGRESSORS, SCORES);
       }
     }
-    int anchors = outputs[1].length / n;
-    int coords = outputs[0].length / n;
     for (int i = 0; i < n; i++) {
-      float[] regressors = java.util.Arrays.copyOfRange(outputs[0], i * coords, (i + 1) * coords);
-      float[] logits = java.util.Arrays.copyOfRange(outputs[1], i * anchors, (i + 1) * anchors);
+      float[] regressors = frameSlice(outputs[0], n, i, PalmDecoder.COORDS);
+      float[] logits = frameSlice(outputs[1], n, i, 1);
       List<PalmDetection> palms = decoder.decode(regressors, logits, minScore);
       float[] t = letterbox[i];
       List<PalmDetection> inFrame = new ArrayList<>(Math.min(palms.size(), maxPalms));
@@ -83,6 +84,25 @@ final class PalmDetector implements AutoCloseable {
       result.add(inFrame);
     }
     return result;
+  }
+
+  /**
+   * One frame's rows of a batched output. The model reshapes each feature map to a batch-1 row list before
+   * concatenating them, so with N frames OpenCV returns {@code [1, N × 2016, values]} laid out feature map by
+   * feature map: all frames' stride-8 anchors, then all frames' stride-16 anchors. Each frame's anchors are
+   * gathered back here in anchor order.
+   */
+  static float[] frameSlice(float[] output, int frames, int frame, int values) {
+    float[] slice = new float[ANCHORS_PER_FRAME * values];
+    int offset = 0;
+    int copied = 0;
+    for (int mapAnchors : ANCHORS_PER_FEATURE_MAP) {
+      int length = mapAnchors * values;
+      System.arraycopy(output, offset + frame * length, slice, copied, length);
+      offset += frames * length;
+      copied += length;
+    }
+    return slice;
   }
 
   /**
