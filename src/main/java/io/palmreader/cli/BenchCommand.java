@@ -19,6 +19,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+import org.bytedeco.opencv.global.opencv_core;
 
 /**
  * {@code bench PATH...}: measures the pipeline on photos and prints a Markdown report: per-stage p50/p99, frames/s
@@ -36,6 +42,8 @@ final class BenchCommand {
         --model lite|full|both   models to measure (default both)
         --frames N               frames per measurement (default 300)
         --batch N                frames per pipeline call (default 1)
+        --threads N              pipelines running side by side, one per thread, each on its own photos; OpenCV's
+                                 own thread pool is shared out among them (default 1)
         --soak N                 frames for the memory check (default 2000; 0 = skip)
         --reference FILE         MediaPipe's reference.json for the same photos (default: PATH/reference.json)
       """;
@@ -60,7 +68,7 @@ final class BenchCommand {
   }
 
   int run(String[] args) {
-    CommandLine cl = new CommandLine(args, Set.of("model", "frames", "batch", "soak", "reference"), Set.of("help"));
+    CommandLine cl = new CommandLine(args, Set.of("model", "frames", "batch", "soak", "reference", "threads"), Set.of("help"));
     if (cl.has("help")) {
       out.print(USAGE);
       return 0;
@@ -77,6 +85,7 @@ final class BenchCommand {
     }
     int frames = cl.getInt("frames", 300, 1, 1_000_000);
     int batch = cl.getInt("batch", 1, 1, 1024);
+    int threads = cl.getInt("threads", 1, 1, 256);
     int soak = cl.getInt("soak", 2000, 0, 10_000_000);
     List<Photo> photos = loadPhotos(cl.operands());
     if (photos.isEmpty()) {
@@ -87,10 +96,15 @@ final class BenchCommand {
     out.println("# Palmreader benchmark");
     out.println();
     out.println(MachineDescription.describe());
-    out.printf(Locale.ROOT, "%d photos, %d frames per measurement, batch %d.%n%n", photos.size(), frames, batch);
+    if (threads > 1) {
+      // Each pipeline thread gets its share of the cores instead of all of them contending for OpenCV's pool.
+      opencv_core.setNumThreads(Math.max(1, Runtime.getRuntime().availableProcessors() / threads));
+    }
+    out.printf(Locale.ROOT, "%d photos, %d frames per measurement, batch %d, %d pipeline thread(s), OpenCV threads %d.%n%n",
+        photos.size(), frames, batch, threads, opencv_core.getNumThreads());
     try {
       for (ModelVariant m : models) {
-        measure(m, photos, frames, batch, reference);
+        measure(m, photos, frames, batch, threads, reference);
       }
       if (soak > 0) {
         soak(models.get(models.size() - 1), photos, soak);
@@ -102,47 +116,104 @@ final class BenchCommand {
     return 0;
   }
 
-  private void measure(ModelVariant model, List<Photo> photos, int frames, int batch, JsonObject reference) {
-    try (HandPipeline pipeline = new HandPipeline(PipelineOptions.defaults().withModel(model))) {
-      for (int r = 0; r < WARMUP_ROUNDS; r++) {
-        for (Photo p : photos) {
-          pipeline.process(List.of(new FrameRequest(p.bytes(), TrackingState.NONE)));
+  private void measure(ModelVariant model, List<Photo> photos, int frames, int batch, int threads,
+                       JsonObject reference) {
+    List<HandPipeline> pipelines = new ArrayList<>();
+    try {
+      for (int t = 0; t < threads; t++) {
+        pipelines.add(new HandPipeline(PipelineOptions.defaults().withModel(model)));
+      }
+      for (HandPipeline pipeline : pipelines) {
+        for (int r = 0; r < WARMUP_ROUNDS; r++) {
+          for (Photo p : photos) {
+            pipeline.process(List.of(new FrameRequest(p.bytes(), TrackingState.NONE)));
+          }
         }
       }
       err.printf("%s: untracked…%n", model.id());
-      Samples untracked = run(pipeline, photos, frames, batch, false);
+      Samples untracked = runParallel(pipelines, photos, frames, batch, false);
       err.printf("%s: tracked…%n", model.id());
-      Samples tracked = run(pipeline, photos, frames, batch, true);
-
-      out.printf("## Model %s%n%n", model.id());
-      out.println("| stage | untracked p50 ms | untracked p99 ms | tracked p50 ms | tracked p99 ms |");
-      out.println("|---|---:|---:|---:|---:|");
-      row("decode", untracked.decode(), tracked.decode());
-      row("palm detection", untracked.palm(), tracked.palm());
-      row("landmarks", untracked.landmarks(), tracked.landmarks());
-      row("classify", untracked.classify(), tracked.classify());
-      row("total", untracked.total(), tracked.total());
-      out.println();
-      double mediaPipeMs = mediaPipeMedianMs(reference, model, photos);
-      out.printf(Locale.ROOT, "| run | frames/s | palm detector ran on |%n|---|---:|---:|%n");
-      out.printf(Locale.ROOT, "| untracked (every frame searched afresh) | %.1f | %.0f%% |%n",
-          untracked.framesPerSecond(), 100 * untracked.detectorShare());
-      out.printf(Locale.ROOT, "| tracked (each photo as a still video) | %.1f | %.0f%% |%n",
-          tracked.framesPerSecond(), 100 * tracked.detectorShare());
-      if (mediaPipeMs > 0) {
-        double mediaPipeFps = 1000 / mediaPipeMs;
-        out.printf(Locale.ROOT, "| MediaPipe (reference.json, median %.1f ms per photo) | %.1f | 100%% |%n",
-            mediaPipeMs, mediaPipeFps);
-        out.printf(Locale.ROOT, "%nUntracked: %.2f× MediaPipe's frames/s; tracked: %.2f×.%n",
-            untracked.framesPerSecond() / mediaPipeFps, tracked.framesPerSecond() / mediaPipeFps);
-      }
-      out.println();
+      Samples tracked = runParallel(pipelines, photos, frames, batch, true);
+      report(model, photos, reference, untracked, tracked);
+    } finally {
+      pipelines.forEach(HandPipeline::close);
     }
+  }
+
+  private void report(ModelVariant model, List<Photo> photos, JsonObject reference, Samples untracked,
+                      Samples tracked) {
+    out.printf("## Model %s%n%n", model.id());
+    out.println("| stage | untracked p50 ms | untracked p99 ms | tracked p50 ms | tracked p99 ms |");
+    out.println("|---|---:|---:|---:|---:|");
+    row("decode", untracked.decode(), tracked.decode());
+    row("palm detection", untracked.palm(), tracked.palm());
+    row("landmarks", untracked.landmarks(), tracked.landmarks());
+    row("classify", untracked.classify(), tracked.classify());
+    row("total", untracked.total(), tracked.total());
+    out.println();
+    double mediaPipeMs = mediaPipeMedianMs(reference, model, photos);
+    out.printf(Locale.ROOT, "| run | frames/s | palm detector ran on |%n|---|---:|---:|%n");
+    out.printf(Locale.ROOT, "| untracked (every frame searched afresh) | %.1f | %.0f%% |%n",
+        untracked.framesPerSecond(), 100 * untracked.detectorShare());
+    out.printf(Locale.ROOT, "| tracked (each photo as a still video) | %.1f | %.0f%% |%n",
+        tracked.framesPerSecond(), 100 * tracked.detectorShare());
+    if (mediaPipeMs > 0) {
+      double mediaPipeFps = 1000 / mediaPipeMs;
+      out.printf(Locale.ROOT, "| MediaPipe (reference.json, median %.1f ms per photo) | %.1f | 100%% |%n",
+          mediaPipeMs, mediaPipeFps);
+      out.printf(Locale.ROOT, "%nUntracked: %.2f× MediaPipe's frames/s; tracked: %.2f×.%n",
+          untracked.framesPerSecond() / mediaPipeFps, tracked.framesPerSecond() / mediaPipeFps);
+    }
+    out.println();
   }
 
   private void row(String stage, double[] untracked, double[] tracked) {
     out.printf(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2f |%n", stage,
         percentile(untracked, 50), percentile(untracked, 99), percentile(tracked, 50), percentile(tracked, 99));
+  }
+
+  /** Splits the photos among the pipelines, runs them side by side and merges their samples. */
+  private Samples runParallel(List<HandPipeline> pipelines, List<Photo> photos, int frames, int batch, boolean track) {
+    if (pipelines.size() == 1) {
+      return run(pipelines.get(0), photos, frames, batch, track);
+    }
+    int n = pipelines.size();
+    ExecutorService pool = Executors.newFixedThreadPool(n);
+    try {
+      List<Future<Samples>> futures = new ArrayList<>();
+      long start = System.nanoTime();
+      for (int t = 0; t < n; t++) {
+        List<Photo> share = new ArrayList<>();
+        for (int i = t; i < photos.size(); i += n) {
+          share.add(photos.get(i));
+        }
+        HandPipeline pipeline = pipelines.get(t);
+        int count = frames / n + (t < frames % n ? 1 : 0);
+        futures.add(pool.submit(() -> run(pipeline, share.isEmpty() ? photos : share, count, batch, track)));
+      }
+      List<Samples> parts = new ArrayList<>();
+      for (Future<Samples> f : futures) {
+        parts.add(f.get());
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      double detector = 0;
+      for (Samples p : parts) {
+        detector += p.detectorShare() * p.total().length;
+      }
+      return new Samples(concat(parts, Samples::decode), concat(parts, Samples::palm), concat(parts, Samples::landmarks),
+          concat(parts, Samples::classify), concat(parts, Samples::total), frames / seconds, detector / frames);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("benchmark interrupted", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("benchmark thread failed: " + e.getCause(), e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static double[] concat(List<Samples> parts, Function<Samples, double[]> stage) {
+    return parts.stream().flatMapToDouble(p -> Arrays.stream(stage.apply(p))).toArray();
   }
 
   /**

@@ -23,8 +23,11 @@ final class ResultJson {
     JsonArray hands = new JsonArray();
     for (Hand h : r.hands()) {
       JsonArray landmarks = new JsonArray();
+      JsonArray world = new JsonArray();
+      float[] w = h.worldLandmarks();
       for (int j = 0; j < Hand.LANDMARKS; j++) {
         landmarks.add(new JsonArray().add(round(h.x(j), 5)).add(round(h.y(j), 5)).add(round(h.z(j), 5)));
+        world.add(new JsonArray().add(round(w[3 * j], 4)).add(round(w[3 * j + 1], 4)).add(round(w[3 * j + 2], 4)));
       }
       hands.add(new JsonObject()
           .put("gesture", h.gesture().label())
@@ -32,7 +35,8 @@ final class ResultJson {
           .put("handedness", h.handedness())
           .put("handednessScore", round(h.handednessScore(), 3))
           .put("presence", round(h.presence(), 3))
-          .put("landmarks", landmarks));
+          .put("landmarks", landmarks)
+          .put("worldLandmarks", world));
     }
     json.put("hands", hands).put("detector", r.detectorRan());
     json.put("ms", new JsonObject()

@@ -29,6 +29,12 @@ final class LandmarkModel implements AutoCloseable {
   private static final String PRESENCE = "Identity_1";
   private static final String HANDEDNESS = "Identity_2";
   private static final String WORLD = "Identity_3";
+  // The dense layers in front of the presence and handedness sigmoids: read as logits so their lost bias can
+  // be added before the sigmoid.
+  private static final String PRESENCE_LOGIT =
+      "model_1/model/conv_handflag/MatMul;model_1/model/conv_handflag/BiasAdd";
+  private static final String HANDEDNESS_LOGIT =
+      "model_1/model/conv_handedness/MatMul;model_1/model/conv_handedness/BiasAdd";
 
   /** What the model says about one region, landmarks already in frame pixels. */
   record Output(float[] pixels, float[] world, float presence, float leftScore) {
@@ -39,12 +45,27 @@ final class LandmarkModel implements AutoCloseable {
   }
 
   private final Net net;
+  private final DenseBias bias;
   private final Size inputSize = new Size(INPUT_SIZE, INPUT_SIZE);
   private final Scalar zero = new Scalar(0.0);
 
   LandmarkModel(Path modelFolder, ModelVariant variant) {
-    this.net = ModelNets.load(modelFolder, variant.landmarkFile());
-    ModelNets.requireOutputs(net, variant.landmarkFile(), SCREEN, PRESENCE, HANDEDNESS, WORLD);
+    String file = variant.landmarkFile();
+    byte[] bytes = ModelNets.read(modelFolder, file);
+    this.net = ModelNets.fromBytes(bytes, file);
+    try {
+      ModelNets.requireOutputs(net, file, SCREEN, PRESENCE, HANDEDNESS, WORLD);
+      this.bias = DenseBias.lostBy(net, bytes, file, new int[] {1, 3, INPUT_SIZE, INPUT_SIZE},
+          SCREEN, WORLD, PRESENCE_LOGIT, HANDEDNESS_LOGIT);
+    } catch (RuntimeException e) {
+      net.close();
+      throw e;
+    }
+  }
+
+  /** True when this OpenCV's importer lost the dense layers' biases and they are added here. */
+  boolean restoresDenseBias() {
+    return bias.correcting();
   }
 
   List<Output> run(List<Crop> crops) {
@@ -68,9 +89,13 @@ final class LandmarkModel implements AutoCloseable {
         crop.close();
       }
       try (Mat blob = blobFromImages(inputs, 1 / 255.0, inputSize, zero, true, false, CV_32F)) {
-        out = ModelNets.forward(net, blob, SCREEN, PRESENCE, HANDEDNESS, WORLD);
+        out = ModelNets.forward(net, blob, SCREEN, PRESENCE_LOGIT, HANDEDNESS_LOGIT, WORLD);
       }
     }
+    bias.addTo(SCREEN, out[0], n);
+    bias.addTo(PRESENCE_LOGIT, out[1], n);
+    bias.addTo(HANDEDNESS_LOGIT, out[2], n);
+    bias.addTo(WORLD, out[3], n);
     for (int i = 0; i < n; i++) {
       float[] m = toFrame[i];
       HandRegion region = crops.get(i).region();
@@ -92,9 +117,13 @@ final class LandmarkModel implements AutoCloseable {
         world[3 * j + 1] = (float) (wx * sin + wy * cos);
         world[3 * j + 2] = out[3][i * 63 + 3 * j + 2];
       }
-      result.add(new Output(pixels, world, out[1][i], out[2][i]));
+      result.add(new Output(pixels, world, sigmoid(out[1][i]), sigmoid(out[2][i])));
     }
     return result;
+  }
+
+  private static float sigmoid(float logit) {
+    return (float) (1 / (1 + Math.exp(-logit)));
   }
 
   /** Affine map (2 × 3, row-major) from crop pixels to frame pixels for a rotated region. */

@@ -29,7 +29,11 @@ final class ModelNets {
    * @throws ModelLoadException naming the file when it is missing or not a model OpenCV can read
    */
   static Net load(Path folder, String file) {
-    byte[] bytes = read(folder, file);
+    return fromBytes(read(folder, file), file);
+  }
+
+  /** Parses a TFLite model already in memory; {@code file} only names it in errors. */
+  static Net fromBytes(byte[] bytes, String file) {
     Net net;
     try (BytePointer buffer = new BytePointer(bytes)) {
       net = readNetFromTFLite(buffer, bytes.length);
@@ -42,7 +46,8 @@ final class ModelNets {
     return net;
   }
 
-  private static byte[] read(Path folder, String file) {
+  /** The model file's bytes, from {@code folder} when given, else from the jar's {@code /models/}. */
+  static byte[] read(Path folder, String file) {
     try {
       if (folder != null) {
         Path path = folder.resolve(file);

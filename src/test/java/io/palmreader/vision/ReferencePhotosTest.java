@@ -23,6 +23,9 @@ class ReferencePhotosTest {
   /** Mean landmark distance to MediaPipe's, normalized to the image, that counts as the same result. */
   private static final double MAX_MEAN_DISTANCE = 0.02;
 
+  /** Mean world-landmark distance to MediaPipe's, in metres: a centimetre, where a hand spans about 20. */
+  private static final double MAX_MEAN_WORLD_DISTANCE = 0.01;
+
   private HandPipeline full;
   private HandPipeline lite;
 
@@ -55,13 +58,14 @@ class ReferencePhotosTest {
 
   @ParameterizedTest(name = "{0} ({1})")
   @MethodSource("photosAndModels")
-  @DisplayName("finds the hands MediaPipe finds, landmarks within 0.02 on average, same handedness")
+  @DisplayName("finds the hands MediaPipe finds, landmarks within 0.02 and world landmarks within 1 cm on average, same handedness")
   void matchesReference(Photo photo, ModelVariant model) {
     FrameResult result = analyze(photo, model);
     assertTrue(!result.failed(), () -> "decode failed: " + result.error());
     assertEquals(photo.width(), result.width(), "displayed width");
     assertEquals(photo.height(), result.height(), "displayed height");
     List<float[]> reference = photo.referenceHands(model);
+    List<float[]> referenceWorld = photo.referenceWorldHands(model);
     assertEquals(reference.size(), result.hands().size(), "number of hands");
     for (int r = 0; r < reference.size(); r++) {
       float[] ref = reference.get(r);
@@ -77,6 +81,9 @@ class ReferencePhotosTest {
       double mean = best;
       assertTrue(mean <= MAX_MEAN_DISTANCE, () -> String.format("hand %s: mean landmark distance %.4f", photo.file(), mean));
       assertEquals(photo.referenceHandedness(model, r), nearest.handedness(), "handedness");
+      double world = meanDistance3d(referenceWorld.get(r), nearest.worldLandmarks());
+      assertTrue(world <= MAX_MEAN_WORLD_DISTANCE,
+          () -> String.format("hand %s: mean world landmark distance %.4f m", photo.file(), world));
     }
   }
 
@@ -93,6 +100,17 @@ class ReferencePhotosTest {
     List<String> seen = result.hands().stream().map(h -> h.gesture().label() + " " + h.gestureScore()).toList();
     assertTrue(result.hands().stream().anyMatch(h -> h.gesture() == expected),
         () -> "expected " + expected.label() + ", got " + seen);
+  }
+
+  static double meanDistance3d(float[] a, float[] b) {
+    double sum = 0;
+    for (int j = 0; j < 21; j++) {
+      double dx = a[3 * j] - b[3 * j];
+      double dy = a[3 * j + 1] - b[3 * j + 1];
+      double dz = a[3 * j + 2] - b[3 * j + 2];
+      sum += Math.sqrt(dx * dx + dy * dy + dz * dz);
+    }
+    return sum / 21;
   }
 
   static double meanDistance(float[] a, float[] b) {

@@ -20,12 +20,21 @@ final class TestPhotos {
 
     /** MediaPipe's hands for this photo at complexity 0 (lite) or 1 (full): each 21 × (x, y, z). */
     List<float[]> referenceHands(ModelVariant model) {
+      return reference(model, "landmarks");
+    }
+
+    /** MediaPipe's world landmarks (metres, origin between the knuckles) for this photo's hands. */
+    List<float[]> referenceWorldHands(ModelVariant model) {
+      return reference(model, "worldLandmarks");
+    }
+
+    private List<float[]> reference(ModelVariant model, String kind) {
       JsonObject image = REFERENCE.getJsonObject("images").getJsonObject(file);
       JsonArray hands = image.getJsonObject(model == ModelVariant.FULL ? "complexity1" : "complexity0")
           .getJsonArray("hands");
       List<float[]> out = new ArrayList<>();
       for (int h = 0; h < hands.size(); h++) {
-        JsonArray lms = hands.getJsonObject(h).getJsonArray("landmarks");
+        JsonArray lms = hands.getJsonObject(h).getJsonArray(kind);
         float[] p = new float[63];
         for (int j = 0; j < 21; j++) {
           JsonObject l = lms.getJsonObject(j);
