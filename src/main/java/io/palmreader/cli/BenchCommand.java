@@ -46,6 +46,8 @@ final class BenchCommand {
                                  own thread pool is shared out among them (default 1)
         --soak N                 frames for the memory check (default 2000; 0 = skip)
         --reference FILE         MediaPipe's reference.json for the same photos (default: PATH/reference.json)
+        --mediapipe FILE         results.json of scripts/mediapipe-bench, MediaPipe timed on this machine: compared
+                                 against instead of the reference's times, which come from another machine
       """;
 
   private static final int WARMUP_ROUNDS = 3;
@@ -68,7 +70,7 @@ final class BenchCommand {
   }
 
   int run(String[] args) {
-    CommandLine cl = new CommandLine(args, Set.of("model", "frames", "batch", "soak", "reference", "threads"), Set.of("help"));
+    CommandLine cl = new CommandLine(args, Set.of("model", "frames", "batch", "soak", "reference", "mediapipe", "threads"), Set.of("help"));
     if (cl.has("help")) {
       out.print(USAGE);
       return 0;
@@ -92,6 +94,7 @@ final class BenchCommand {
       throw new UsageException("no JPEG or PNG photos under " + cl.operands());
     }
     JsonObject reference = loadReference(cl.has("reference") ? Path.of(cl.get("reference", "")) : null, cl.operands());
+    JsonObject measuredHere = cl.has("mediapipe") ? readJson(Path.of(cl.get("mediapipe", ""))) : null;
 
     out.println("# Palmreader benchmark");
     out.println();
@@ -104,7 +107,7 @@ final class BenchCommand {
         photos.size(), frames, batch, threads, opencv_core.getNumThreads());
     try {
       for (ModelVariant m : models) {
-        measure(m, photos, frames, batch, threads, reference);
+        measure(m, photos, frames, batch, threads, baseline(m, reference, measuredHere, photos));
       }
       if (soak > 0) {
         soak(models.get(models.size() - 1), photos, soak);
@@ -117,7 +120,7 @@ final class BenchCommand {
   }
 
   private void measure(ModelVariant model, List<Photo> photos, int frames, int batch, int threads,
-                       JsonObject reference) {
+                       Baseline baseline) {
     List<HandPipeline> pipelines = new ArrayList<>();
     try {
       for (int t = 0; t < threads; t++) {
@@ -134,14 +137,30 @@ final class BenchCommand {
       Samples untracked = runParallel(pipelines, photos, frames, batch, false);
       err.printf("%s: tracked…%n", model.id());
       Samples tracked = runParallel(pipelines, photos, frames, batch, true);
-      report(model, photos, reference, untracked, tracked);
+      report(model, baseline, untracked, tracked);
     } finally {
       pipelines.forEach(HandPipeline::close);
     }
   }
 
-  private void report(ModelVariant model, List<Photo> photos, JsonObject reference, Samples untracked,
-                      Samples tracked) {
+  /** MediaPipe's median time per photo and where it was measured; {@code ms <= 0} when unknown. */
+  private record Baseline(String source, double ms) {
+  }
+
+  private static Baseline baseline(ModelVariant model, JsonObject reference, JsonObject measuredHere, List<Photo> photos) {
+    if (measuredHere != null) {
+      String complexity = model == ModelVariant.FULL ? "1" : "0";
+      JsonObject summary = measuredHere.getJsonObject("summary", new JsonObject()).getJsonObject(complexity);
+      if (summary != null && summary.getValue("medianMs") instanceof Number ms) {
+        return new Baseline("measured on this machine, Chromium " + measuredHere.getString("chromium", "?"),
+            ms.doubleValue());
+      }
+      return new Baseline("not in the --mediapipe file", -1);
+    }
+    return new Baseline("reference.json, another machine", mediaPipeMedianMs(reference, model, photos));
+  }
+
+  private void report(ModelVariant model, Baseline baseline, Samples untracked, Samples tracked) {
     out.printf("## Model %s%n%n", model.id());
     out.println("| stage | untracked p50 ms | untracked p99 ms | tracked p50 ms | tracked p99 ms |");
     out.println("|---|---:|---:|---:|---:|");
@@ -151,7 +170,7 @@ final class BenchCommand {
     row("classify", untracked.classify(), tracked.classify());
     row("total", untracked.total(), tracked.total());
     out.println();
-    double mediaPipeMs = mediaPipeMedianMs(reference, model, photos);
+    double mediaPipeMs = baseline.ms();
     out.printf(Locale.ROOT, "| run | frames/s | palm detector ran on |%n|---|---:|---:|%n");
     out.printf(Locale.ROOT, "| untracked (every frame searched afresh) | %.1f | %.0f%% |%n",
         untracked.framesPerSecond(), 100 * untracked.detectorShare());
@@ -159,8 +178,8 @@ final class BenchCommand {
         tracked.framesPerSecond(), 100 * tracked.detectorShare());
     if (mediaPipeMs > 0) {
       double mediaPipeFps = 1000 / mediaPipeMs;
-      out.printf(Locale.ROOT, "| MediaPipe (reference.json, median %.1f ms per photo) | %.1f | 100%% |%n",
-          mediaPipeMs, mediaPipeFps);
+      out.printf(Locale.ROOT, "| MediaPipe WASM (%s, median %.1f ms per photo) | %.1f | 100%% |%n",
+          baseline.source(), mediaPipeMs, mediaPipeFps);
       out.printf(Locale.ROOT, "%nUntracked: %.2f× MediaPipe's frames/s; tracked: %.2f×.%n",
           untracked.framesPerSecond() / mediaPipeFps, tracked.framesPerSecond() / mediaPipeFps);
     }
@@ -261,14 +280,17 @@ final class BenchCommand {
 
   /**
    * Resident memory through a long run, sampled five times after a warm-up: native memory that is never released
-   * shows up as steady growth. JavaCPP's own count of live native allocations is reported beside it.
+   * shows up as steady growth. The allocator keeps growing its arenas for a while as frames of different sizes
+   * come and go, so the verdict is the growth over the second half, once that has settled. JavaCPP's own count of
+   * live native allocations is reported beside it.
    */
   private void soak(ModelVariant model, List<Photo> photos, int frames) {
     err.printf("memory: %d frames…%n", frames);
     try (HandPipeline pipeline = new HandPipeline(PipelineOptions.defaults().withModel(model))) {
       TrackingState[] states = new TrackingState[photos.size()];
       Arrays.fill(states, TrackingState.NONE);
-      int warmup = 500;
+      // Up to 500 frames, so that a short check stays short.
+      int warmup = Math.min(500, Math.max(1, frames / 4));
       for (int i = 0; i < warmup; i++) {
         pipeline.process(List.of(new FrameRequest(photos.get(i % photos.size()).bytes(), TrackingState.NONE)));
       }
@@ -277,6 +299,7 @@ final class BenchCommand {
       out.println("|---:|---:|---:|---:|");
       long first = memoryRow(0);
       long last = first;
+      long half = first;
       int quarter = Math.max(1, frames / 4);
       for (int i = 0; i < frames; i++) {
         int k = i % photos.size();
@@ -285,10 +308,13 @@ final class BenchCommand {
         states[k] = pipeline.process(List.of(new FrameRequest(photos.get(k).bytes(), state))).get(0).tracking();
         if ((i + 1) % quarter == 0 || i + 1 == frames) {
           last = memoryRow(i + 1);
+          if (i + 1 == 2 * quarter) {
+            half = last;
+          }
         }
       }
-      out.printf(Locale.ROOT, "%nResident set from first to last sample: %+.1f MiB (%+.1f%%).%n%n",
-          (last - first) / 1048576.0, 100.0 * (last - first) / first);
+      out.printf(Locale.ROOT, "%nResident set: %+.1f MiB from first to last sample; %+.1f MiB (%+.2f%%) over the second half.%n%n",
+          (last - first) / 1048576.0, (last - half) / 1048576.0, 100.0 * (last - half) / half);
     }
   }
 
@@ -359,13 +385,14 @@ final class BenchCommand {
         }
       }
     }
-    if (file == null) {
-      return null;
-    }
+    return file == null ? null : readJson(file);
+  }
+
+  private static JsonObject readJson(Path file) {
     try {
       return new JsonObject(Files.readString(file));
-    } catch (IOException e) {
-      throw new UsageException("cannot read reference " + file + ": " + e.getMessage());
+    } catch (IOException | io.vertx.core.json.DecodeException e) {
+      throw new UsageException("cannot read " + file + ": " + e.getMessage());
     }
   }
 }
