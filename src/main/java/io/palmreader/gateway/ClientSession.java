@@ -1,0 +1,319 @@
+package io.palmreader.gateway;
+
+import io.palmreader.inference.FrameAnswer;
+import io.palmreader.inference.FrameTask;
+import io.palmreader.inference.InferenceAddresses;
+import io.palmreader.observability.PalmreaderMetrics;
+import io.palmreader.protocol.ClientFrame;
+import io.palmreader.protocol.ErrorCode;
+import io.palmreader.protocol.ProtocolException;
+import io.palmreader.protocol.ServerMessages;
+import io.palmreader.session.FrameRateLimiter;
+import io.palmreader.session.GestureStabilizer;
+import io.palmreader.session.GestureStabilizer.StableGesture;
+import io.palmreader.vision.Hand;
+import io.palmreader.vision.ModelVariant;
+import io.palmreader.vision.TrackingState;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One WebSocket connection, one session, on its gateway's event loop. It holds what must outlive a frame: the
+ * tracking state, the newest waiting frame, the gesture history, counters. Latency stays bounded by
+ * construction: at most {@code inflight} frames are with inference, one more waits, and a newer frame replaces the
+ * waiting one.
+ */
+final class ClientSession {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
+  private static final long RATE_LIMIT_NOTICE_INTERVAL_MS = 1000;
+
+  /** A frame as received, with its arrival time for the server-side latency. */
+  private record Arrival(ClientFrame frame, long receivedNanos) {
+  }
+
+  private final String id;
+  private final ServerWebSocket socket;
+  private final GatewayConfig config;
+  private final Vertx vertx;
+  private final PalmreaderMetrics metrics;
+  private final FrameRateLimiter rateLimiter;
+  private final GestureStabilizer gestures;
+  private final JsonObject capabilities;
+
+  private ModelVariant model;
+  private int maxHands;
+  private TrackingState tracking = TrackingState.NONE;
+  private int inflight;
+  private Arrival waiting;
+  private long lastActivityMs;
+  private long lastRateNoticeMs;
+  private boolean closed;
+  private long statsTimer = -1;
+  private long idleTimer = -1;
+
+  private long dropped;
+  private int intervalIn;
+  private int intervalOut;
+  private double[] intervalServerMs = new double[64];
+  private long intervalStartNanos;
+
+  ClientSession(String id, ServerWebSocket socket, GatewayConfig config, Vertx vertx, PalmreaderMetrics metrics,
+                JsonObject capabilities) {
+    this.id = id;
+    this.socket = socket;
+    this.config = config;
+    this.vertx = vertx;
+    this.metrics = metrics;
+    this.capabilities = capabilities;
+    this.rateLimiter = new FrameRateLimiter(config.maxFps());
+    this.gestures = new GestureStabilizer(config.holdFrames(), config.holdMs());
+    this.model = config.model();
+    this.maxHands = config.maxHands();
+  }
+
+  void start() {
+    lastActivityMs = System.currentTimeMillis();
+    intervalStartNanos = System.nanoTime();
+    metrics.sessions().incrementAndGet();
+    socket.binaryMessageHandler(this::onBinary);
+    socket.textMessageHandler(this::onText);
+    socket.exceptionHandler(e -> LOG.debug("session {}: socket error: {}", id, e.toString()));
+    socket.closeHandler(v -> onClosed());
+    send(welcome());
+    statsTimer = vertx.setPeriodic(config.statsIntervalMs(), t -> sendStats());
+    idleTimer = vertx.setPeriodic(Math.max(250, config.idleTimeoutMs() / 4), t -> closeIfIdle());
+  }
+
+  private JsonObject welcome() {
+    JsonObject limits = config.limits().put("model", model.id()).put("maxHands", maxHands);
+    return ServerMessages.welcome(id, limits, capabilities);
+  }
+
+  private void onBinary(Buffer message) {
+    lastActivityMs = System.currentTimeMillis();
+    long now = System.nanoTime();
+    metrics.frameReceived();
+    intervalIn++;
+    int imageBytes = message.length() - ClientFrame.HEADER_BYTES;
+    if (imageBytes > config.maxFrameBytes()) {
+      long seq = message.length() >= 6 ? message.getUnsignedInt(2) : -1;
+      drop("frame_too_large");
+      send(ServerMessages.error(ErrorCode.FRAME_TOO_LARGE, "frame of " + imageBytes + " bytes is over the limit of "
+          + config.maxFrameBytes(), false, seq));
+      return;
+    }
+    ClientFrame frame;
+    try {
+      frame = ClientFrame.parse(message);
+    } catch (ProtocolException e) {
+      drop("invalid_frame");
+      send(ServerMessages.error(e.code(), e.getMessage(), false));
+      return;
+    }
+    if (!rateLimiter.tryAcquire(now)) {
+      drop("rate_limited");
+      if (lastActivityMs - lastRateNoticeMs >= RATE_LIMIT_NOTICE_INTERVAL_MS) {
+        lastRateNoticeMs = lastActivityMs;
+        send(ServerMessages.error(ErrorCode.RATE_LIMITED, "more than " + config.maxFps()
+            + " frames per second; frames over the limit are dropped", false, frame.sequence()));
+      }
+      return;
+    }
+    Arrival arrival = new Arrival(frame, now);
+    if (inflight < config.inflight()) {
+      dispatch(arrival);
+    } else {
+      if (waiting != null) {
+        drop("superseded");
+      }
+      waiting = arrival;
+    }
+  }
+
+  private void dispatch(Arrival arrival) {
+    inflight++;
+    metrics.pendingFrames().incrementAndGet();
+    ClientFrame f = arrival.frame();
+    FrameTask task = new FrameTask(id, f.sequence(), f.captureTs(), System.currentTimeMillis(), model, maxHands,
+        tracking, f.image().getBytes());
+    vertx.eventBus().<FrameAnswer>request(InferenceAddresses.FRAMES, task,
+            new DeliveryOptions().setSendTimeout(config.answerTimeoutMs()))
+        .onComplete(ar -> onAnswer(arrival, ar));
+  }
+
+  private void onAnswer(Arrival arrival, AsyncResult<Message<FrameAnswer>> ar) {
+    inflight--;
+    metrics.pendingFrames().decrementAndGet();
+    if (closed) {
+      return;
+    }
+    if (ar.succeeded()) {
+      deliver(arrival, ar.result().body());
+    } else {
+      fail(arrival, ar.cause());
+    }
+    if (waiting != null && inflight < config.inflight()) {
+      Arrival next = waiting;
+      waiting = null;
+      dispatch(next);
+    }
+  }
+
+  private void deliver(Arrival arrival, FrameAnswer answer) {
+    long seq = arrival.frame().sequence();
+    if (answer.failed()) {
+      drop(answer.error().wire());
+      send(ServerMessages.error(answer.error(), answer.errorMessage(), false, seq));
+      return;
+    }
+    tracking = answer.tracking();
+    double serverMs = (System.nanoTime() - arrival.receivedNanos()) / 1e6;
+    metrics.stage("server", answer.worker(), serverMs);
+    recordServerMs(serverMs);
+    intervalOut++;
+    long now = System.currentTimeMillis();
+    Map<String, String> byHand = new LinkedHashMap<>();
+    for (Hand h : answer.hands()) {
+      byHand.putIfAbsent(h.handedness(), h.gesture().label());
+    }
+    if (socket.writeQueueFull()) {
+      // A slow client misses this update rather than the server buffering it; the next one supersedes it anyway.
+      drop("client_slow");
+    } else {
+      send(ServerMessages.hands(seq, arrival.frame().captureTs(), answer.width(), answer.height(), answer.hands(),
+          answer.queueMs(), answer.timings().totalMs(), serverMs, answer.worker()));
+    }
+    for (StableGesture g : gestures.observe(byHand, now)) {
+      send(ServerMessages.gesture(g.gesture(), g.hand(), g.since()));
+    }
+  }
+
+  private void fail(Arrival arrival, Throwable cause) {
+    long seq = arrival.frame().sequence();
+    if (cause instanceof ReplyException re
+        && (re.failureType() == ReplyFailure.NO_HANDLERS || re.failureType() == ReplyFailure.TIMEOUT)) {
+      drop("over_capacity");
+      send(ServerMessages.error(ErrorCode.OVER_CAPACITY, re.failureType() == ReplyFailure.NO_HANDLERS
+          ? "no inference worker is running" : "inference did not answer within " + config.answerTimeoutMs() + " ms",
+          false, seq));
+    } else {
+      LOG.warn("session {}: frame {} failed in inference: {}", id, seq, cause.getMessage());
+      drop("internal");
+      send(ServerMessages.error(ErrorCode.INTERNAL, "inference failed for this frame", false, seq));
+    }
+  }
+
+  private void onText(String text) {
+    lastActivityMs = System.currentTimeMillis();
+    JsonObject message;
+    try {
+      message = new JsonObject(text);
+    } catch (DecodeException e) {
+      send(ServerMessages.error(ErrorCode.BAD_MESSAGE, "text messages must be JSON objects", false));
+      return;
+    }
+    String type = message.getValue("type") instanceof String s ? s : null;
+    if (type == null) {
+      send(ServerMessages.error(ErrorCode.BAD_MESSAGE, "a text message needs a string 'type'", false));
+      return;
+    }
+    switch (type) {
+      case "hello" -> onHello(message);
+      case "ping" -> send(ServerMessages.pong(System.currentTimeMillis()));
+      default -> send(ServerMessages.error(ErrorCode.BAD_MESSAGE, "unknown message type '" + type + "'", false));
+    }
+  }
+
+  private void onHello(JsonObject hello) {
+    Object hands = hello.getValue("maxHands");
+    Object wanted = hello.getValue("model");
+    if (hands != null && !(hands instanceof Integer n && n >= 1 && n <= config.maxHands())) {
+      send(ServerMessages.error(ErrorCode.BAD_MESSAGE, "maxHands must be a whole number from 1 to "
+          + config.maxHands() + ", was " + hands, false));
+      return;
+    }
+    if (wanted != null && !("lite".equals(wanted) || "full".equals(wanted))) {
+      send(ServerMessages.error(ErrorCode.BAD_MESSAGE, "model must be 'lite' or 'full', was " + wanted, false));
+      return;
+    }
+    if (hands != null) {
+      maxHands = (Integer) hands;
+    }
+    if (wanted != null) {
+      model = ModelVariant.parse((String) wanted);
+    }
+    tracking = TrackingState.NONE;
+    send(welcome());
+  }
+
+  private void drop(String reason) {
+    dropped++;
+    metrics.frameDropped(reason);
+  }
+
+  private void recordServerMs(double ms) {
+    if (intervalOut >= intervalServerMs.length) {
+      intervalServerMs = Arrays.copyOf(intervalServerMs, intervalServerMs.length * 2);
+    }
+    intervalServerMs[intervalOut] = ms;
+  }
+
+  private void sendStats() {
+    long now = System.nanoTime();
+    double seconds = Math.max(1e-3, (now - intervalStartNanos) / 1e9);
+    double p50 = 0;
+    if (intervalOut > 0) {
+      double[] sorted = Arrays.copyOf(intervalServerMs, intervalOut);
+      Arrays.sort(sorted);
+      p50 = sorted[(sorted.length - 1) / 2];
+    }
+    if (!socket.writeQueueFull()) {
+      send(ServerMessages.stats(intervalIn / seconds, intervalOut / seconds, dropped, p50));
+    }
+    intervalIn = 0;
+    intervalOut = 0;
+    intervalStartNanos = now;
+  }
+
+  private void closeIfIdle() {
+    if (System.currentTimeMillis() - lastActivityMs > config.idleTimeoutMs()) {
+      LOG.info("session {}: closed after {} ms without a message", id, config.idleTimeoutMs());
+      socket.close((short) 1001, "idle");
+      onClosed();
+    }
+  }
+
+  private void send(JsonObject message) {
+    if (!closed) {
+      socket.writeTextMessage(message.encode());
+    }
+  }
+
+  private void onClosed() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    vertx.cancelTimer(statsTimer);
+    vertx.cancelTimer(idleTimer);
+    metrics.sessions().decrementAndGet();
+    if (waiting != null) {
+      drop("session_closed");
+      waiting = null;
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package io.palmreader.gateway;
+
+import io.palmreader.config.Settings;
+import io.palmreader.inference.InferenceAddresses;
+import io.palmreader.observability.PalmreaderMetrics;
+import io.palmreader.protocol.ClientFrame;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The edge of a node, on an event loop: serves the browser client from {@code web/}, takes WebSocket sessions at
+ * {@code /ws}, exposes {@code /metrics} and {@code /api/health}. Each connection becomes a {@link ClientSession}.
+ */
+public final class GatewayVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
+  /** How long the readiness probe waits for an inference worker to answer. */
+  private static final long READINESS_PROBE_MS = 2000;
+
+  /** Local shared map where the gateway publishes the port it bound (useful with {@code http.port} 0). */
+  public static final String NODE_MAP = "palmreader.node";
+  public static final String HTTP_PORT_KEY = "httpPort";
+
+  private GatewayConfig config;
+  private PalmreaderMetrics metrics;
+  private JsonObject capabilities;
+
+  @Override
+  public Future<?> start() {
+    config = GatewayConfig.from(new Settings(config()));
+    metrics = PalmreaderMetrics.get();
+    capabilities = new JsonObject()
+        .put("node", config().getString("nodeId", "local"))
+        .put("models", new JsonArray().add("lite").add("full"))
+        .put("gestures", new JsonArray().add("None").add("Closed_Fist").add("Open_Palm").add("Pointing_Up")
+            .add("Thumb_Down").add("Thumb_Up").add("Victory").add("ILoveYou").add("OK").add("Pinch"))
+        .put("assistant", false);
+
+    Router router = Router.router(vertx);
+    router.route("/metrics").handler(PrometheusScrapingHandler.create());
+    HealthChecks ready = HealthChecks.create(vertx).register("inference", this::probeInference);
+    // Live means this event loop still runs handlers: answering at all is the check.
+    long startedMs = System.currentTimeMillis();
+    HealthChecks live = HealthChecks.create(vertx).register("event-loop", p -> p.complete(
+        Status.OK(new JsonObject().put("uptimeMs", System.currentTimeMillis() - startedMs))));
+    router.get("/api/health/live").handler(HealthCheckHandler.createWithHealthChecks(live));
+    router.get("/api/health/ready").handler(HealthCheckHandler.createWithHealthChecks(ready));
+    router.get("/api/health").handler(HealthCheckHandler.createWithHealthChecks(ready));
+    router.route("/*").handler(StaticHandler.create("web").setCachingEnabled(false));
+
+    // Messages up to four times the frame limit reach the session, which refuses them with frame_too_large and
+    // carries on; beyond that the connection is closed (1009) before the bytes are buffered.
+    int maxMessage = Math.max(ClientFrame.HEADER_BYTES + config.maxFrameBytes() * 4, 64 * 1024);
+    HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port())
+        .setMaxWebSocketMessageSize(maxMessage).setMaxWebSocketFrameSize(maxMessage)
+        .setCompressionSupported(true);
+    HttpServer server = vertx.createHttpServer(options)
+        .webSocketHandler(this::onWebSocket)
+        .requestHandler(router);
+    return server.listen().onSuccess(s -> {
+      LOG.info("gateway listening on http://{}:{}/ (WebSocket /ws)", config.host(), s.actualPort());
+      vertx.sharedData().getLocalMap(NODE_MAP).put(HTTP_PORT_KEY, s.actualPort());
+    });
+  }
+
+  private void onWebSocket(ServerWebSocket socket) {
+    if (!"/ws".equals(socket.path())) {
+      socket.close((short) 1008, "WebSocket sessions are at /ws");
+      return;
+    }
+    new ClientSession(UUID.randomUUID().toString(), socket, config, vertx, metrics, capabilities).start();
+  }
+
+  /** Ready when some inference worker, on this node or another, answers a probe. */
+  private void probeInference(io.vertx.core.Promise<Status> promise) {
+    vertx.eventBus().request(InferenceAddresses.FRAMES, null,
+            new DeliveryOptions().addHeader(InferenceAddresses.PROBE_HEADER, "1").setSendTimeout(READINESS_PROBE_MS))
+        .onSuccess(reply -> promise.complete(Status.OK(new JsonObject().put("worker", String.valueOf(reply.body())))))
+        .onFailure(e -> promise.complete(Status.KO(new JsonObject().put("reason", e.getMessage()))));
+  }
+}

@@ -1,0 +1,21 @@
+package io.palmreader.inference;
+
+import io.palmreader.vision.ModelVariant;
+import io.palmreader.vision.TrackingState;
+
+/**
+ * One frame of one session on its way to an inference worker. Workers keep nothing between frames: the
+ * session's tracking state travels with the frame and comes back with the answer.
+ *
+ * @param sessionId  the session the frame belongs to
+ * @param sequence   the client's frame number
+ * @param captureTs  the client's capture time, ms since the epoch (its clock)
+ * @param sentAtMs   when the gateway sent the task (server clock, ms since the epoch), for queue time
+ * @param model      which model size the session asked for
+ * @param maxHands   how many hands the session wants
+ * @param tracking   the session's tracking state from its previous answer
+ * @param image      the encoded JPEG or PNG
+ */
+public record FrameTask(String sessionId, long sequence, long captureTs, long sentAtMs, ModelVariant model, int maxHands,
+                        TrackingState tracking, byte[] image) {
+}

@@ -1,0 +1,158 @@
+package io.palmreader.node;
+
+import io.palmreader.config.ConfigException;
+import io.palmreader.config.Settings;
+import io.palmreader.inference.FrameCodecs;
+import io.vertx.config.ConfigRetriever;
+import io.vertx.config.ConfigRetrieverOptions;
+import io.vertx.config.ConfigStoreOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Palmreader process: loads the configuration (file, then {@code PALMREADER_*} environment, then command-line
+ * overrides, through vertx-config), starts Vert.x with Prometheus metrics, and deploys the verticles its role names
+ * in {@code verticles/role-ROLE.json}.
+ */
+public final class Node {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+  static final String DESCRIPTORS = "/verticles/";
+
+  private final Vertx vertx;
+  private final JsonObject config;
+  private final List<String> deployments;
+
+  private Node(Vertx vertx, JsonObject config, List<String> deployments) {
+    this.vertx = vertx;
+    this.config = config;
+    this.deployments = deployments;
+  }
+
+  /** Builds a Vert.x instance with Prometheus metrics and the frame codecs registered. */
+  public static Vertx createVertx() {
+    MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
+        .setEnabled(true);
+    Vertx vertx = Vertx.builder().with(new VertxOptions().setMetricsOptions(metrics))
+        .withMetrics(new MicrometerMetricsFactory()).build();
+    FrameCodecs.register(vertx);
+    return vertx;
+  }
+
+  /**
+   * Reads the configuration: the JSON file when given, then environment variables, then {@code overrides}.
+   */
+  public static Future<JsonObject> loadConfig(Vertx vertx, Path file, JsonObject overrides) {
+    ConfigRetrieverOptions options = new ConfigRetrieverOptions().setIncludeDefaultStores(false);
+    if (file != null) {
+      options.addStore(new ConfigStoreOptions().setType("file").setFormat("json")
+          .setConfig(new JsonObject().put("path", file.toString())));
+    }
+    options.addStore(new ConfigStoreOptions().setType("env").setConfig(new JsonObject().put("raw-data", true)));
+    ConfigRetriever retriever = ConfigRetriever.create(vertx, options);
+    return retriever.getConfig().map(merged -> {
+      retriever.close();
+      Map<String, Object> environment = new java.util.HashMap<>(System.getenv());
+      JsonObject config = Settings.withEnvironment(merged, environment);
+      // The env store brings every variable; only PALMREADER_* ones are configuration.
+      environment.keySet().forEach(config::remove);
+      return config.mergeIn(overrides, true);
+    });
+  }
+
+  /** Starts a node on {@code vertx} with {@code config}, deploying the verticles of {@code role}. */
+  public static Future<Node> start(Vertx vertx, JsonObject config, String role) {
+    JsonObject roleJson;
+    try {
+      roleJson = descriptor("role-" + role);
+    } catch (ConfigException e) {
+      return Future.failedFuture(new ConfigException("role must be all, edge or gpu, was '" + role + "'"));
+    }
+    Settings settings = new Settings(config);
+    int cores = Runtime.getRuntime().availableProcessors();
+    JsonObject effective = config.copy().put("nodeId", settings.string("node.id", defaultNodeId()));
+    List<Future<String>> deployed = new ArrayList<>();
+    Future<String> chain = Future.succeededFuture();
+    JsonArray names = roleJson.getJsonArray("deploy", new JsonArray());
+    // Workers first: a gateway that is up and ready answers frames at once.
+    List<String> ordered = new ArrayList<>();
+    names.forEach(n -> ordered.add(0, (String) n));
+    for (String name : ordered) {
+      VerticleDescriptor d = VerticleDescriptor.parse(name + ".json", descriptor(name));
+      int instances = d.instances() != null ? d.instances() : autoInstances(d, settings, cores);
+      if (d.name().equals("inference")) {
+        configureCpuThreads(settings, cores, instances);
+      }
+      chain = chain.compose(v -> vertx.deployVerticle(d.className(), d.options(instances,
+              effective.copy().put("workerId", effective.getString("nodeId") + "/cpu")))
+          .onSuccess(id -> LOG.info("deployed {} × {} ({})", instances, d.name(), d.className())));
+      deployed.add(chain);
+    }
+    return chain.map(v -> {
+      List<String> ids = new ArrayList<>();
+      deployed.forEach(f -> ids.add(f.result()));
+      return new Node(vertx, effective, ids);
+    });
+  }
+
+  private static int autoInstances(VerticleDescriptor d, Settings settings, int cores) {
+    if (d.name().equals("inference")) {
+      // Half the cores run inference, so the event loops keep a core for sessions.
+      return settings.integerOrAuto("inference.workers", Math.max(1, cores / 2), 1, 256);
+    }
+    return settings.integerOrAuto("http.instances", cores, 1, 256);
+  }
+
+  private static void configureCpuThreads(Settings settings, int cores, int workers) {
+    if (settings.oneOf("inference.mode", "model", "model", "echo").equals("echo")) {
+      return;
+    }
+    int threads = settings.integerOrAuto("inference.opencvThreads", Math.max(1, cores / workers), 1, 256);
+    org.bytedeco.opencv.global.opencv_core.setNumThreads(threads);
+    LOG.info("OpenCV uses {} threads per call, {} worker(s) on {} cores", threads, workers, cores);
+  }
+
+  static JsonObject descriptor(String name) {
+    try (InputStream in = Node.class.getResourceAsStream(DESCRIPTORS + name + ".json")) {
+      if (in == null) {
+        throw new ConfigException("no verticle descriptor " + DESCRIPTORS + name + ".json");
+      }
+      return new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new ConfigException("cannot read descriptor " + name + ": " + e.getMessage());
+    }
+  }
+
+  private static String defaultNodeId() {
+    return ManagementFactory.getRuntimeMXBean().getName();
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public JsonObject config() {
+    return config;
+  }
+
+  public Future<Void> stop() {
+    return vertx.close();
+  }
+}

@@ -1,0 +1,85 @@
+package io.palmreader.observability;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.micrometer.backends.BackendRegistries;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The application's own meters, all named {@code palmreader_…} in Prometheus. They live in the registry that
+ * Vert.x's metrics expose at {@code /metrics}; without metrics enabled they are kept in a private registry.
+ */
+public final class PalmreaderMetrics {
+
+  private static final Duration[] LATENCY_SLOS = {
+      Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofMillis(35), Duration.ofMillis(50),
+      Duration.ofMillis(75), Duration.ofMillis(100), Duration.ofMillis(150), Duration.ofMillis(250),
+      Duration.ofMillis(500), Duration.ofSeconds(1)};
+
+  private final MeterRegistry registry;
+  private final AtomicInteger sessions = new AtomicInteger();
+  private final AtomicInteger pendingFrames = new AtomicInteger();
+
+  private PalmreaderMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    registry.gauge("palmreader.sessions", sessions);
+    registry.gauge("palmreader.frames.queued", pendingFrames);
+  }
+
+  private static PalmreaderMetrics shared;
+
+  /**
+   * The meters in Vert.x's default registry (one per process); callers keep the instance. A new Vert.x with its
+   * own registry (tests start several) gets new meters.
+   */
+  public static synchronized PalmreaderMetrics get() {
+    MeterRegistry registry = BackendRegistries.getDefaultNow();
+    if (shared == null || registry != null && shared.registry != registry) {
+      shared = new PalmreaderMetrics(registry != null ? registry : new SimpleMeterRegistry());
+    }
+    return shared;
+  }
+
+  public void frameReceived() {
+    Counter.builder("palmreader.frames.received").register(registry).increment();
+  }
+
+  public void frameProcessed(String worker) {
+    Counter.builder("palmreader.frames.processed").tag("worker", worker).register(registry).increment();
+  }
+
+  /** A frame that was not answered with hands, and why ({@code superseded}, {@code rate_limited}, ...). */
+  public void frameDropped(String reason) {
+    Counter.builder("palmreader.frames.dropped").tag("reason", reason).register(registry).increment();
+  }
+
+  /** Time of one pipeline stage ({@code decode, palm, landmarks, classify, total, queue, server}). */
+  public void stage(String stage, String worker, double ms) {
+    Timer.builder("palmreader.stage.latency").tag("stage", stage).tag("worker", worker)
+        .serviceLevelObjectives(LATENCY_SLOS).register(registry)
+        .record((long) (ms * 1_000_000), TimeUnit.NANOSECONDS);
+  }
+
+  public void batch(String worker, int size) {
+    DistributionSummary.builder("palmreader.batch.size").tag("worker", worker)
+        .serviceLevelObjectives(1, 2, 4, 8, 16, 32).register(registry).record(size);
+  }
+
+  public AtomicInteger sessions() {
+    return sessions;
+  }
+
+  /** Frames handed to the event bus and not yet answered, over all sessions of this node. */
+  public AtomicInteger pendingFrames() {
+    return pendingFrames;
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+}

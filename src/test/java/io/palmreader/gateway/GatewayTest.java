@@ -1,0 +1,242 @@
+package io.palmreader.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.palmreader.node.Node;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+@DisplayName("The gateway and inference workers through a real WebSocket client")
+class GatewayTest {
+
+  static final String THUMB_UP = "hands/thumbs_up/mpsamples_hand_thumb_up.jpg";
+  static final String VICTORY = "hands/victory/wasmedge_victory.jpg";
+  static final int MAX_FRAME_BYTES = 300_000;
+
+  private Vertx vertx;
+  private Node node;
+  private int port;
+  private HttpClient http;
+
+  static byte[] photo(String path) {
+    try (InputStream in = GatewayTest.class.getClassLoader().getResourceAsStream(path)) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @BeforeAll
+  void startNode() throws Exception {
+    vertx = Node.createVertx();
+    JsonObject config = new JsonObject()
+        .put("http", new JsonObject().put("port", 0).put("host", "127.0.0.1"))
+        .put("session", new JsonObject().put("maxFrameBytes", MAX_FRAME_BYTES).put("answerTimeoutMs", 60_000))
+        .put("gesture", new JsonObject().put("holdFrames", 3).put("holdMs", 0));
+    node = Node.start(vertx, config, "all").await(60, TimeUnit.SECONDS);
+    port = (Integer) vertx.sharedData().getLocalMap(GatewayVerticle.NODE_MAP).get(GatewayVerticle.HTTP_PORT_KEY);
+    http = vertx.createHttpClient();
+  }
+
+  @AfterAll
+  void stopNode() throws Exception {
+    node.stop().await(30, TimeUnit.SECONDS);
+  }
+
+  private SessionClient connect() throws Exception {
+    SessionClient c = SessionClient.connect(vertx, port);
+    JsonObject welcome = c.next("welcome", 5000);
+    assertFalse(welcome.getString("sessionId").isBlank());
+    return c;
+  }
+
+  @Test
+  @DisplayName("a photo gives a 'hands' message with its gesture, 21 normalized landmarks, timings and the worker")
+  void photoGivesHands() throws Exception {
+    try (SessionClient c = connect()) {
+      c.sendFrame(7, photo(THUMB_UP));
+      JsonObject hands = c.next("hands", 30_000);
+      assertEquals(7, hands.getLong("seq"));
+      JsonArray list = hands.getJsonArray("hands");
+      assertEquals(1, list.size());
+      JsonObject hand = list.getJsonObject(0);
+      assertEquals("Thumb_Up", hand.getString("gesture"));
+      assertEquals(21, hand.getJsonArray("landmarks").size());
+      for (Object p : hand.getJsonArray("landmarks")) {
+        double x = ((JsonArray) p).getDouble(0);
+        double y = ((JsonArray) p).getDouble(1);
+        assertTrue(x >= 0 && x <= 1 && y >= 0 && y <= 1, "normalized landmark " + p);
+      }
+      assertTrue(hands.getJsonObject("timing").getDouble("serverMs") > 0);
+      assertTrue(hands.getString("worker").endsWith("/cpu"));
+      assertEquals(640, hands.getInteger("width"));
+    }
+  }
+
+  @Test
+  @DisplayName("a gesture seen in enough answers in a row is announced once as a 'gesture' event")
+  void stableGestureIsAnnounced() throws Exception {
+    try (SessionClient c = connect()) {
+      for (int seq = 1; seq <= 4; seq++) {
+        c.sendFrame(seq, photo(VICTORY));
+        c.next("hands", 30_000);
+      }
+      JsonObject gesture = c.next("gesture", 5000);
+      assertEquals("Victory", gesture.getString("name"));
+    }
+  }
+
+  @Test
+  @DisplayName("garbage bytes give invalid_frame and the session carries on")
+  void garbageIsInvalidFrame() throws Exception {
+    try (SessionClient c = connect()) {
+      byte[] garbage = new byte[5000];
+      new Random(1).nextBytes(garbage);
+      c.sendFrame(1, garbage);
+      JsonObject error = c.next("error", 30_000);
+      assertEquals("invalid_frame", error.getString("code"));
+      assertEquals(1, error.getLong("seq"));
+      assertFalse(error.getBoolean("fatal"));
+      c.sendRaw(new byte[] {9, 0, 1});
+      assertEquals("invalid_frame", c.next("error", 5000).getString("code"));
+      c.sendFrame(2, photo(THUMB_UP));
+      assertEquals(2, c.next("hands", 30_000).getLong("seq"));
+    }
+  }
+
+  @Test
+  @DisplayName("a frame over the size limit gives frame_too_large and the session carries on")
+  void oversizeFrame() throws Exception {
+    try (SessionClient c = connect()) {
+      c.sendFrame(1, new byte[MAX_FRAME_BYTES + 1]);
+      JsonObject error = c.next("error", 5000);
+      assertEquals("frame_too_large", error.getString("code"));
+      assertEquals(1, error.getLong("seq"));
+      c.sendFrame(2, photo(THUMB_UP));
+      assertEquals(2, c.next("hands", 30_000).getLong("seq"));
+    }
+  }
+
+  @Test
+  @DisplayName("unknown or malformed text gives bad_message; ping gives pong; hello changes the options")
+  void textMessages() throws Exception {
+    try (SessionClient c = connect()) {
+      c.sendText("{\"type\":\"dance\"}");
+      assertEquals("bad_message", c.next("error", 5000).getString("code"));
+      c.sendText("not json");
+      assertEquals("bad_message", c.next("error", 5000).getString("code"));
+      c.sendText("{\"type\":\"hello\",\"maxHands\":99}");
+      assertEquals("bad_message", c.next("error", 5000).getString("code"));
+      c.sendText("{\"type\":\"ping\"}");
+      assertTrue(c.next("pong", 5000).getLong("ts") > 0);
+      c.sendText("{\"type\":\"hello\",\"maxHands\":1,\"model\":\"lite\"}");
+      JsonObject welcome = c.next("welcome", 5000);
+      assertEquals("lite", welcome.getJsonObject("limits").getString("model"));
+      assertEquals(1, welcome.getJsonObject("limits").getInteger("maxHands"));
+      c.sendFrame(3, photo(THUMB_UP));
+      assertEquals("Thumb_Up", c.next("hands", 30_000).getJsonArray("hands").getJsonObject(0).getString("gesture"));
+    }
+  }
+
+  @Test
+  @DisplayName("while a frame is with inference, a newer frame replaces the waiting one, which is counted as dropped")
+  void newestFrameWins() throws Exception {
+    try (SessionClient c = connect()) {
+      byte[] image = photo(THUMB_UP);
+      // The first frame goes to the worker; 2..5 arrive while it runs (tens of ms) and replace each other.
+      for (int seq = 1; seq <= 5; seq++) {
+        c.sendFrame(seq, image);
+      }
+      assertEquals(1, c.next("hands", 30_000).getLong("seq"));
+      assertEquals(5, c.next("hands", 30_000).getLong("seq"));
+      JsonObject stats = c.next("stats", 5000);
+      while (stats.getLong("dropped") < 3) {
+        stats = c.next("stats", 5000);
+      }
+      assertEquals(3, stats.getLong("dropped"));
+    }
+  }
+
+  @Test
+  @DisplayName("50 concurrent sessions are all answered")
+  void fiftySessions() throws Exception {
+    List<SessionClient> clients = new ArrayList<>();
+    try {
+      for (int i = 0; i < 50; i++) {
+        clients.add(connect());
+      }
+      byte[] image = photo(VICTORY);
+      for (int i = 0; i < clients.size(); i++) {
+        clients.get(i).sendFrame(1000 + i, image);
+      }
+      Set<Long> answered = new HashSet<>();
+      for (SessionClient c : clients) {
+        JsonObject hands = c.next("hands", 60_000);
+        answered.add(hands.getLong("seq"));
+        assertEquals("Victory", hands.getJsonArray("hands").getJsonObject(0).getString("gesture"));
+      }
+      assertEquals(50, answered.size());
+    } finally {
+      clients.forEach(SessionClient::close);
+    }
+  }
+
+  private record Response(int status, String body) {
+  }
+
+  private Response get(String path) throws Exception {
+    return http.request(HttpMethod.GET, port, "127.0.0.1", path)
+        .compose(req -> req.send().compose((HttpClientResponse resp) -> resp.body()
+            .map(b -> new Response(resp.statusCode(), b.toString()))))
+        .await(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  @DisplayName("/api/health, /live and /ready report UP with the inference check; /metrics has the palmreader meters")
+  void healthAndMetrics() throws Exception {
+    try (SessionClient c = connect()) {
+      c.sendFrame(1, photo(THUMB_UP));
+      c.next("hands", 30_000);
+    }
+    Response live = get("/api/health/live");
+    assertEquals(200, live.status(), live.body());
+    Response ready = get("/api/health/ready");
+    assertEquals(200, ready.status(), ready.body());
+    JsonObject readyJson = new JsonObject(ready.body());
+    assertEquals("UP", readyJson.getString("status"));
+    assertEquals("inference", readyJson.getJsonArray("checks").getJsonObject(0).getString("id"));
+    assertEquals(200, get("/api/health").status());
+    Response metrics = get("/metrics");
+    assertEquals(200, metrics.status());
+    for (String meter : new String[] {"palmreader_frames_received_total", "palmreader_frames_processed_total",
+        "palmreader_stage_latency_seconds_bucket", "palmreader_batch_size", "palmreader_sessions",
+        "palmreader_frames_queued", "vertx_http_server_active_ws_connections"}) {
+      assertTrue(metrics.body().contains(meter), "metrics lack " + meter);
+    }
+    Response page = get("/");
+    assertEquals(200, page.status());
+    assertTrue(page.body().contains("Palmreader"));
+  }
+}

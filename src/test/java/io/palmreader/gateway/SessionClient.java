@@ -1,0 +1,89 @@
+package io.palmreader.gateway;
+
+import io.palmreader.protocol.ClientFrame;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** A real WebSocket client for tests: sends frames and text, and hands out what the server sent, in order. */
+final class SessionClient implements AutoCloseable {
+
+  private final WebSocketClient client;
+  private final WebSocket socket;
+  private final BlockingQueue<JsonObject> received = new LinkedBlockingQueue<>();
+  private final List<JsonObject> skipped = new ArrayList<>();
+  private volatile Short closeStatus;
+
+  private SessionClient(WebSocketClient client, WebSocket socket) {
+    this.client = client;
+    this.socket = socket;
+    socket.textMessageHandler(t -> received.add(new JsonObject(t)));
+    socket.closeHandler(v -> closeStatus = socket.closeStatusCode());
+  }
+
+  static SessionClient connect(Vertx vertx, int port) throws Exception {
+    // The client is kept: a collected WebSocketClient closes its sockets.
+    WebSocketClient client = vertx.createWebSocketClient();
+    // Handlers are set on the event loop as the connection completes, so the welcome cannot slip past them.
+    return client.connect(new WebSocketConnectOptions().setPort(port).setHost("127.0.0.1").setURI("/ws"))
+        .map(ws -> new SessionClient(client, ws))
+        .await(10, TimeUnit.SECONDS);
+  }
+
+  void sendFrame(long seq, byte[] image) throws Exception {
+    socket.writeBinaryMessage(ClientFrame.encode(seq, System.currentTimeMillis(), image)).await(10, TimeUnit.SECONDS);
+  }
+
+  void sendRaw(byte[] bytes) throws Exception {
+    socket.writeBinaryMessage(io.vertx.core.buffer.Buffer.buffer(bytes)).await(10, TimeUnit.SECONDS);
+  }
+
+  void sendText(String text) throws Exception {
+    socket.writeTextMessage(text).await(10, TimeUnit.SECONDS);
+  }
+
+  /**
+   * The next message of {@code type}: the earliest one passed over before, else the next to arrive. Messages of other
+   * types are kept for later calls and shown in failures.
+   */
+  JsonObject next(String type, long timeoutMs) throws Exception {
+    for (int i = 0; i < skipped.size(); i++) {
+      if (type.equals(skipped.get(i).getString("type"))) {
+        return skipped.remove(i);
+      }
+    }
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    while (true) {
+      long left = deadline - System.currentTimeMillis();
+      JsonObject m = left <= 0 ? null : received.poll(left, TimeUnit.MILLISECONDS);
+      if (m == null) {
+        throw new AssertionError("no '" + type + "' message within " + timeoutMs + " ms; other messages: " + skipped);
+      }
+      if (type.equals(m.getString("type"))) {
+        return m;
+      }
+      skipped.add(m);
+    }
+  }
+
+  List<JsonObject> skipped() {
+    return skipped;
+  }
+
+  Short closeStatus() {
+    return closeStatus;
+  }
+
+  @Override
+  public void close() {
+    socket.close();
+    client.close();
+  }
+}
