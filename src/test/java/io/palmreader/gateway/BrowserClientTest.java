@@ -1,0 +1,106 @@
+package io.palmreader.gateway;
+
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2YUV_I420;
+import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.palmreader.node.Node;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Size;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+@DisplayName("The browser client in headless Chromium with a fake camera showing a real thumbs-up")
+class BrowserClientTest {
+
+  private Vertx vertx;
+  private Node node;
+  private int port;
+
+  @BeforeAll
+  void startNode() throws Exception {
+    HeadlessChromium.binary();
+    vertx = Node.createVertx();
+    JsonObject config = new JsonObject().put("http", new JsonObject().put("port", 0).put("host", "127.0.0.1"))
+        .put("gesture", new JsonObject().put("holdFrames", 3).put("holdMs", 0));
+    node = Node.start(vertx, config, "all").await(60, TimeUnit.SECONDS);
+    port = (Integer) vertx.sharedData().getLocalMap(GatewayVerticle.NODE_MAP).get(GatewayVerticle.HTTP_PORT_KEY);
+  }
+
+  @AfterAll
+  void stopNode() throws Exception {
+    if (node != null) {
+      node.stop().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * A y4m (4:2:0; Chromium refuses 4:4:4 and mp4) of one photo, as many frames as given: Chromium loops it as
+   * the camera.
+   */
+  static void writeY4m(byte[] photo, Path out, int width, int height, int frames) throws Exception {
+    try (BytePointer data = new BytePointer(photo);
+         Mat encoded = new Mat(1, photo.length, org.bytedeco.opencv.global.opencv_core.CV_8UC1, data);
+         Mat bgr = imdecode(encoded, IMREAD_COLOR);
+         Mat sized = new Mat();
+         Mat yuv = new Mat();
+         Size size = new Size(width, height)) {
+      resize(bgr, sized, size);
+      cvtColor(sized, yuv, COLOR_BGR2YUV_I420);
+      byte[] planes = new byte[(int) yuv.total()];
+      yuv.data().get(planes);
+      try (OutputStream o = Files.newOutputStream(out)) {
+        o.write(("YUV4MPEG2 W" + width + " H" + height + " F25:1 Ip A1:1 C420jpeg\n")
+            .getBytes(StandardCharsets.US_ASCII));
+        for (int i = 0; i < frames; i++) {
+          o.write("FRAME\n".getBytes(StandardCharsets.US_ASCII));
+          o.write(planes);
+        }
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("the page shows Thumb_Up over the preview and a non-zero answered rate; a screenshot is saved")
+  void showsTheGesture(@TempDir Path dir) throws Exception {
+    Path camera = dir.resolve("thumbs-up.y4m");
+    writeY4m(GatewayTest.photo(GatewayTest.THUMB_UP), camera, 640, 520, 1);
+    try (HeadlessChromium chromium = HeadlessChromium.open(vertx, "http://127.0.0.1:" + port + "/?autostart=1",
+        camera, dir.resolve("profile"))) {
+      String gesture = "";
+      long answered = 0;
+      long deadline = System.currentTimeMillis() + 60_000;
+      while (System.currentTimeMillis() < deadline && !("Thumb_Up".equals(gesture) && answered > 0)) {
+        Thread.sleep(250);
+        gesture = String.valueOf(chromium.evaluate("document.body.dataset.gesture"));
+        answered = Long.parseLong(String.valueOf(chromium.evaluate("document.getElementById('answered-fps').textContent")));
+      }
+      chromium.screenshot(Path.of("target", "browser-thumbs-up.png"));
+      String message = String.valueOf(chromium.evaluate("document.getElementById('message').textContent"));
+      assertEquals("Thumb_Up", gesture, "gesture shown; page message: " + message);
+      assertTrue(answered > 0, "answered frames per second");
+      assertEquals("connected", chromium.evaluate("document.body.dataset.state"));
+      Object events = chromium.evaluate("document.getElementById('events').textContent");
+      assertTrue(String.valueOf(events).contains("Thumb_Up"), "gesture event listed: " + events);
+    }
+  }
+}
