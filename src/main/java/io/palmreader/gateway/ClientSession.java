@@ -11,6 +11,8 @@ import io.palmreader.protocol.ServerMessages;
 import io.palmreader.session.FrameRateLimiter;
 import io.palmreader.session.GestureStabilizer;
 import io.palmreader.session.GestureStabilizer.StableGesture;
+import io.palmreader.session.MotionGestures;
+import io.palmreader.session.MotionGestures.Motion;
 import io.palmreader.vision.Hand;
 import io.palmreader.vision.ModelVariant;
 import io.palmreader.vision.TrackingState;
@@ -52,6 +54,7 @@ final class ClientSession {
   private final PalmreaderMetrics metrics;
   private final FrameRateLimiter rateLimiter;
   private final GestureStabilizer gestures;
+  private final MotionGestures motions = new MotionGestures();
   private final JsonObject capabilities;
 
   private ModelVariant model;
@@ -187,8 +190,10 @@ final class ClientSession {
     intervalOut++;
     long now = System.currentTimeMillis();
     Map<String, String> byHand = new LinkedHashMap<>();
+    Map<String, double[]> palmByHand = new LinkedHashMap<>();
     for (Hand h : answer.hands()) {
       byHand.putIfAbsent(h.handedness(), h.gesture().label());
+      palmByHand.putIfAbsent(h.handedness(), palmCentre(h));
     }
     if (socket.writeQueueFull()) {
       // A slow client misses this update rather than the server buffering it; the next one supersedes it anyway.
@@ -200,6 +205,20 @@ final class ClientSession {
     for (StableGesture g : gestures.observe(byHand, now)) {
       send(ServerMessages.gesture(g.gesture(), g.hand(), g.since()));
     }
+    for (Motion m : motions.observe(palmByHand, now)) {
+      send(ServerMessages.gesture(m.name(), m.hand(), m.since()));
+    }
+  }
+
+  /** The middle of the wrist and the four knuckles: steadier than any single landmark while fingers move. */
+  private static double[] palmCentre(Hand h) {
+    double x = 0;
+    double y = 0;
+    for (int i : new int[] {0, 5, 9, 13, 17}) {
+      x += h.x(i);
+      y += h.y(i);
+    }
+    return new double[] {x / 5, y / 5};
   }
 
   private void fail(Arrival arrival, Throwable cause) {
