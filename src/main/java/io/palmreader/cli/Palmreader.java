@@ -3,7 +3,7 @@ package io.palmreader.cli;
 import java.io.PrintStream;
 import java.util.Arrays;
 
-/** The single entry point of {@code palmreader.jar}: {@code analyze}, {@code bench}, {@code run}. */
+/** The single entry point of {@code palmreader.jar}: {@code analyze}, {@code bench}, {@code loadgen}, {@code run}. */
 public final class Palmreader {
 
   static final String USAGE = """
@@ -12,6 +12,7 @@ public final class Palmreader {
       commands:
         analyze PATH...   find hands and gestures in images, folders and videos; one JSON object per line
         bench PATH...     measure the pipeline on photos (per-stage percentiles, frames/s, memory)
+        loadgen           drive a server with N WebSocket sessions at F fps; answered fps, drops, latency percentiles
         run               start a server node: the browser client, WebSocket sessions, inference workers
 
       'java -jar palmreader.jar COMMAND --help' describes a command's options.
@@ -41,6 +42,7 @@ public final class Palmreader {
       return switch (args[0]) {
         case "analyze" -> new AnalyzeCommand(out, err).run(rest);
         case "bench" -> new BenchCommand(out, err).run(rest);
+        case "loadgen" -> new LoadgenCommand(out, err).run(rest);
         case "run" -> new RunCommand(out, err).run(rest);
         default -> {
           err.println("palmreader: unknown command '" + args[0] + "'");

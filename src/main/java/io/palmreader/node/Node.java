@@ -88,6 +88,11 @@ public final class Node {
     Settings settings = new Settings(config);
     int cores = Runtime.getRuntime().availableProcessors();
     JsonObject effective = config.copy().put("nodeId", settings.string("node.id", defaultNodeId()));
+    if (settings.integer("http.port", 8080, 0, 65535) == 0) {
+      // Gateway instances share one listening port only when it is named: with 0 each would bind its own.
+      JsonObject http = effective.getJsonObject("http", new JsonObject()).copy().put("port", freePort());
+      effective.put("http", http);
+    }
     List<Future<String>> deployed = new ArrayList<>();
     Future<String> chain = Future.succeededFuture();
     JsonArray names = roleJson.getJsonArray("deploy", new JsonArray());
@@ -137,6 +142,14 @@ public final class Node {
       return new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new ConfigException("cannot read descriptor " + name + ": " + e.getMessage());
+    }
+  }
+
+  private static int freePort() {
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+      return probe.getLocalPort();
+    } catch (IOException e) {
+      throw new ConfigException("http.port 0: no free port to listen on: " + e.getMessage());
     }
   }
 

@@ -7,6 +7,8 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.micrometer.backends.BackendRegistries;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -22,6 +24,13 @@ public final class PalmreaderMetrics {
       Duration.ofMillis(500), Duration.ofSeconds(1)};
 
   private final MeterRegistry registry;
+  // Meters are looked up once per tag combination: building and registering one per frame costs more than the
+  // frame's own bookkeeping at thousands of frames a second.
+  private final Counter received;
+  private final Map<String, Counter> processed = new ConcurrentHashMap<>();
+  private final Map<String, Counter> dropped = new ConcurrentHashMap<>();
+  private final Map<String, Timer> stages = new ConcurrentHashMap<>();
+  private final Map<String, DistributionSummary> batches = new ConcurrentHashMap<>();
   private final AtomicInteger sessions = new AtomicInteger();
   private final AtomicInteger pendingFrames = new AtomicInteger();
 
@@ -29,6 +38,7 @@ public final class PalmreaderMetrics {
     this.registry = registry;
     registry.gauge("palmreader.sessions", sessions);
     registry.gauge("palmreader.frames.queued", pendingFrames);
+    received = Counter.builder("palmreader.frames.received").register(registry);
   }
 
   private static PalmreaderMetrics shared;
@@ -46,28 +56,30 @@ public final class PalmreaderMetrics {
   }
 
   public void frameReceived() {
-    Counter.builder("palmreader.frames.received").register(registry).increment();
+    received.increment();
   }
 
   public void frameProcessed(String worker) {
-    Counter.builder("palmreader.frames.processed").tag("worker", worker).register(registry).increment();
+    processed.computeIfAbsent(worker, w -> Counter.builder("palmreader.frames.processed").tag("worker", w)
+        .register(registry)).increment();
   }
 
   /** A frame that was not answered with hands, and why ({@code superseded}, {@code rate_limited}, ...). */
   public void frameDropped(String reason) {
-    Counter.builder("palmreader.frames.dropped").tag("reason", reason).register(registry).increment();
+    dropped.computeIfAbsent(reason, r -> Counter.builder("palmreader.frames.dropped").tag("reason", r)
+        .register(registry)).increment();
   }
 
   /** Time of one pipeline stage ({@code decode, palm, landmarks, classify, total, queue, server}). */
   public void stage(String stage, String worker, double ms) {
-    Timer.builder("palmreader.stage.latency").tag("stage", stage).tag("worker", worker)
-        .serviceLevelObjectives(LATENCY_SLOS).register(registry)
+    stages.computeIfAbsent(stage + '\0' + worker, k -> Timer.builder("palmreader.stage.latency").tag("stage", stage)
+            .tag("worker", worker).serviceLevelObjectives(LATENCY_SLOS).register(registry))
         .record((long) (ms * 1_000_000), TimeUnit.NANOSECONDS);
   }
 
   public void batch(String worker, int size) {
-    DistributionSummary.builder("palmreader.batch.size").tag("worker", worker)
-        .serviceLevelObjectives(1, 2, 4, 8, 16, 32).register(registry).record(size);
+    batches.computeIfAbsent(worker, w -> DistributionSummary.builder("palmreader.batch.size").tag("worker", w)
+        .serviceLevelObjectives(1, 2, 4, 8, 16, 32).register(registry)).record(size);
   }
 
   public AtomicInteger sessions() {

@@ -1,0 +1,74 @@
+package io.palmreader.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.palmreader.gateway.GatewayVerticle;
+import io.palmreader.node.Node;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Against a node in echo mode, so the run measures the transport; figures are checked for shape, not speed. */
+@DisplayName("palmreader loadgen: sessions at a fixed rate against a server, and a Markdown report")
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class LoadgenCommandTest {
+
+  private static String[] loadgen(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    String[] full = new String[args.length + 1];
+    full[0] = "loadgen";
+    System.arraycopy(args, 0, full, 1, args.length);
+    int code = Palmreader.run(full, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new String[] {String.valueOf(code), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)};
+  }
+
+  private static String thumbsUp() throws URISyntaxException {
+    return Path.of(LoadgenCommandTest.class.getClassLoader().getResource("hands/thumbs_up").toURI()).toString();
+  }
+
+  @Test
+  @DisplayName("five sessions at 20 fps against an echo node get answers, and the report gives rates and percentiles")
+  void drivesAnEchoNode() throws Exception {
+    Vertx vertx = Node.createVertx();
+    Node node = Node.start(vertx, new JsonObject()
+        .put("http", new JsonObject().put("port", 0).put("host", "127.0.0.1"))
+        .put("inference", new JsonObject().put("mode", "echo")), "all").await(60, TimeUnit.SECONDS);
+    try {
+      int port = (Integer) vertx.sharedData().getLocalMap(GatewayVerticle.NODE_MAP).get(GatewayVerticle.HTTP_PORT_KEY);
+      String[] r = loadgen("--url", "ws://127.0.0.1:" + port + "/ws", "--sessions", "5", "--fps", "20",
+          "--duration", "3", "--warmup", "1", "--frames", thumbsUp());
+      assertEquals("0", r[0], r[1] + r[2]);
+      String report = r[1];
+      Matcher answered = Pattern.compile("\\| answered/s \\| ([0-9.]+) \\|").matcher(report);
+      assertTrue(answered.find(), report);
+      assertTrue(Double.parseDouble(answered.group(1)) > 0, report);
+      assertTrue(report.contains("| sessions requested / connected / welcomed | 5 / 5 / 5 |"), report);
+      assertTrue(Pattern.compile("\\| latency p99 ms \\| [0-9.]+ \\|").matcher(report).find(), report);
+      assertTrue(report.contains("| server errors by code | none |"), report);
+      assertTrue(r[2].contains("answered"), "a progress line a second on stderr: " + r[2]);
+    } finally {
+      node.stop().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  @DisplayName("a missing --url is a usage error (exit 2)")
+  void missingUrlIsAUsageError() throws Exception {
+    String[] r = loadgen("--sessions", "1", "--fps", "1", "--duration", "1", "--frames", thumbsUp());
+    assertEquals("2", r[0]);
+    assertTrue(r[2].contains("--url is required"), r[2]);
+  }
+}
