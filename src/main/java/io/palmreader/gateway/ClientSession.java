@@ -152,7 +152,7 @@ final class ClientSession {
     metrics.pendingFrames().incrementAndGet();
     ClientFrame f = arrival.frame();
     FrameTask task = new FrameTask(id, f.sequence(), f.captureTs(), System.currentTimeMillis(), model, maxHands,
-        tracking, f.image().getBytes());
+        tracking, f.image());
     vertx.eventBus().<FrameAnswer>request(InferenceAddresses.FRAMES, task,
             new DeliveryOptions().setSendTimeout(config.answerTimeoutMs()))
         .onComplete(ar -> onAnswer(arrival, ar));

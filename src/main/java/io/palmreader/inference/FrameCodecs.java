@@ -36,7 +36,7 @@ public final class FrameCodecs {
       buffer.appendLong(t.sequence()).appendLong(t.captureTs()).appendLong(t.sentAtMs());
       buffer.appendByte((byte) t.model().ordinal()).appendInt(t.maxHands());
       writeTracking(buffer, t.tracking());
-      buffer.appendInt(t.image().length).appendBytes(t.image());
+      buffer.appendInt(t.image().length()).appendBuffer(t.image());
     }
 
     @Override
@@ -49,7 +49,7 @@ public final class FrameCodecs {
       ModelVariant model = ModelVariant.values()[r.byteValue()];
       int maxHands = r.intValue();
       TrackingState tracking = r.tracking();
-      byte[] image = r.bytes(r.intValue());
+      Buffer image = Buffer.buffer(r.bytes(r.intValue()));
       return new FrameTask(session, seq, capture, sent, model, maxHands, tracking, image);
     }
 

@@ -2,6 +2,7 @@ package io.palmreader.inference;
 
 import io.palmreader.vision.ModelVariant;
 import io.palmreader.vision.TrackingState;
+import io.vertx.core.buffer.Buffer;
 
 /**
  * One frame of one session on its way to an inference worker. Workers keep nothing between frames: the
@@ -14,8 +15,9 @@ import io.palmreader.vision.TrackingState;
  * @param model      which model size the session asked for
  * @param maxHands   how many hands the session wants
  * @param tracking   the session's tracking state from its previous answer
- * @param image      the encoded JPEG or PNG
+ * @param image      the encoded JPEG or PNG, as received: copied into the pipeline's array on the worker thread,
+ *                   not on the event loop
  */
 public record FrameTask(String sessionId, long sequence, long captureTs, long sentAtMs, ModelVariant model, int maxHands,
-                        TrackingState tracking, byte[] image) {
+                        TrackingState tracking, Buffer image) {
 }

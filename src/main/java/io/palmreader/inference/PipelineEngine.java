@@ -45,7 +45,7 @@ final class PipelineEngine implements InferenceEngine {
     for (Map.Entry<PipelineOptions, List<Integer>> group : groups.entrySet()) {
       List<FrameRequest> requests = new ArrayList<>(group.getValue().size());
       for (int i : group.getValue()) {
-        requests.add(new FrameRequest(tasks.get(i).image(), tasks.get(i).tracking()));
+        requests.add(new FrameRequest(tasks.get(i).image().getBytes(), tasks.get(i).tracking()));
       }
       List<FrameResult> results = pipelineFor(group.getKey()).process(requests);
       for (int k = 0; k < results.size(); k++) {

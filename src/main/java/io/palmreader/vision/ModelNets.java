@@ -32,11 +32,20 @@ final class ModelNets {
     return fromBytes(read(folder, file), file);
   }
 
+  /**
+   * OpenCV 4.13's TFLite importer fills its operator table lazily and without a lock: two threads importing at once
+   * fail with "Unsupported operator type CONV_2D". Imports are therefore one at a time; running the nets is not
+   * affected.
+   */
+  private static final Object IMPORT_LOCK = new Object();
+
   /** Parses a TFLite model already in memory; {@code file} only names it in errors. */
   static Net fromBytes(byte[] bytes, String file) {
     Net net;
     try (BytePointer buffer = new BytePointer(bytes)) {
-      net = readNetFromTFLite(buffer, bytes.length);
+      synchronized (IMPORT_LOCK) {
+        net = readNetFromTFLite(buffer, bytes.length);
+      }
     } catch (RuntimeException e) {
       throw new ModelLoadException("OpenCV could not load model " + file + ": " + e.getMessage(), e);
     }
