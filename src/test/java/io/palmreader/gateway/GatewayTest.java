@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.palmreader.node.Node;
+import io.palmreader.protocol.ClientFrame;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.junit5.Checkpoint;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
@@ -25,7 +30,9 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(VertxExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 @DisplayName("The gateway and inference workers through a real WebSocket client")
@@ -39,6 +46,7 @@ class GatewayTest {
   private Node node;
   private int port;
   private HttpClient http;
+  private WebSocketClient sharedClient;
 
   static byte[] photo(String path) {
     try (InputStream in = GatewayTest.class.getClassLoader().getResourceAsStream(path)) {
@@ -182,26 +190,33 @@ class GatewayTest {
   }
 
   @Test
+  @io.vertx.junit5.Timeout(value = 90, timeUnit = TimeUnit.SECONDS)
   @DisplayName("50 concurrent sessions are all answered")
-  void fiftySessions() throws Exception {
-    List<SessionClient> clients = new ArrayList<>();
-    try {
-      for (int i = 0; i < 50; i++) {
-        clients.add(connect());
-      }
-      byte[] image = photo(VICTORY);
-      for (int i = 0; i < clients.size(); i++) {
-        clients.get(i).sendFrame(1000 + i, image);
-      }
-      Set<Long> answered = new HashSet<>();
-      for (SessionClient c : clients) {
-        JsonObject hands = c.next("hands", 60_000);
-        answered.add(hands.getLong("seq"));
-        assertEquals("Victory", hands.getJsonArray("hands").getJsonObject(0).getString("gesture"));
-      }
-      assertEquals(50, answered.size());
-    } finally {
-      clients.forEach(SessionClient::close);
+  void fiftySessions(VertxTestContext testContext) {
+    int sessions = 50;
+    Checkpoint answered = testContext.checkpoint(sessions);
+    byte[] image = photo(VICTORY);
+    // One client for all sessions, held in a field: the method returns before the sessions finish, and a
+    // collected client closes its sockets.
+    WebSocketClient client = vertx.createWebSocketClient();
+    sharedClient = client;
+    for (int i = 0; i < sessions; i++) {
+      long seq = 1000 + i;
+      client.connect(port, "127.0.0.1", "/ws").onComplete(testContext.succeeding(ws -> ws.textMessageHandler(text -> {
+        JsonObject m = new JsonObject(text);
+        switch (m.getString("type")) {
+          case "welcome" -> ws.writeBinaryMessage(ClientFrame.encode(seq, System.currentTimeMillis(), image));
+          case "hands" -> testContext.verify(() -> {
+            assertEquals(seq, m.getLong("seq"));
+            assertEquals("Victory", m.getJsonArray("hands").getJsonObject(0).getString("gesture"));
+            answered.flag();
+            ws.close();
+          });
+          case "error" -> testContext.failNow("session " + seq + " got " + m.encode());
+          default -> {
+          }
+        }
+      })));
     }
   }
 

@@ -28,7 +28,8 @@ class WithoutInferenceTest {
   @BeforeAll
   void startEdgeNode() throws Exception {
     vertx = Node.createVertx();
-    JsonObject config = new JsonObject().put("http", new JsonObject().put("port", 0).put("host", "127.0.0.1"));
+    JsonObject config = new JsonObject().put("http", new JsonObject().put("port", 0).put("host", "127.0.0.1"))
+        .put("session", new JsonObject().put("maxFps", 5).put("idleTimeoutMs", 1000));
     node = Node.start(vertx, config, "edge").await(30, TimeUnit.SECONDS);
     port = (Integer) vertx.sharedData().getLocalMap(GatewayVerticle.NODE_MAP).get(GatewayVerticle.HTTP_PORT_KEY);
   }
@@ -49,6 +50,39 @@ class WithoutInferenceTest {
       assertFalse(error.getBoolean("fatal"));
       c.sendText("{\"type\":\"ping\"}");
       assertTrue(c.next("pong", 5000).containsKey("ts"));
+    }
+  }
+
+  @Test
+  @DisplayName("frames beyond the frame-rate limit are refused with rate_limited, without closing the session")
+  void rateLimited() throws Exception {
+    try (SessionClient c = SessionClient.connect(vertx, port)) {
+      c.next("welcome", 5000);
+      byte[] image = GatewayTest.photo(GatewayTest.THUMB_UP);
+      for (int seq = 1; seq <= 8; seq++) {
+        c.sendFrame(seq, image);
+      }
+      JsonObject error = c.next("error", 5000);
+      while (!"rate_limited".equals(error.getString("code"))) {
+        assertEquals("over_capacity", error.getString("code"));
+        error = c.next("error", 5000);
+      }
+      assertEquals(6, error.getLong("seq"), "the first frame over a burst of 5");
+      c.sendText("{\"type\":\"ping\"}");
+      c.next("pong", 5000);
+    }
+  }
+
+  @Test
+  @DisplayName("a session silent for longer than the idle timeout is closed with 1001")
+  void idleSessionIsClosed() throws Exception {
+    try (SessionClient c = SessionClient.connect(vertx, port)) {
+      c.next("welcome", 5000);
+      long deadline = System.currentTimeMillis() + 10_000;
+      while (c.closeStatus() == null && System.currentTimeMillis() < deadline) {
+        Thread.sleep(100);
+      }
+      assertEquals((short) 1001, c.closeStatus());
     }
   }
 
