@@ -1,5 +1,6 @@
 import { encodeFrame } from './protocol.js';
 import { drawFrame } from './overlay.js';
+import { createAssistantPanel } from './assistant.js';
 
 const $ = (id) => document.getElementById(id);
 const view = $('view');
@@ -21,6 +22,18 @@ const state = {
   glassMs: [],
 };
 
+function sendJson(message) {
+  const socket = state.socket;
+  if (!socket || socket.readyState !== WebSocket.OPEN) {
+    say('Not connected: start the camera first.');
+    return false;
+  }
+  socket.send(JSON.stringify(message));
+  return true;
+}
+
+const assistant = createAssistantPanel(sendJson);
+
 function setConnection(text, status) {
   $('connection').textContent = text;
   document.body.dataset.state = status;
@@ -39,7 +52,7 @@ function connect() {
   socket.onopen = () => {
     state.reconnectDelay = 500;
     setConnection('connected', 'connected');
-    socket.send(JSON.stringify({ type: 'hello', model: $('model').value }));
+    socket.send(JSON.stringify({ type: 'hello', model: $('model').value, ...assistant.helloFields() }));
   };
   socket.onmessage = (event) => onMessage(JSON.parse(event.data));
   socket.onclose = () => {
@@ -56,6 +69,7 @@ function connect() {
 }
 
 function onMessage(m) {
+  if (assistant.onMessage(m)) return;
   switch (m.type) {
     case 'welcome':
       state.limits = m.limits;

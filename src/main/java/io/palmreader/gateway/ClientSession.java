@@ -55,6 +55,7 @@ final class ClientSession {
   private final FrameRateLimiter rateLimiter;
   private final GestureStabilizer gestures;
   private final MotionGestures motions = new MotionGestures();
+  private final AssistantLink assistant;
   private final JsonObject capabilities;
 
   private ModelVariant model;
@@ -86,6 +87,7 @@ final class ClientSession {
     this.gestures = new GestureStabilizer(config.holdFrames(), config.holdMs());
     this.model = config.model();
     this.maxHands = config.maxHands();
+    this.assistant = new AssistantLink(id, vertx, config, this::send);
   }
 
   void start() {
@@ -97,6 +99,7 @@ final class ClientSession {
     socket.exceptionHandler(e -> LOG.debug("session {}: socket error: {}", id, e.toString()));
     socket.closeHandler(v -> onClosed());
     send(welcome());
+    assistant.start();
     statsTimer = vertx.setPeriodic(config.statsIntervalMs(), t -> sendStats());
     idleTimer = vertx.setPeriodic(Math.max(250, config.idleTimeoutMs() / 4), t -> closeIfIdle());
   }
@@ -202,11 +205,14 @@ final class ClientSession {
       send(ServerMessages.hands(seq, arrival.frame().captureTs(), answer.width(), answer.height(), answer.hands(),
           answer.queueMs(), answer.timings().totalMs(), serverMs, answer.worker()));
     }
+    assistant.onFrame(arrival.frame().image());
     for (StableGesture g : gestures.observe(byHand, now)) {
       send(ServerMessages.gesture(g.gesture(), g.hand(), g.since()));
+      assistant.onGesture(g.gesture(), g.hand(), now);
     }
     for (Motion m : motions.observe(palmByHand, now)) {
       send(ServerMessages.gesture(m.name(), m.hand(), m.since()));
+      assistant.onGesture(m.name(), m.hand(), now);
     }
   }
 
@@ -253,6 +259,8 @@ final class ClientSession {
     switch (type) {
       case "hello" -> onHello(message);
       case "ping" -> send(ServerMessages.pong(System.currentTimeMillis()));
+      case "ask" -> assistant.onAsk(message);
+      case "stop" -> assistant.stop();
       default -> send(ServerMessages.error(ErrorCode.BAD_MESSAGE, "unknown message type '" + type + "'", false));
     }
   }
@@ -267,6 +275,11 @@ final class ClientSession {
     }
     if (wanted != null && !("lite".equals(wanted) || "full".equals(wanted))) {
       send(ServerMessages.error(ErrorCode.BAD_MESSAGE, "model must be 'lite' or 'full', was " + wanted, false));
+      return;
+    }
+    String assistantProblem = assistant.configure(hello);
+    if (assistantProblem != null) {
+      send(ServerMessages.error(ErrorCode.BAD_MESSAGE, assistantProblem, false));
       return;
     }
     if (hands != null) {
@@ -330,6 +343,7 @@ final class ClientSession {
     vertx.cancelTimer(statsTimer);
     vertx.cancelTimer(idleTimer);
     metrics.sessions().decrementAndGet();
+    assistant.close();
     if (waiting != null) {
       drop("session_closed");
       waiting = null;

@@ -20,10 +20,13 @@ import io.vertx.core.json.JsonObject;
  * @param holdMs           and for at least this long
  * @param model            the model size a session gets unless its {@code hello} asks otherwise
  * @param maxHands         the most hands a session may ask for
+ * @param assistantEnabled whether sessions start with the assistant on
+ * @param attachFrame      whether the triggering frame goes to the model with the prompt (vision models)
+ * @param gestureCooldownMs a gesture asks the assistant at most once per this many ms per session
  */
 public record GatewayConfig(String host, int port, int inflight, int maxFrameBytes, int maxFps, int idleTimeoutMs,
                             int answerTimeoutMs, int statsIntervalMs, int holdFrames, int holdMs, ModelVariant model,
-                            int maxHands) {
+                            int maxHands, boolean assistantEnabled, boolean attachFrame, int gestureCooldownMs) {
 
   public static GatewayConfig from(Settings s) {
     return new GatewayConfig(
@@ -38,7 +41,10 @@ public record GatewayConfig(String host, int port, int inflight, int maxFrameByt
         s.integer("gesture.holdFrames", 5, 1, 1000),
         s.integer("gesture.holdMs", 300, 0, 60_000),
         ModelVariant.parse(s.oneOf("inference.model", "full", "lite", "full")),
-        s.integer("inference.maxHands", 2, 1, 16));
+        s.integer("inference.maxHands", 2, 1, 16),
+        s.oneOf("assistant.enabled", "true", "true", "false").equals("true"),
+        s.oneOf("assistant.attachFrame", "false", "true", "false").equals("true"),
+        s.integer("assistant.gestureCooldownMs", 10_000, 0, 3_600_000));
   }
 
   /** What the {@code welcome} message tells the client about its limits. */

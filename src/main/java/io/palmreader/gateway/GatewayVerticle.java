@@ -1,5 +1,6 @@
 package io.palmreader.gateway;
 
+import io.palmreader.assistant.AssistantAddresses;
 import io.palmreader.config.Settings;
 import io.palmreader.inference.InferenceAddresses;
 import io.palmreader.observability.PalmreaderMetrics;
@@ -49,7 +50,7 @@ public final class GatewayVerticle extends VerticleBase {
         .put("models", new JsonArray().add("lite").add("full"))
         .put("gestures", new JsonArray().add("None").add("Closed_Fist").add("Open_Palm").add("Pointing_Up")
             .add("Thumb_Down").add("Thumb_Up").add("Victory").add("ILoveYou").add("OK").add("Pinch"))
-        .put("assistant", false);
+        .put("assistant", true);
 
     Router router = Router.router(vertx);
     router.route("/metrics").handler(PrometheusScrapingHandler.create());
@@ -60,7 +61,10 @@ public final class GatewayVerticle extends VerticleBase {
         Status.OK(new JsonObject().put("uptimeMs", System.currentTimeMillis() - startedMs))));
     router.get("/api/health/live").handler(HealthCheckHandler.createWithHealthChecks(live));
     router.get("/api/health/ready").handler(HealthCheckHandler.createWithHealthChecks(ready));
-    router.get("/api/health").handler(HealthCheckHandler.createWithHealthChecks(ready));
+    // The assistant is reported but does not make the node unready: hands and gestures work without it.
+    HealthChecks all = HealthChecks.create(vertx).register("inference", this::probeInference)
+        .register("assistant", this::probeAssistant);
+    router.get("/api/health").handler(HealthCheckHandler.createWithHealthChecks(all));
     router.route("/*").handler(StaticHandler.create("web").setCachingEnabled(false));
 
     // Messages up to four times the frame limit reach the session, which refuses them with frame_too_large and
@@ -84,6 +88,14 @@ public final class GatewayVerticle extends VerticleBase {
       return;
     }
     new ClientSession(UUID.randomUUID().toString(), socket, config, vertx, metrics, capabilities).start();
+  }
+
+  private void probeAssistant(io.vertx.core.Promise<Status> promise) {
+    vertx.eventBus().<JsonObject>request(AssistantAddresses.STATUS, null,
+            new DeliveryOptions().setSendTimeout(READINESS_PROBE_MS))
+        .onSuccess(reply -> promise.complete(reply.body().getBoolean("available", false)
+            ? Status.OK(reply.body()) : Status.KO(reply.body())))
+        .onFailure(e -> promise.complete(Status.KO(new JsonObject().put("reason", "no assistant is running"))));
   }
 
   /** Ready when some inference worker, on this node or another, answers a probe. */

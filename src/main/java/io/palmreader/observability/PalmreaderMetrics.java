@@ -31,6 +31,10 @@ public final class PalmreaderMetrics {
   private final Map<String, Counter> dropped = new ConcurrentHashMap<>();
   private final Map<String, Timer> stages = new ConcurrentHashMap<>();
   private final Map<String, DistributionSummary> batches = new ConcurrentHashMap<>();
+  private final Map<String, Counter> answers = new ConcurrentHashMap<>();
+  private final Timer timeToFirstToken;
+  private final DistributionSummary tokensPerSecond;
+  private final AtomicInteger breakerState = new AtomicInteger();
   private final AtomicInteger sessions = new AtomicInteger();
   private final AtomicInteger pendingFrames = new AtomicInteger();
 
@@ -39,6 +43,10 @@ public final class PalmreaderMetrics {
     registry.gauge("palmreader.sessions", sessions);
     registry.gauge("palmreader.frames.queued", pendingFrames);
     received = Counter.builder("palmreader.frames.received").register(registry);
+    timeToFirstToken = Timer.builder("palmreader.assistant.first.token").serviceLevelObjectives(LATENCY_SLOS)
+        .register(registry);
+    tokensPerSecond = DistributionSummary.builder("palmreader.assistant.tokens.per.second").register(registry);
+    registry.gauge("palmreader.assistant.breaker.state", breakerState);
   }
 
   private static PalmreaderMetrics shared;
@@ -80,6 +88,26 @@ public final class PalmreaderMetrics {
   public void batch(String worker, int size) {
     batches.computeIfAbsent(worker, w -> DistributionSummary.builder("palmreader.batch.size").tag("worker", w)
         .serviceLevelObjectives(1, 2, 4, 8, 16, 32).register(registry)).record(size);
+  }
+
+  /** How an assistant answer ended: {@code completed}, {@code stopped}, or an error code. */
+  public void answer(String outcome) {
+    answers.computeIfAbsent(outcome, o -> Counter.builder("palmreader.assistant.answers").tag("outcome", o)
+        .register(registry)).increment();
+  }
+
+  /** From the request to Ollama to its first token. */
+  public void timeToFirstToken(double ms) {
+    timeToFirstToken.record((long) (ms * 1_000_000), TimeUnit.NANOSECONDS);
+  }
+
+  public void tokensPerSecond(double rate) {
+    tokensPerSecond.record(rate);
+  }
+
+  /** The Ollama circuit breaker: 0 closed, 1 half open, 2 open. */
+  public AtomicInteger breakerState() {
+    return breakerState;
   }
 
   public AtomicInteger sessions() {

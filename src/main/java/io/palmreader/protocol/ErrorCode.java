@@ -13,7 +13,15 @@ public enum ErrorCode {
   /** No inference capacity answered in time, or none is deployed. */
   OVER_CAPACITY("over_capacity"),
   /** A failure on the server's side. */
-  INTERNAL("internal");
+  INTERNAL("internal"),
+  /** The LLM server cannot be reached, or the breaker has paused calls to it after repeated failures. */
+  ASSISTANT_UNAVAILABLE("assistant_unavailable"),
+  /** The LLM server stayed busy (503) through every retry. */
+  ASSISTANT_BUSY("assistant_busy"),
+  /** The LLM server reported an error, possibly after part of the answer (kept in {@code partial}). */
+  ASSISTANT_ERROR("assistant_error"),
+  /** The configured model is not installed on the LLM server. */
+  MODEL_NOT_FOUND("model_not_found");
 
   private final String wire;
 

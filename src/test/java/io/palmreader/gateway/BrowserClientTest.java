@@ -8,6 +8,7 @@ import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.palmreader.assistant.FakeOllama;
 import io.palmreader.node.Node;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BrowserClientTest {
 
   private Vertx vertx;
+  private FakeOllama ollama;
   private Node node;
   private int port;
 
@@ -40,8 +42,10 @@ class BrowserClientTest {
   void startNode() throws Exception {
     HeadlessChromium.binary();
     vertx = Node.createVertx();
+    ollama = FakeOllama.start(vertx);
     JsonObject config = new JsonObject().put("http", new JsonObject().put("port", 0).put("host", "127.0.0.1"))
-        .put("gesture", new JsonObject().put("holdFrames", 3).put("holdMs", 0));
+        .put("gesture", new JsonObject().put("holdFrames", 3).put("holdMs", 0))
+        .put("ollama", new JsonObject().put("url", ollama.url()));
     node = Node.start(vertx, config, "all").await(60, TimeUnit.SECONDS);
     port = (Integer) vertx.sharedData().getLocalMap(GatewayVerticle.NODE_MAP).get(GatewayVerticle.HTTP_PORT_KEY);
   }
@@ -80,7 +84,7 @@ class BrowserClientTest {
   }
 
   @Test
-  @DisplayName("the page shows Thumb_Up over the preview and a non-zero answered rate; a screenshot is saved")
+  @DisplayName("the page shows Thumb_Up over the preview, a non-zero answered rate and the assistant's streamed answer")
   void showsTheGesture(@TempDir Path dir) throws Exception {
     Path camera = dir.resolve("thumbs-up.y4m");
     writeY4m(GatewayTest.photo(GatewayTest.THUMB_UP), camera, 640, 520, 1);
@@ -89,13 +93,16 @@ class BrowserClientTest {
       String gesture = "";
       long answered = 0;
       String events = "";
+      String answer = "";
+      String expectedAnswer = String.join("", ollama.tokens);
       long deadline = System.currentTimeMillis() + 60_000;
-      while (System.currentTimeMillis() < deadline
-          && !("Thumb_Up".equals(gesture) && answered > 0 && events.contains("Thumb_Up"))) {
+      while (System.currentTimeMillis() < deadline && !("Thumb_Up".equals(gesture) && answered > 0
+          && events.contains("Thumb_Up") && expectedAnswer.equals(answer))) {
         Thread.sleep(250);
         gesture = String.valueOf(chromium.evaluate("document.body.dataset.gesture"));
         answered = Long.parseLong(String.valueOf(chromium.evaluate("document.getElementById('answered-fps').textContent")));
         events = String.valueOf(chromium.evaluate("document.getElementById('events').textContent"));
+        answer = String.valueOf(chromium.evaluate("document.body.dataset.answer || ''"));
       }
       chromium.screenshot(Path.of("target", "browser-thumbs-up.png"));
       String message = String.valueOf(chromium.evaluate("document.getElementById('message').textContent"));
@@ -103,6 +110,8 @@ class BrowserClientTest {
       assertTrue(answered > 0, "answered frames per second");
       assertEquals("connected", chromium.evaluate("document.body.dataset.state"));
       assertTrue(events.contains("Thumb_Up"), "gesture event listed: " + events);
+      assertEquals(expectedAnswer, answer, "the assistant's answer to the gesture, streamed into the panel");
+      assertEquals("up", chromium.evaluate("document.body.dataset.assistant"));
     }
   }
 }

@@ -13,7 +13,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** A real WebSocket client for tests: sends frames and text, and hands out what the server sent, in order. */
-final class SessionClient implements AutoCloseable {
+public final class SessionClient implements AutoCloseable {
 
   private final WebSocketClient client;
   private final WebSocket socket;
@@ -28,7 +28,7 @@ final class SessionClient implements AutoCloseable {
     socket.closeHandler(v -> closeStatus = socket.closeStatusCode());
   }
 
-  static SessionClient connect(Vertx vertx, int port) throws Exception {
+  public static SessionClient connect(Vertx vertx, int port) throws Exception {
     // The client is kept: a collected WebSocketClient closes its sockets.
     WebSocketClient client = vertx.createWebSocketClient();
     // Handlers are set on the event loop as the connection completes, so the welcome cannot slip past them.
@@ -37,15 +37,15 @@ final class SessionClient implements AutoCloseable {
         .await(10, TimeUnit.SECONDS);
   }
 
-  void sendFrame(long seq, byte[] image) throws Exception {
+  public void sendFrame(long seq, byte[] image) throws Exception {
     socket.writeBinaryMessage(ClientFrame.encode(seq, System.currentTimeMillis(), image)).await(10, TimeUnit.SECONDS);
   }
 
-  void sendRaw(byte[] bytes) throws Exception {
+  public void sendRaw(byte[] bytes) throws Exception {
     socket.writeBinaryMessage(io.vertx.core.buffer.Buffer.buffer(bytes)).await(10, TimeUnit.SECONDS);
   }
 
-  void sendText(String text) throws Exception {
+  public void sendText(String text) throws Exception {
     socket.writeTextMessage(text).await(10, TimeUnit.SECONDS);
   }
 
@@ -53,9 +53,15 @@ final class SessionClient implements AutoCloseable {
    * The next message of {@code type}: the earliest one passed over before, else the next to arrive. Messages of other
    * types are kept for later calls and shown in failures.
    */
-  JsonObject next(String type, long timeoutMs) throws Exception {
+  public JsonObject next(String type, long timeoutMs) throws Exception {
+    return nextOf(timeoutMs, type);
+  }
+
+  /** The next message of any of {@code types}, earliest first. */
+  public JsonObject nextOf(long timeoutMs, String... types) throws Exception {
+    java.util.Set<String> wanted = java.util.Set.of(types);
     for (int i = 0; i < skipped.size(); i++) {
-      if (type.equals(skipped.get(i).getString("type"))) {
+      if (wanted.contains(skipped.get(i).getString("type"))) {
         return skipped.remove(i);
       }
     }
@@ -64,20 +70,20 @@ final class SessionClient implements AutoCloseable {
       long left = deadline - System.currentTimeMillis();
       JsonObject m = left <= 0 ? null : received.poll(left, TimeUnit.MILLISECONDS);
       if (m == null) {
-        throw new AssertionError("no '" + type + "' message within " + timeoutMs + " ms; other messages: " + skipped);
+        throw new AssertionError("none of " + wanted + " within " + timeoutMs + " ms; other messages: " + skipped);
       }
-      if (type.equals(m.getString("type"))) {
+      if (wanted.contains(m.getString("type"))) {
         return m;
       }
       skipped.add(m);
     }
   }
 
-  List<JsonObject> skipped() {
+  public List<JsonObject> skipped() {
     return skipped;
   }
 
-  Short closeStatus() {
+  public Short closeStatus() {
     return closeStatus;
   }
 

@@ -1,0 +1,225 @@
+package io.palmreader.assistant;
+
+import io.palmreader.config.Settings;
+import io.palmreader.observability.PalmreaderMetrics;
+import io.palmreader.protocol.ErrorCode;
+import io.vertx.circuitbreaker.CircuitBreaker;
+import io.vertx.circuitbreaker.CircuitBreakerOptions;
+import io.vertx.circuitbreaker.CircuitBreakerState;
+import io.vertx.circuitbreaker.OpenCircuitException;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The assistant, on an event loop: takes requests from {@value AssistantAddresses#REQUESTS}, streams Ollama's answer
+ * to the session's address token by token, keeps each session's conversation, and stops an answer when the session
+ * asks, starts another one or goes away. Calls to Ollama go through a circuit breaker so that a dead server is not
+ * hammered; its state is reported on {@value AssistantAddresses#STATUS}.
+ */
+public final class AssistantVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AssistantVerticle.class);
+  private static final int MAX_SESSIONS_REMEMBERED = 10_000;
+  private static final long BUSY_BACKOFF_MS = 250;
+
+  private AssistantConfig config;
+  private HttpClient http;
+  private CircuitBreaker breaker;
+  private PalmreaderMetrics metrics;
+  private final Map<String, OllamaChat> running = new HashMap<>();
+  private final Map<String, Deque<JsonObject>> history = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Deque<JsonObject>> eldest) {
+      return size() > MAX_SESSIONS_REMEMBERED;
+    }
+  };
+  private String lastError;
+
+  @Override
+  public Future<?> start() {
+    config = AssistantConfig.from(new Settings(config()), config());
+    metrics = PalmreaderMetrics.get();
+    http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true), new io.vertx.core.http.PoolOptions()
+        .setHttp1MaxSize(64));
+    breaker = CircuitBreaker.create("ollama", vertx, new CircuitBreakerOptions()
+            .setMaxFailures(config.breakerFailures()).setResetTimeout(config.breakerResetMs()).setTimeout(-1))
+        .openHandler(v -> onBreaker(CircuitBreakerState.OPEN))
+        .halfOpenHandler(v -> onBreaker(CircuitBreakerState.HALF_OPEN))
+        .closeHandler(v -> onBreaker(CircuitBreakerState.CLOSED));
+    probe().onComplete(ar -> {
+      if (ar.succeeded()) {
+        LOG.info("assistant: Ollama {} at {}, model {}", ar.result(), config.ollamaUrl(), config.model());
+      } else {
+        LOG.warn("assistant: Ollama is not reachable at {} ({}); gestures still work, answers fail with "
+            + "assistant_unavailable until it is", config.ollamaUrl(), ar.cause().getMessage());
+      }
+    });
+    return Future.all(
+        vertx.eventBus().<JsonObject>consumer(AssistantAddresses.REQUESTS, this::onRequest).completion(),
+        vertx.eventBus().<JsonObject>consumer(AssistantAddresses.CANCEL, m -> stop(m.body().getString("sessionId")))
+            .completion(),
+        vertx.eventBus().consumer(AssistantAddresses.STATUS, this::onStatus).completion());
+  }
+
+  private void onBreaker(CircuitBreakerState state) {
+    metrics.breakerState().set(state == CircuitBreakerState.CLOSED ? 0 : state == CircuitBreakerState.HALF_OPEN ? 1 : 2);
+    LOG.info("assistant: circuit breaker for Ollama is {}", state);
+  }
+
+  /** Ollama's version, from {@code GET /api/version}. */
+  private Future<String> probe() {
+    return http.request(new RequestOptions().setMethod(HttpMethod.GET)
+            .setAbsoluteURI(config.ollamaUrl() + "/api/version").setConnectTimeout(1000).setIdleTimeout(2000))
+        .compose(req -> req.send().compose(resp -> resp.body()))
+        .map(body -> body.toJsonObject().getString("version", "?"));
+  }
+
+  private void onStatus(Message<Object> message) {
+    probe().onComplete(ar -> message.reply(new JsonObject()
+        .put("available", ar.succeeded() && breaker.state() != CircuitBreakerState.OPEN)
+        .put("reachable", ar.succeeded())
+        .put("model", config.model())
+        .put("url", config.ollamaUrl().toString())
+        .put("breaker", breaker.state().name())
+        .put("lastError", ar.succeeded() ? lastError : ar.cause().getMessage())));
+  }
+
+  private void onRequest(Message<JsonObject> message) {
+    AssistantRequest request = AssistantRequest.fromJson(message.body());
+    message.reply(request.answerId());
+    // One answer per session: a new trigger replaces the running one.
+    stop(request.sessionId());
+    List<JsonObject> past = new ArrayList<>(history.getOrDefault(request.sessionId(), new ArrayDeque<>()));
+    long now = System.currentTimeMillis();
+    JsonObject body = PromptBuilder.chatBody(config, past, request, now);
+    Answer answer = new Answer(request, PromptBuilder.userText(request, now));
+    breaker.<OllamaChat>execute(promise -> attempt(answer, body, 0, promise))
+        .onSuccess(chat -> chat.finished().onComplete(ar -> answer.end(chat, ar.cause(), ar.succeeded() ? ar.result() : null)))
+        .onFailure(e -> answer.end(null, e, null));
+  }
+
+  /** Starts the chat; retries a busy Ollama with doubling back-off. Completes the breaker's promise with the outcome. */
+  private void attempt(Answer answer, JsonObject body, int retry, Promise<OllamaChat> promise) {
+    OllamaChat chat = OllamaChat.start(http, config.ollamaUrl(), body, config.requestTimeoutMs(), answer::delta);
+    running.put(answer.request.sessionId(), chat);
+    chat.started().onComplete(ar -> {
+      if (ar.succeeded() || chat.cancelled()) {
+        promise.complete(chat);
+        return;
+      }
+      AssistantFailure failure = (AssistantFailure) ar.cause();
+      if (failure.code() == ErrorCode.ASSISTANT_BUSY && retry < config.busyRetries()) {
+        vertx.setTimer(BUSY_BACKOFF_MS << retry, t -> {
+          if (running.get(answer.request.sessionId()) == chat) {
+            attempt(answer, body, retry + 1, promise);
+          } else {
+            promise.complete(chat);
+          }
+        });
+      } else if (failure.countsAgainstBreaker()) {
+        promise.fail(failure);
+      } else {
+        // A bad request (unknown model) is not Ollama being unwell: the breaker counts it as a success.
+        promise.complete(chat);
+      }
+    });
+  }
+
+  private void stop(String sessionId) {
+    OllamaChat chat = running.remove(sessionId);
+    if (chat != null) {
+      chat.cancel();
+    }
+  }
+
+  /** One answer's progress towards its session. */
+  private final class Answer {
+    private final AssistantRequest request;
+    private final String userText;
+    private final long startedNanos = System.nanoTime();
+    private double firstTokenMs = -1;
+
+    Answer(AssistantRequest request, String userText) {
+      this.request = request;
+      this.userText = userText;
+    }
+
+    void delta(String text) {
+      if (firstTokenMs < 0) {
+        firstTokenMs = (System.nanoTime() - startedNanos) / 1e6;
+        metrics.timeToFirstToken(firstTokenMs);
+      }
+      send(new JsonObject().put("type", "ai").put("answerId", request.answerId()).put("delta", text)
+          .put("done", false).put("trigger", request.trigger()));
+    }
+
+    void end(OllamaChat chat, Throwable failure, OllamaChat.Stats stats) {
+      if (chat != null) {
+        running.remove(request.sessionId(), chat);
+      }
+      if (chat != null && chat.cancelled()) {
+        metrics.answer("stopped");
+        send(new JsonObject().put("type", "ai").put("answerId", request.answerId()).put("delta", "")
+            .put("done", true).put("stopped", true).put("trigger", request.trigger()));
+        return;
+      }
+      if (failure == null) {
+        metrics.answer("completed");
+        metrics.tokensPerSecond(stats.tokensPerSecond());
+        remember(chat.text());
+        send(new JsonObject().put("type", "ai").put("answerId", request.answerId()).put("delta", "").put("done", true)
+            .put("trigger", request.trigger())
+            .put("stats", new JsonObject().put("ttftMs", Math.round(firstTokenMs * 10) / 10.0)
+                .put("tokens", stats.tokens()).put("tokensPerSec", Math.round(stats.tokensPerSecond() * 10) / 10.0)));
+        return;
+      }
+      ErrorCode code;
+      String text;
+      if (failure instanceof AssistantFailure f) {
+        code = f.code();
+        text = f.getMessage();
+      } else if (failure instanceof OpenCircuitException) {
+        code = ErrorCode.ASSISTANT_UNAVAILABLE;
+        text = "the assistant is paused after repeated failures to reach Ollama; it tries again within "
+            + config.breakerResetMs() / 1000 + " s";
+      } else {
+        code = ErrorCode.ASSISTANT_ERROR;
+        text = failure.getMessage();
+      }
+      lastError = text;
+      metrics.answer(code.wire());
+      LOG.warn("assistant: answer {} for session {} failed: {}", request.answerId(), request.sessionId(), text);
+      send(new JsonObject().put("type", "ai_error").put("answerId", request.answerId()).put("code", code.wire())
+          .put("message", text).put("partial", chat == null ? "" : chat.text()));
+    }
+
+    private void remember(String answerText) {
+      Deque<JsonObject> past = history.computeIfAbsent(request.sessionId(), k -> new ArrayDeque<>());
+      past.addLast(new JsonObject().put("role", "user").put("content", userText));
+      past.addLast(new JsonObject().put("role", "assistant").put("content", answerText));
+      while (past.size() > config.historyMessages()) {
+        past.removeFirst();
+      }
+    }
+
+    private void send(JsonObject message) {
+      vertx.eventBus().send(AssistantAddresses.session(request.sessionId()), message);
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package io.palmreader.assistant;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/** Builds Ollama's {@code /api/chat} body: system prompt, the session's history, then this turn. Pure. */
+final class PromptBuilder {
+
+  private PromptBuilder() {
+  }
+
+  /** The user's turn as text: the gesture timeline, then the question (or what the gesture asks for). */
+  static String userText(AssistantRequest r, long nowMs) {
+    StringBuilder text = new StringBuilder();
+    if (!r.gestures().isEmpty()) {
+      text.append("Recent gestures, oldest first:");
+      for (Object g : r.gestures()) {
+        JsonObject gesture = (JsonObject) g;
+        long ago = Math.max(0, nowMs - gesture.getLong("at", nowMs)) / 1000;
+        text.append(' ').append(gesture.getString("name")).append(" (").append(gesture.getString("hand"))
+            .append(" hand, ").append(ago).append(" s ago);");
+      }
+      text.append('\n');
+    }
+    if (r.question() != null) {
+      text.append(r.question());
+    } else {
+      text.append("I just made the gesture ").append(r.trigger().getString("name")).append(" with my ")
+          .append(r.trigger().getString("hand", "")).append(" hand. Respond to it in one or two sentences.");
+    }
+    return text.toString();
+  }
+
+  static JsonObject chatBody(AssistantConfig config, List<JsonObject> history, AssistantRequest r, long nowMs) {
+    JsonArray messages = new JsonArray().add(new JsonObject().put("role", "system").put("content", config.systemPrompt()));
+    history.forEach(messages::add);
+    JsonObject user = new JsonObject().put("role", "user").put("content", userText(r, nowMs));
+    if (r.image() != null) {
+      user.put("images", new JsonArray().add(r.image()));
+    }
+    messages.add(user);
+    JsonObject body = new JsonObject().put("model", config.model()).put("messages", messages).put("stream", true);
+    if (!config.options().isEmpty()) {
+      body.put("options", config.options());
+    }
+    return body;
+  }
+}
