@@ -17,10 +17,12 @@ import java.net.URI;
  * @param requestTimeoutMs   longest wait for Ollama's response to begin
  * @param breakerFailures    consecutive failures that open the circuit breaker
  * @param breakerResetMs     how long the breaker stays open before trying again
+ * @param cacheTtlMs         how long an answer to a text-only prompt is served from the cache (0: no cache)
+ * @param historyTtlMs       how long a conversation is kept after its last message
  */
 public record AssistantConfig(URI ollamaUrl, String model, JsonObject options, String systemPrompt,
                               int historyMessages, int busyRetries, int requestTimeoutMs, int breakerFailures,
-                              int breakerResetMs) {
+                              int breakerResetMs, long cacheTtlMs, long historyTtlMs) {
 
   public static final String DEFAULT_SYSTEM_PROMPT = "You are Palmreader's assistant. You see the user's hand "
       + "gestures, named by a recognizer, and sometimes their camera frame. Answer briefly and helpfully.";
@@ -43,6 +45,8 @@ public record AssistantConfig(URI ollamaUrl, String model, JsonObject options, S
         s.integer("ollama.busyRetries", 3, 0, 10),
         s.integer("ollama.requestTimeoutMs", 30_000, 100, 600_000),
         s.integer("ollama.breakerFailures", 3, 1, 100),
-        s.integer("ollama.breakerResetMs", 10_000, 100, 600_000));
+        s.integer("ollama.breakerResetMs", 10_000, 100, 600_000),
+        s.integer("assistant.cacheTtlMs", 600_000, 0, 86_400_000),
+        s.integer("assistant.historyTtlMs", 3_600_000, 1000, 604_800_000));
   }
 }

@@ -3,6 +3,9 @@ package io.palmreader.assistant;
 import io.palmreader.config.Settings;
 import io.palmreader.observability.PalmreaderMetrics;
 import io.palmreader.protocol.ErrorCode;
+import io.palmreader.session.KeyValueStore;
+import io.palmreader.session.NodeStore;
+import io.palmreader.session.StoreKeys;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;
@@ -16,11 +19,8 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -35,7 +35,6 @@ import org.slf4j.LoggerFactory;
 public final class AssistantVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(AssistantVerticle.class);
-  private static final int MAX_SESSIONS_REMEMBERED = 10_000;
   private static final long BUSY_BACKOFF_MS = 250;
 
   private AssistantConfig config;
@@ -43,18 +42,14 @@ public final class AssistantVerticle extends VerticleBase {
   private CircuitBreaker breaker;
   private PalmreaderMetrics metrics;
   private final Map<String, OllamaChat> running = new HashMap<>();
-  private final Map<String, Deque<JsonObject>> history = new LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Deque<JsonObject>> eldest) {
-      return size() > MAX_SESSIONS_REMEMBERED;
-    }
-  };
+  private KeyValueStore store;
   private String lastError;
 
   @Override
   public Future<?> start() {
     config = AssistantConfig.from(new Settings(config()), config());
     metrics = PalmreaderMetrics.get();
+    store = NodeStore.of(vertx, new Settings(config()));
     http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true), new io.vertx.core.http.PoolOptions()
         .setHttp1MaxSize(64));
     breaker = CircuitBreaker.create("ollama", vertx, new CircuitBreakerOptions()
@@ -105,13 +100,40 @@ public final class AssistantVerticle extends VerticleBase {
     message.reply(request.answerId());
     // One answer per session: a new trigger replaces the running one.
     stop(request.sessionId());
-    List<JsonObject> past = new ArrayList<>(history.getOrDefault(request.sessionId(), new ArrayDeque<>()));
+    // The conversation so far; without the store the answer goes ahead without it rather than not at all.
+    store.tail(StoreKeys.history(request.conversationId()), config.historyMessages())
+        .otherwise(List.of())
+        .onComplete(ar -> begin(request, ar.result()));
+  }
+
+  private void begin(AssistantRequest request, List<String> stored) {
+    List<JsonObject> past = new ArrayList<>(stored.size());
+    stored.forEach(m -> past.add(new JsonObject(m)));
     long now = System.currentTimeMillis();
     JsonObject body = PromptBuilder.chatBody(config, past, request, now);
     Answer answer = new Answer(request, PromptBuilder.userText(request, now));
-    breaker.<OllamaChat>execute(promise -> attempt(answer, body, 0, promise))
-        .onSuccess(chat -> chat.finished().onComplete(ar -> answer.end(chat, ar.cause(), ar.succeeded() ? ar.result() : null)))
-        .onFailure(e -> answer.end(null, e, null));
+    // Only text prompts are cached: the same words in the same context get the same answer; a frame never repeats.
+    String cacheKey = request.image() == null && config.cacheTtlMs() > 0 ? StoreKeys.answer(sha256(body.encode())) : null;
+    answer.cacheKey = cacheKey;
+    Future<String> cached = cacheKey == null ? Future.succeededFuture() : store.get(cacheKey).otherwise((String) null);
+    cached.onComplete(hit -> {
+      if (hit.result() != null) {
+        answer.fromCache(hit.result());
+        return;
+      }
+      breaker.<OllamaChat>execute(promise -> attempt(answer, body, 0, promise))
+          .onSuccess(chat -> chat.finished().onComplete(ar -> answer.end(chat, ar.cause(), ar.succeeded() ? ar.result() : null)))
+          .onFailure(e -> answer.end(null, e, null));
+    });
+  }
+
+  private static String sha256(String text) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+    }
   }
 
   /** Starts the chat; retries a busy Ollama with doubling back-off. Completes the breaker's promise with the outcome. */
@@ -154,6 +176,7 @@ public final class AssistantVerticle extends VerticleBase {
     private final String userText;
     private final long startedNanos = System.nanoTime();
     private double firstTokenMs = -1;
+    private String cacheKey;
 
     Answer(AssistantRequest request, String userText) {
       this.request = request;
@@ -167,6 +190,15 @@ public final class AssistantVerticle extends VerticleBase {
       }
       send(new JsonObject().put("type", "ai").put("answerId", request.answerId()).put("delta", text)
           .put("done", false).put("trigger", request.trigger()));
+    }
+
+    void fromCache(String text) {
+      metrics.answer("cached");
+      delta(text);
+      remember(text);
+      send(new JsonObject().put("type", "ai").put("answerId", request.answerId()).put("delta", "").put("done", true)
+          .put("trigger", request.trigger())
+          .put("stats", new JsonObject().put("ttftMs", Math.round(firstTokenMs * 10) / 10.0).put("cached", true)));
     }
 
     void end(OllamaChat chat, Throwable failure, OllamaChat.Stats stats) {
@@ -183,6 +215,9 @@ public final class AssistantVerticle extends VerticleBase {
         metrics.answer("completed");
         metrics.tokensPerSecond(stats.tokensPerSecond());
         remember(chat.text());
+        if (cacheKey != null) {
+          store.set(cacheKey, chat.text(), config.cacheTtlMs());
+        }
         send(new JsonObject().put("type", "ai").put("answerId", request.answerId()).put("delta", "").put("done", true)
             .put("trigger", request.trigger())
             .put("stats", new JsonObject().put("ttftMs", Math.round(firstTokenMs * 10) / 10.0)
@@ -210,12 +245,10 @@ public final class AssistantVerticle extends VerticleBase {
     }
 
     private void remember(String answerText) {
-      Deque<JsonObject> past = history.computeIfAbsent(request.sessionId(), k -> new ArrayDeque<>());
-      past.addLast(new JsonObject().put("role", "user").put("content", userText));
-      past.addLast(new JsonObject().put("role", "assistant").put("content", answerText));
-      while (past.size() > config.historyMessages()) {
-        past.removeFirst();
-      }
+      store.append(StoreKeys.history(request.conversationId()),
+          List.of(new JsonObject().put("role", "user").put("content", userText).encode(),
+              new JsonObject().put("role", "assistant").put("content", answerText).encode()),
+          Math.max(2, config.historyMessages()), config.historyTtlMs());
     }
 
     private void send(JsonObject message) {

@@ -4,6 +4,7 @@ import io.palmreader.assistant.AssistantAddresses;
 import io.palmreader.assistant.AssistantRequest;
 import io.palmreader.protocol.ErrorCode;
 import io.palmreader.protocol.ServerMessages;
+import io.palmreader.session.SharedLimits;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -28,6 +29,9 @@ final class AssistantLink {
   private static final int MAX_QUESTION_CHARS = 2000;
 
   private final String sessionId;
+  private final String address;
+  private final SharedLimits limits;
+  private String conversationId;
   private final Vertx vertx;
   private final GatewayConfig config;
   private final Consumer<JsonObject> client;
@@ -38,8 +42,12 @@ final class AssistantLink {
   private long lastGestureTriggerMs = Long.MIN_VALUE / 2;
   private Buffer latestFrame;
 
-  AssistantLink(String sessionId, Vertx vertx, GatewayConfig config, Consumer<JsonObject> client) {
+  AssistantLink(String sessionId, String address, SharedLimits limits, Vertx vertx, GatewayConfig config,
+                Consumer<JsonObject> client) {
     this.sessionId = sessionId;
+    this.address = address;
+    this.limits = limits;
+    this.conversationId = sessionId;
     this.vertx = vertx;
     this.config = config;
     this.client = client;
@@ -77,6 +85,23 @@ final class AssistantLink {
     return null;
   }
 
+  /** Continues an earlier session's conversation (after a resume). */
+  void continueConversation(String id) {
+    conversationId = id;
+  }
+
+  String conversationId() {
+    return conversationId;
+  }
+
+  boolean enabled() {
+    return enabled;
+  }
+
+  boolean attachFrame() {
+    return attachFrame;
+  }
+
   void onFrame(Buffer image) {
     latestFrame = image;
   }
@@ -105,13 +130,21 @@ final class AssistantLink {
           + "(hello with \"assistant\": true turns it on)", false));
       return;
     }
-    request(new JsonObject().put("type", "question"), question);
+    limits.ask(sessionId, address).onSuccess(retryAfterMs -> {
+      if (retryAfterMs > 0) {
+        client.accept(ServerMessages.error(ErrorCode.RATE_LIMITED, "too many questions; try again in "
+            + (retryAfterMs + 999) / 1000 + " s", false).put("retryAfterMs", retryAfterMs));
+      } else {
+        request(new JsonObject().put("type", "question"), question);
+      }
+    });
   }
 
   private void request(JsonObject trigger, String question) {
     stop();
     String image = attachFrame && latestFrame != null ? Base64.getEncoder().encodeToString(latestFrame.getBytes()) : null;
-    AssistantRequest request = new AssistantRequest(sessionId, UUID.randomUUID().toString(), trigger, question,
+    AssistantRequest request = new AssistantRequest(sessionId, conversationId, UUID.randomUUID().toString(), trigger,
+        question,
         new JsonArray(new java.util.ArrayList<>(timeline)), image);
     vertx.eventBus().request(AssistantAddresses.REQUESTS, request.toJson(), new DeliveryOptions().setSendTimeout(1000))
         // The assistant acknowledges at once; its own failures come back as ai_error on the session address.

@@ -9,6 +9,9 @@ import io.palmreader.protocol.ErrorCode;
 import io.palmreader.protocol.ProtocolException;
 import io.palmreader.protocol.ServerMessages;
 import io.palmreader.session.FrameRateLimiter;
+import io.palmreader.session.KeyValueStore;
+import io.palmreader.session.SharedLimits;
+import io.palmreader.session.StoreKeys;
 import io.palmreader.session.GestureStabilizer;
 import io.palmreader.session.GestureStabilizer.StableGesture;
 import io.palmreader.session.MotionGestures;
@@ -29,6 +32,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +60,10 @@ final class ClientSession {
   private final GestureStabilizer gestures;
   private final MotionGestures motions = new MotionGestures();
   private final AssistantLink assistant;
+  private final KeyValueStore store;
+  private final SharedLimits limits;
+  private final String address;
+  private final String resumeToken = UUID.randomUUID().toString();
   private final JsonObject capabilities;
 
   private ModelVariant model;
@@ -76,7 +84,7 @@ final class ClientSession {
   private long intervalStartNanos;
 
   ClientSession(String id, ServerWebSocket socket, GatewayConfig config, Vertx vertx, PalmreaderMetrics metrics,
-                JsonObject capabilities) {
+                JsonObject capabilities, KeyValueStore store, SharedLimits limits) {
     this.id = id;
     this.socket = socket;
     this.config = config;
@@ -87,7 +95,10 @@ final class ClientSession {
     this.gestures = new GestureStabilizer(config.holdFrames(), config.holdMs());
     this.model = config.model();
     this.maxHands = config.maxHands();
-    this.assistant = new AssistantLink(id, vertx, config, this::send);
+    this.store = store;
+    this.limits = limits;
+    this.address = socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().host();
+    this.assistant = new AssistantLink(id, address, limits, vertx, config, this::send);
   }
 
   void start() {
@@ -99,14 +110,47 @@ final class ClientSession {
     socket.exceptionHandler(e -> LOG.debug("session {}: socket error: {}", id, e.toString()));
     socket.closeHandler(v -> onClosed());
     send(welcome());
+    saveForResume();
     assistant.start();
     statsTimer = vertx.setPeriodic(config.statsIntervalMs(), t -> sendStats());
     idleTimer = vertx.setPeriodic(Math.max(250, config.idleTimeoutMs() / 4), t -> closeIfIdle());
   }
 
   private JsonObject welcome() {
-    JsonObject limits = config.limits().put("model", model.id()).put("maxHands", maxHands);
-    return ServerMessages.welcome(id, limits, capabilities);
+    JsonObject sessionLimits = config.limits().put("model", model.id()).put("maxHands", maxHands);
+    return ServerMessages.welcome(id, sessionLimits, capabilities).put("resumeToken", resumeToken);
+  }
+
+  /**
+   * What a reconnecting client gets back with this session's token: its conversation and settings. Kept in the
+   * shared store, so the client may come back through any node.
+   */
+  private void saveForResume() {
+    JsonObject record = new JsonObject().put("conversationId", assistant.conversationId()).put("model", model.id())
+        .put("maxHands", maxHands).put("assistant", assistant.enabled()).put("attachFrame", assistant.attachFrame());
+    store.set(StoreKeys.resume(resumeToken), record.encode(), config.resumeTtlMs())
+        .onFailure(e -> LOG.debug("session {}: resume record not saved: {}", id, e.getMessage()));
+  }
+
+  private void resume(String token) {
+    store.get(StoreKeys.resume(token)).onComplete(ar -> {
+      if (closed) {
+        return;
+      }
+      if (ar.failed() || ar.result() == null) {
+        send(ServerMessages.error(ErrorCode.BAD_MESSAGE, "resume token unknown or expired; this is a new session",
+            false));
+        return;
+      }
+      JsonObject record = new JsonObject(ar.result());
+      model = ModelVariant.parse(record.getString("model", model.id()));
+      maxHands = Math.min(config.maxHands(), record.getInteger("maxHands", maxHands));
+      assistant.configure(new JsonObject().put("assistant", record.getBoolean("assistant", true))
+          .put("attachFrame", record.getBoolean("attachFrame", false)));
+      assistant.continueConversation(record.getString("conversationId"));
+      saveForResume();
+      send(welcome().put("resumed", true));
+    });
   }
 
   private void onBinary(Buffer message) {
@@ -128,6 +172,16 @@ final class ClientSession {
     } catch (ProtocolException e) {
       drop("invalid_frame");
       send(ServerMessages.error(e.code(), e.getMessage(), false));
+      return;
+    }
+    long addressRetryMs = limits.frame(address);
+    if (addressRetryMs > 0) {
+      drop("rate_limited");
+      if (lastActivityMs - lastRateNoticeMs >= RATE_LIMIT_NOTICE_INTERVAL_MS) {
+        lastRateNoticeMs = lastActivityMs;
+        send(ServerMessages.error(ErrorCode.RATE_LIMITED, "too many frames from this address", false, frame.sequence())
+            .put("retryAfterMs", addressRetryMs));
+      }
       return;
     }
     if (!rateLimiter.tryAcquire(now)) {
@@ -289,6 +343,11 @@ final class ClientSession {
       model = ModelVariant.parse((String) wanted);
     }
     tracking = TrackingState.NONE;
+    if (hello.getValue("resume") instanceof String token) {
+      resume(token);
+      return;
+    }
+    saveForResume();
     send(welcome());
   }
 

@@ -23,10 +23,15 @@ import io.vertx.core.json.JsonObject;
  * @param assistantEnabled whether sessions start with the assistant on
  * @param attachFrame      whether the triggering frame goes to the model with the prompt (vision models)
  * @param gestureCooldownMs a gesture asks the assistant at most once per this many ms per session
+ * @param asksPerMinute    questions per minute per session, across nodes (0: no limit)
+ * @param asksPerMinutePerAddress questions per minute per client address, across nodes (0: no limit)
+ * @param maxFpsPerAddress frames per second per client address, across nodes (0: no limit)
+ * @param resumeTtlMs      how long a closed session can be resumed with its token
  */
 public record GatewayConfig(String host, int port, int inflight, int maxFrameBytes, int maxFps, int idleTimeoutMs,
                             int answerTimeoutMs, int statsIntervalMs, int holdFrames, int holdMs, ModelVariant model,
-                            int maxHands, boolean assistantEnabled, boolean attachFrame, int gestureCooldownMs) {
+                            int maxHands, boolean assistantEnabled, boolean attachFrame, int gestureCooldownMs,
+                            int asksPerMinute, int asksPerMinutePerAddress, int maxFpsPerAddress, int resumeTtlMs) {
 
   public static GatewayConfig from(Settings s) {
     return new GatewayConfig(
@@ -44,7 +49,11 @@ public record GatewayConfig(String host, int port, int inflight, int maxFrameByt
         s.integer("inference.maxHands", 2, 1, 16),
         s.oneOf("assistant.enabled", "true", "true", "false").equals("true"),
         s.oneOf("assistant.attachFrame", "false", "true", "false").equals("true"),
-        s.integer("assistant.gestureCooldownMs", 10_000, 0, 3_600_000));
+        s.integer("assistant.gestureCooldownMs", 10_000, 0, 3_600_000),
+        s.integer("assistant.asksPerMinute", 20, 0, 100_000),
+        s.integer("assistant.asksPerMinutePerAddress", 60, 0, 1_000_000),
+        s.integer("session.maxFpsPerAddress", 0, 0, 1_000_000),
+        s.integer("session.resumeTtlMs", 600_000, 1000, 86_400_000));
   }
 
   /** What the {@code welcome} message tells the client about its limits. */

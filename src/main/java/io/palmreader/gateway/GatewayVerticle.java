@@ -5,6 +5,9 @@ import io.palmreader.config.Settings;
 import io.palmreader.inference.InferenceAddresses;
 import io.palmreader.observability.PalmreaderMetrics;
 import io.palmreader.protocol.ClientFrame;
+import io.palmreader.session.KeyValueStore;
+import io.palmreader.session.NodeStore;
+import io.palmreader.session.SharedLimits;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -40,11 +43,16 @@ public final class GatewayVerticle extends VerticleBase {
   private GatewayConfig config;
   private PalmreaderMetrics metrics;
   private JsonObject capabilities;
+  private KeyValueStore store;
+  private SharedLimits limits;
 
   @Override
   public Future<?> start() {
     config = GatewayConfig.from(new Settings(config()));
     metrics = PalmreaderMetrics.get();
+    Settings settings = new Settings(config());
+    store = NodeStore.of(vertx, settings);
+    limits = new SharedLimits(store, config.asksPerMinute(), config.asksPerMinutePerAddress(), config.maxFpsPerAddress());
     capabilities = new JsonObject()
         .put("node", config().getString("nodeId", "local"))
         .put("models", new JsonArray().add("lite").add("full"))
@@ -64,6 +72,12 @@ public final class GatewayVerticle extends VerticleBase {
     // The assistant is reported but does not make the node unready: hands and gestures work without it.
     HealthChecks all = HealthChecks.create(vertx).register("inference", this::probeInference)
         .register("assistant", this::probeAssistant);
+    if (!settings.string("redis.url", "").isBlank()) {
+      // Without Redis the node serves from memory: reported, but neither dead nor unready.
+      all.register("redis", p -> store.ping().onComplete(ar -> p.complete(ar.succeeded()
+          ? Status.OK(new JsonObject().put("store", store.kind()))
+          : Status.KO(new JsonObject().put("store", store.kind()).put("reason", ar.cause().getMessage())))));
+    }
     router.get("/api/health").handler(HealthCheckHandler.createWithHealthChecks(all));
     router.route("/*").handler(StaticHandler.create("web").setCachingEnabled(false));
 
@@ -87,7 +101,7 @@ public final class GatewayVerticle extends VerticleBase {
       socket.close((short) 1008, "WebSocket sessions are at /ws");
       return;
     }
-    new ClientSession(UUID.randomUUID().toString(), socket, config, vertx, metrics, capabilities).start();
+    new ClientSession(UUID.randomUUID().toString(), socket, config, vertx, metrics, capabilities, store, limits).start();
   }
 
   private void probeAssistant(io.vertx.core.Promise<Status> promise) {

@@ -40,7 +40,8 @@ class AssistantTest {
         .put("http", new JsonObject().put("port", 0).put("host", "127.0.0.1"))
         .put("ollama", new JsonObject().put("url", ollama.url()).put("busyRetries", 2).put("breakerFailures", 100)
             .put("options", new JsonObject().put("temperature", 0.2)))
-        .put("assistant", new JsonObject().put("gestureCooldownMs", 60_000))
+        // No answer cache here: several tests ask the same words and must reach Ollama each time.
+        .put("assistant", new JsonObject().put("gestureCooldownMs", 60_000).put("cacheTtlMs", 0))
         .put("gesture", new JsonObject().put("holdFrames", 3).put("holdMs", 0));
     node = Node.start(vertx, config, "all").await(60, TimeUnit.SECONDS);
     port = GatewayTestAccess.port(vertx);

@@ -1,0 +1,31 @@
+package io.palmreader.session;
+
+import io.vertx.core.Future;
+import java.util.List;
+
+/**
+ * The few storage operations sessions, conversations, rate limits and the response cache need; Redis when
+ * configured, memory otherwise. Keys follow {@link StoreKeys}.
+ */
+public interface KeyValueStore {
+
+  Future<String> get(String key);
+
+  /** Sets {@code key} to {@code value}, expiring after {@code ttlMs}. */
+  Future<Void> set(String key, String value, long ttlMs);
+
+  /** Appends to a list, keeps its last {@code max} entries, and (re)sets its expiry. */
+  Future<Void> append(String key, List<String> values, int max, long ttlMs);
+
+  /** The list's last {@code count} entries, oldest first. */
+  Future<List<String>> tail(String key, int count);
+
+  /** Counts one more event in the fixed window {@code key}, which expires after {@code windowMs}; returns the count and the ms left. */
+  Future<long[]> count(String key, long windowMs);
+
+  /** Whether the backing server answers (memory always does). */
+  Future<Void> ping();
+
+  /** {@code redis} or {@code memory}. */
+  String kind();
+}

@@ -1,0 +1,65 @@
+package io.palmreader.session;
+
+import io.vertx.core.Future;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Rate limits that hold across every node, counted in the shared store in fixed windows: questions per minute per
+ * session and per client address, and frames per second per client address. Frames never wait for the store: an
+ * address found over its limit is refused locally until its window ends, while counting goes on in the background.
+ */
+public final class SharedLimits {
+
+  private static final long MINUTE_MS = 60_000;
+  private static final long SECOND_MS = 1000;
+
+  private final KeyValueStore store;
+  private final int asksPerMinute;
+  private final int asksPerMinutePerAddress;
+  private final int framesPerSecondPerAddress;
+  private final Map<String, Long> addressBlockedUntil = new ConcurrentHashMap<>();
+
+  /** A limit of 0 is no limit. */
+  public SharedLimits(KeyValueStore store, int asksPerMinute, int asksPerMinutePerAddress, int framesPerSecondPerAddress) {
+    this.store = store;
+    this.asksPerMinute = asksPerMinute;
+    this.asksPerMinutePerAddress = asksPerMinutePerAddress;
+    this.framesPerSecondPerAddress = framesPerSecondPerAddress;
+  }
+
+  /** Counts a question; completes with 0 when allowed, else the ms until it would be. A failing store allows it. */
+  public Future<Long> ask(String sessionId, String address) {
+    long window = System.currentTimeMillis() / MINUTE_MS;
+    Future<Long> bySession = check(StoreKeys.rate("asks", "session", sessionId, window), asksPerMinute, MINUTE_MS);
+    Future<Long> byAddress = check(StoreKeys.rate("asks", "ip", address, window), asksPerMinutePerAddress, MINUTE_MS);
+    return Future.all(bySession, byAddress).map(v -> Math.max(bySession.result(), byAddress.result()))
+        .otherwise(0L);
+  }
+
+  private Future<Long> check(String key, int limit, long windowMs) {
+    if (limit <= 0) {
+      return Future.succeededFuture(0L);
+    }
+    return store.count(key, windowMs).map(c -> c[0] > limit ? Math.max(1, c[1]) : 0L);
+  }
+
+  /** Whether a frame from {@code address} may go on; 0 when it may, else the ms until it may. Never waits. */
+  public long frame(String address) {
+    if (framesPerSecondPerAddress <= 0) {
+      return 0;
+    }
+    long now = System.currentTimeMillis();
+    Long until = addressBlockedUntil.get(address);
+    if (until != null && until > now) {
+      return until - now;
+    }
+    check(StoreKeys.rate("frames", "ip", address, now / SECOND_MS), framesPerSecondPerAddress, SECOND_MS)
+        .onSuccess(retry -> {
+          if (retry > 0) {
+            addressBlockedUntil.put(address, System.currentTimeMillis() + retry);
+          }
+        });
+    return 0;
+  }
+}

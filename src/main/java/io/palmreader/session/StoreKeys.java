@@ -1,0 +1,28 @@
+package io.palmreader.session;
+
+/** Key patterns in the shared store (Redis), in one place. */
+public final class StoreKeys {
+
+  private StoreKeys() {
+  }
+
+  /** A resume token → the session record it restores. */
+  public static String resume(String token) {
+    return "palmreader:resume:" + token;
+  }
+
+  /** A session's conversation: a list of JSON messages. */
+  public static String history(String conversationId) {
+    return "palmreader:history:" + conversationId;
+  }
+
+  /** A fixed rate-limit window: {@code what} (asks, frames), {@code who} (session or ip), its id, the window number. */
+  public static String rate(String what, String who, String id, long window) {
+    return "palmreader:rate:" + what + ":" + who + ":" + id + ":" + window;
+  }
+
+  /** A cached answer, by prompt hash. */
+  public static String answer(String hash) {
+    return "palmreader:answer:" + hash;
+  }
+}
