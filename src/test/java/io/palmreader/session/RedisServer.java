@@ -1,0 +1,93 @@
+package io.palmreader.session;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+
+/** A real {@code redis-server} on a free loopback port, for one test class. Not persisted anywhere. */
+final class RedisServer implements AutoCloseable {
+
+  private final Process process;
+  private final int port;
+
+  private RedisServer(Process process, int port) {
+    this.process = process;
+    this.port = port;
+  }
+
+  static RedisServer start() throws Exception {
+    Path binary = Path.of(System.getenv().getOrDefault("REDIS_SERVER", "/usr/bin/redis-server"));
+    if (!Files.isExecutable(binary)) {
+      String message = binary + " is not installed (scripts/test installs Debian's redis-server when run as root)";
+      if ("true".equals(System.getenv("CI"))) {
+        throw new AssertionError(message);
+      }
+      Assumptions.abort(message);
+    }
+    int port;
+    try (ServerSocket probe = new ServerSocket(0)) {
+      port = probe.getLocalPort();
+    }
+    Process process = new ProcessBuilder(binary.toString(), "--bind", "127.0.0.1", "--port", Integer.toString(port),
+        "--save", "", "--appendonly", "no").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .start();
+    RedisServer server = new RedisServer(process, port);
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (true) {
+      try {
+        if (server.command("PING").startsWith("+PONG")) {
+          return server;
+        }
+      } catch (IOException notYet) {
+        if (System.currentTimeMillis() > deadline || !process.isAlive()) {
+          process.destroyForcibly();
+          throw new IllegalStateException("redis-server did not start on port " + port, notYet);
+        }
+        Thread.sleep(50);
+      }
+    }
+  }
+
+  String url() {
+    return "redis://127.0.0.1:" + port;
+  }
+
+  /** Sends one inline command and returns the first reply line. */
+  String command(String command) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(2000);
+      OutputStream out = socket.getOutputStream();
+      out.write((command + "\r\n").getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      StringBuilder line = new StringBuilder();
+      int c;
+      while ((c = in.read()) != -1 && c != '\n') {
+        line.append((char) c);
+      }
+      return line.toString().trim();
+    }
+  }
+
+  void flush() throws IOException {
+    command("FLUSHALL");
+  }
+
+  /** Stops the server at once, as a crash would. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(5, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() throws Exception {
+    kill();
+  }
+}
