@@ -46,6 +46,7 @@ final class ClientSession {
 
   private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
   private static final long RATE_LIMIT_NOTICE_INTERVAL_MS = 1000;
+  private static final long REGISTRY_REFRESH_MS = 10_000;
 
   /** A frame as received, with its arrival time for the server-side latency. */
   private record Arrival(ClientFrame frame, long receivedNanos) {
@@ -64,6 +65,9 @@ final class ClientSession {
   private final SharedLimits limits;
   private final String address;
   private final String resumeToken = UUID.randomUUID().toString();
+  private final long createdMs = System.currentTimeMillis();
+  private long registryTimer = -1;
+  private io.vertx.core.Future<Void> saving = io.vertx.core.Future.succeededFuture();
   private final JsonObject capabilities;
 
   private ModelVariant model;
@@ -114,6 +118,7 @@ final class ClientSession {
     assistant.start();
     statsTimer = vertx.setPeriodic(config.statsIntervalMs(), t -> sendStats());
     idleTimer = vertx.setPeriodic(Math.max(250, config.idleTimeoutMs() / 4), t -> closeIfIdle());
+    registryTimer = vertx.setPeriodic(REGISTRY_REFRESH_MS, t -> register());
   }
 
   private JsonObject welcome() {
@@ -128,8 +133,17 @@ final class ClientSession {
   private void saveForResume() {
     JsonObject record = new JsonObject().put("conversationId", assistant.conversationId()).put("model", model.id())
         .put("maxHands", maxHands).put("assistant", assistant.enabled()).put("attachFrame", assistant.attachFrame());
-    store.set(StoreKeys.resume(resumeToken), record.encode(), config.resumeTtlMs())
+    // One write after the other: pooled connections could otherwise land an older record last.
+    saving = saving.transform(v -> store.set(StoreKeys.resume(resumeToken), record.encode(), config.resumeTtlMs()))
         .onFailure(e -> LOG.debug("session {}: resume record not saved: {}", id, e.getMessage()));
+    register();
+  }
+
+  /** The registry entry other nodes can see: where this session lives and when it was last heard from. */
+  private void register() {
+    JsonObject entry = new JsonObject().put("node", capabilities.getString("node")).put("created", createdMs)
+        .put("lastSeen", lastActivityMs).put("conversationId", assistant.conversationId());
+    saving = saving.transform(v -> store.set(StoreKeys.session(id), entry.encode(), config.resumeTtlMs()));
   }
 
   private void resume(String token) {
@@ -311,7 +325,7 @@ final class ClientSession {
       return;
     }
     switch (type) {
-      case "hello" -> onHello(message);
+      case "hello", "config" -> onHello(message);
       case "ping" -> send(ServerMessages.pong(System.currentTimeMillis()));
       case "ask" -> assistant.onAsk(message);
       case "stop" -> assistant.stop();
@@ -401,6 +415,7 @@ final class ClientSession {
     closed = true;
     vertx.cancelTimer(statsTimer);
     vertx.cancelTimer(idleTimer);
+    vertx.cancelTimer(registryTimer);
     metrics.sessions().decrementAndGet();
     assistant.close();
     if (waiting != null) {

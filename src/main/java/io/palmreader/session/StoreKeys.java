@@ -11,6 +11,11 @@ public final class StoreKeys {
     return "palmreader:resume:" + token;
   }
 
+  /** The session registry: a session id → {@code {node, created, lastSeen}}. */
+  public static String session(String sessionId) {
+    return "palmreader:session:" + sessionId;
+  }
+
   /** A session's conversation: a list of JSON messages. */
   public static String history(String conversationId) {
     return "palmreader:history:" + conversationId;

@@ -32,6 +32,8 @@ public final class FakeOllama implements AutoCloseable {
   public volatile long tokenIntervalMs = 20;
   /** Requests still to be answered 503. */
   final AtomicInteger busyFor = new AtomicInteger();
+  /** Each token's text is replaced by the time it was written ({@code System.nanoTime()}), for latency benchmarks. */
+  public volatile boolean stampTokens;
   /** After this many tokens an error line ends the stream; -1 for never. */
   volatile int errorAfterTokens = -1;
 
@@ -96,7 +98,9 @@ public final class FakeOllama implements AutoCloseable {
         return;
       }
       if (sent[0] < answer.size()) {
-        resp.write(chunk(model, answer.get(sent[0]++), false).encode() + "\n");
+        String content = stampTokens ? System.nanoTime() + " " : answer.get(sent[0]);
+        sent[0]++;
+        resp.write(chunk(model, content, false).encode() + "\n");
         return;
       }
       finished[0] = true;

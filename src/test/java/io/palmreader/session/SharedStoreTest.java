@@ -97,6 +97,8 @@ class SharedStoreTest {
       assertTrue(resumed.getBoolean("resumed", false), resumed.encode());
       assertEquals("lite", resumed.getJsonObject("limits").getString("model"));
       ask(again, "Which number?");
+      String entry = redis.command("GET " + StoreKeys.session(resumed.getString("sessionId")));
+      assertTrue(entry.startsWith("$"), "the session registry entry is in Redis: " + entry);
     }
     JsonArray messages = ollama.requests.get(1).getJsonArray("messages");
     assertEquals(4, messages.size(), messages.encodePrettily());
