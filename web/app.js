@@ -52,7 +52,9 @@ function connect() {
   socket.onopen = () => {
     state.reconnectDelay = 500;
     setConnection('connected', 'connected');
-    socket.send(JSON.stringify({ type: 'hello', model: $('model').value, ...assistant.helloFields() }));
+    // After a reconnect (a restarted or drained node) the token brings back the conversation, on any node.
+    const resume = state.resumeToken ? { resume: state.resumeToken } : {};
+    socket.send(JSON.stringify({ type: 'hello', model: $('model').value, ...assistant.helloFields(), ...resume }));
   };
   socket.onmessage = (event) => onMessage(JSON.parse(event.data));
   socket.onclose = () => {
@@ -73,6 +75,7 @@ function onMessage(m) {
   switch (m.type) {
     case 'welcome':
       state.limits = m.limits;
+      state.resumeToken = m.resumeToken;
       $('worker').textContent = m.capabilities.node;
       break;
     case 'hands': {
@@ -96,6 +99,9 @@ function onMessage(m) {
     case 'stats':
       $('server-ms').textContent = m.p50Ms.toFixed(1);
       $('dropped').textContent = m.dropped;
+      break;
+    case 'dropped':
+      state.unanswered.delete(m.seq);
       break;
     case 'error':
       if (m.seq !== undefined) state.unanswered.delete(m.seq);

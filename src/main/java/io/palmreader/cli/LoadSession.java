@@ -116,6 +116,7 @@ final class LoadSession {
     switch (type) {
       case "hands" -> onHands(message);
       case "error" -> onError(message);
+      case "dropped" -> onDropped(message);
       case "stats" -> onStats(message);
       case "welcome" -> onWelcome(message);
       default -> {
@@ -186,6 +187,14 @@ final class LoadSession {
     tally.error(error.getValue("code") instanceof String code ? code : "?");
     // An error about a frame means no answer will come for it.
     int i = pendingIndex(error.getValue("seq"));
+    if (i >= 0) {
+      removePending(i);
+    }
+  }
+
+  /** The server will not answer this frame (replaced, over a limit, no capacity): its slot is free again. */
+  private void onDropped(JsonObject dropped) {
+    int i = pendingIndex(dropped.getValue("seq"));
     if (i >= 0) {
       removePending(i);
     }

@@ -17,6 +17,7 @@ final class RunCommand {
 
   static final String USAGE = """
       usage: java -jar palmreader.jar run [--config FILE] [--role all|edge|gpu] [--port N] [--inference model|echo]
+                                          [--cluster]
 
       Starts a node. Configuration comes from FILE (JSON), then PALMREADER_* environment variables, then these
       options; every key is listed in README's configuration table.
@@ -26,6 +27,7 @@ final class RunCommand {
         --role all|edge|gpu      what this node runs (verticles/role-ROLE.json; default all)
         --port N                 HTTP and WebSocket port (http.port; default 8080)
         --inference model|echo   echo answers frames without the model: transport benchmarks only (inference.mode)
+        --cluster                join the cluster (cluster.enabled; members from cluster.members)
       """;
 
   private final PrintStream out;
@@ -37,7 +39,7 @@ final class RunCommand {
   }
 
   int run(String[] args) {
-    CommandLine cl = new CommandLine(args, Set.of("config", "role", "port", "inference"), Set.of("help"));
+    CommandLine cl = new CommandLine(args, Set.of("config", "role", "port", "inference"), Set.of("help", "cluster"));
     if (cl.has("help")) {
       out.print(USAGE);
       return 0;
@@ -53,16 +55,26 @@ final class RunCommand {
     if (cl.has("port")) {
       overrides.put("http", new JsonObject().put("port", cl.getInt("port", 8080, 0, 65535)));
     }
+    if (cl.has("cluster")) {
+      overrides.put("cluster", new JsonObject().put("enabled", true));
+    }
     if (cl.has("inference")) {
       overrides.put("inference", new JsonObject().put("mode", cl.get("inference", "model")));
     }
     String role = cl.get("role", "all");
-    Vertx vertx = Node.createVertx();
-    CompletableFuture<Node> started = Node.loadConfig(vertx, file, overrides)
-        .compose(config -> Node.start(vertx, config, role))
-        .toCompletionStage().toCompletableFuture();
     try {
-      Node node = started.get();
+      // The configuration decides whether Vert.x is clustered, so it is read with a short-lived local instance.
+      Vertx reader = Vertx.vertx();
+      JsonObject config;
+      try {
+        config = Node.loadConfig(reader, file, overrides).toCompletionStage().toCompletableFuture().get();
+      } finally {
+        reader.close();
+      }
+      Node node = Node.createVertx(config)
+          .compose(vertx -> Node.start(vertx, config, role).onFailure(e -> vertx.close()))
+          .toCompletionStage().toCompletableFuture().get();
+      Vertx vertx = node.vertx();
       Object port = vertx.sharedData().getLocalMap(GatewayVerticle.NODE_MAP).get(GatewayVerticle.HTTP_PORT_KEY);
       err.println("palmreader: node " + node.config().getString("nodeId") + " running role " + role
           + (port != null ? ", open http://localhost:" + port + "/" : ""));
@@ -72,7 +84,6 @@ final class RunCommand {
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       err.println("palmreader run: " + (cause instanceof ConfigException ? "" : "could not start: ") + cause.getMessage());
-      vertx.close();
       return 1;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

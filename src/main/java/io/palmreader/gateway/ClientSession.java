@@ -78,6 +78,9 @@ final class ClientSession {
   private long lastActivityMs;
   private long lastRateNoticeMs;
   private boolean closed;
+  private boolean overCapacityTold;
+  private Runnable onEnd = () -> { };
+  private io.vertx.core.Promise<Void> drained;
   private long statsTimer = -1;
   private long idleTimer = -1;
 
@@ -103,6 +106,33 @@ final class ClientSession {
     this.limits = limits;
     this.address = socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().host();
     this.assistant = new AssistantLink(id, address, limits, vertx, config, this::send);
+  }
+
+  /** Runs once when the session ends, however it ends. */
+  void onEnd(Runnable action) {
+    onEnd = action;
+  }
+
+  /**
+   * Ends the session for a node shutdown: no new frames are taken, those with inference are answered (or time out),
+   * then the client is told to reconnect, which the web client does with its resume token, to any node.
+   */
+  io.vertx.core.Future<Void> drain() {
+    if (closed) {
+      return io.vertx.core.Future.succeededFuture();
+    }
+    drained = io.vertx.core.Promise.promise();
+    waiting = null;
+    if (inflight == 0) {
+      closeForShutdown();
+    }
+    return drained.future();
+  }
+
+  private void closeForShutdown() {
+    socket.close((short) 1001, "server restarting: reconnect with your resumeToken");
+    onClosed();
+    drained.tryComplete();
   }
 
   void start() {
@@ -169,6 +199,10 @@ final class ClientSession {
 
   private void onBinary(Buffer message) {
     lastActivityMs = System.currentTimeMillis();
+    if (drained != null) {
+      drop("shutting_down");
+      return;
+    }
     long now = System.nanoTime();
     metrics.frameReceived();
     intervalIn++;
@@ -195,6 +229,8 @@ final class ClientSession {
         lastRateNoticeMs = lastActivityMs;
         send(ServerMessages.error(ErrorCode.RATE_LIMITED, "too many frames from this address", false, frame.sequence())
             .put("retryAfterMs", addressRetryMs));
+      } else {
+        send(ServerMessages.dropped(frame.sequence(), "rate_limited"));
       }
       return;
     }
@@ -204,6 +240,8 @@ final class ClientSession {
         lastRateNoticeMs = lastActivityMs;
         send(ServerMessages.error(ErrorCode.RATE_LIMITED, "more than " + config.maxFps()
             + " frames per second; frames over the limit are dropped", false, frame.sequence()));
+      } else {
+        send(ServerMessages.dropped(frame.sequence(), "rate_limited"));
       }
       return;
     }
@@ -213,6 +251,7 @@ final class ClientSession {
     } else {
       if (waiting != null) {
         drop("superseded");
+        send(ServerMessages.dropped(waiting.frame().sequence(), "superseded"));
       }
       waiting = arrival;
     }
@@ -235,6 +274,15 @@ final class ClientSession {
     if (closed) {
       return;
     }
+    if (drained != null) {
+      if (ar.succeeded()) {
+        deliver(arrival, ar.result().body());
+      }
+      if (inflight == 0) {
+        closeForShutdown();
+      }
+      return;
+    }
     if (ar.succeeded()) {
       deliver(arrival, ar.result().body());
     } else {
@@ -254,6 +302,7 @@ final class ClientSession {
       send(ServerMessages.error(answer.error(), answer.errorMessage(), false, seq));
       return;
     }
+    overCapacityTold = false;
     tracking = answer.tracking();
     double serverMs = (System.nanoTime() - arrival.receivedNanos()) / 1e6;
     metrics.stage("server", answer.worker(), serverMs);
@@ -300,9 +349,15 @@ final class ClientSession {
     if (cause instanceof ReplyException re
         && (re.failureType() == ReplyFailure.NO_HANDLERS || re.failureType() == ReplyFailure.TIMEOUT)) {
       drop("over_capacity");
-      send(ServerMessages.error(ErrorCode.OVER_CAPACITY, re.failureType() == ReplyFailure.NO_HANDLERS
-          ? "no inference worker is running" : "inference did not answer within " + config.answerTimeoutMs() + " ms",
-          false, seq));
+      // Told once per outage, not once per frame: frames keep flowing and answers resume by themselves.
+      if (!overCapacityTold) {
+        overCapacityTold = true;
+        send(ServerMessages.error(ErrorCode.OVER_CAPACITY, re.failureType() == ReplyFailure.NO_HANDLERS
+            ? "no inference worker is running" : "inference did not answer within " + config.answerTimeoutMs() + " ms",
+            false, seq));
+      } else {
+        send(ServerMessages.dropped(seq, "over_capacity"));
+      }
     } else {
       LOG.warn("session {}: frame {} failed in inference: {}", id, seq, cause.getMessage());
       drop("internal");
@@ -418,6 +473,7 @@ final class ClientSession {
     vertx.cancelTimer(registryTimer);
     metrics.sessions().decrementAndGet();
     assistant.close();
+    onEnd.run();
     if (waiting != null) {
       drop("session_closed");
       waiting = null;

@@ -41,7 +41,7 @@ public record GatewayConfig(String host, int port, int inflight, int maxFrameByt
         s.integer("session.maxFrameBytes", 1 << 20, 1024, 64 << 20),
         s.integer("session.maxFps", 60, 1, 1000),
         s.integer("session.idleTimeoutMs", 30_000, 1000, 3_600_000),
-        s.integer("session.answerTimeoutMs", 5_000, 100, 600_000),
+        s.integer("session.answerTimeoutMs", 1_000, 100, 600_000),
         s.integer("session.statsIntervalMs", 1_000, 100, 60_000),
         s.integer("gesture.holdFrames", 5, 1, 1000),
         s.integer("gesture.holdMs", 300, 0, 60_000),

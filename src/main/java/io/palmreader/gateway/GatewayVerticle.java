@@ -22,6 +22,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +47,9 @@ public final class GatewayVerticle extends VerticleBase {
   private JsonObject capabilities;
   private KeyValueStore store;
   private SharedLimits limits;
+  private HttpServer server;
+  private boolean draining;
+  private final java.util.Set<ClientSession> sessions = new java.util.HashSet<>();
 
   @Override
   public Future<?> start() {
@@ -87,7 +92,7 @@ public final class GatewayVerticle extends VerticleBase {
     HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port())
         .setMaxWebSocketMessageSize(maxMessage).setMaxWebSocketFrameSize(maxMessage)
         .setCompressionSupported(true);
-    HttpServer server = vertx.createHttpServer(options)
+    server = vertx.createHttpServer(options)
         .webSocketHandler(this::onWebSocket)
         .requestHandler(router);
     return server.listen().onSuccess(s -> {
@@ -101,7 +106,27 @@ public final class GatewayVerticle extends VerticleBase {
       socket.close((short) 1008, "WebSocket sessions are at /ws");
       return;
     }
-    new ClientSession(UUID.randomUUID().toString(), socket, config, vertx, metrics, capabilities, store, limits).start();
+    if (draining) {
+      socket.close((short) 1001, "server restarting: reconnect");
+      return;
+    }
+    ClientSession session = new ClientSession(UUID.randomUUID().toString(), socket, config, vertx, metrics,
+        capabilities, store, limits);
+    sessions.add(session);
+    session.onEnd(() -> sessions.remove(session));
+    session.start();
+  }
+
+  /** Graceful stop: take no new sessions, let in-flight frames finish, tell clients to reconnect, then close. */
+  @Override
+  public Future<?> stop() {
+    draining = true;
+    List<Future<Void>> drains = new ArrayList<>();
+    for (ClientSession s : new ArrayList<>(sessions)) {
+      drains.add(s.drain());
+    }
+    LOG.info("gateway stopping: {} sessions told to reconnect once their frames are answered", drains.size());
+    return Future.join(drains).eventually(() -> server == null ? Future.succeededFuture() : server.close());
   }
 
   private void probeAssistant(io.vertx.core.Promise<Status> promise) {

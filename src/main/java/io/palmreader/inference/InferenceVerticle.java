@@ -116,6 +116,10 @@ public final class InferenceVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    // Frames already taken are answered before the networks go: a stopping node finishes what it accepted.
+    while (engine != null && !waiting.isEmpty()) {
+      runBatch();
+    }
     if (engine != null) {
       engine.close();
     }

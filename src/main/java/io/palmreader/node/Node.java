@@ -14,6 +14,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
@@ -47,13 +48,33 @@ public final class Node {
 
   /** Builds a Vert.x instance with Prometheus metrics and the frame codecs registered. */
   public static Vertx createVertx() {
+    Vertx vertx = Vertx.builder().with(options()).withMetrics(new MicrometerMetricsFactory()).build();
+    FrameCodecs.register(vertx);
+    return vertx;
+  }
+
+  /** Builds the Vert.x instance {@code config} asks for: clustered over Hazelcast when {@code cluster.enabled}. */
+  public static Future<Vertx> createVertx(JsonObject config) {
+    ClusterConfig cluster = ClusterConfig.from(new Settings(config));
+    if (!cluster.enabled()) {
+      return Future.succeededFuture(createVertx());
+    }
+    VertxOptions options = options();
+    options.getEventBusOptions().setHost(cluster.host()).setClusterPublicHost(cluster.host());
+    return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory())
+        .withClusterManager(new HazelcastClusterManager(cluster.hazelcast())).buildClustered()
+        .onSuccess(vertx -> {
+          FrameCodecs.register(vertx);
+          LOG.info("joined cluster '{}' as {}:{} (members {})", cluster.name(), cluster.host(), cluster.port(),
+              cluster.kubernetesDns().isBlank() ? cluster.members() : "from " + cluster.kubernetesDns());
+        });
+  }
+
+  private static VertxOptions options() {
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
         .setEnabled(true);
-    Vertx vertx = Vertx.builder().with(new VertxOptions().setMetricsOptions(metrics))
-        .withMetrics(new MicrometerMetricsFactory()).build();
-    FrameCodecs.register(vertx);
-    return vertx;
+    return new VertxOptions().setMetricsOptions(metrics);
   }
 
   /**
@@ -165,7 +186,16 @@ public final class Node {
     return config;
   }
 
+  /**
+   * Stops the node gracefully: verticles are undeployed in the reverse order of deployment, so gateways drain their
+   * sessions (frames in flight answered, clients told to reconnect) while the inference workers are still there.
+   */
   public Future<Void> stop() {
-    return vertx.close();
+    Future<Void> chain = Future.succeededFuture();
+    for (int i = deployments.size() - 1; i >= 0; i--) {
+      String id = deployments.get(i);
+      chain = chain.compose(v -> vertx.undeploy(id).recover(e -> Future.succeededFuture()));
+    }
+    return chain.eventually(vertx::close);
   }
 }

@@ -59,6 +59,14 @@ public final class ServerMessages {
         .put("dropped", dropped).put("p50Ms", round(p50Ms, 1));
   }
 
+  /**
+   * A frame that will get no answer, and why ({@code superseded}, {@code rate_limited}, {@code over_capacity}): lets a
+   * client that counts frames in flight send the next one at once. Errors are told once; this is told per frame.
+   */
+  public static JsonObject dropped(long seq, String reason) {
+    return new JsonObject().put("type", "dropped").put("seq", seq).put("reason", reason);
+  }
+
   public static JsonObject pong(long ts) {
     return new JsonObject().put("type", "pong").put("ts", ts);
   }

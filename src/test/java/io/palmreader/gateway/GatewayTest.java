@@ -181,6 +181,11 @@ class GatewayTest {
       }
       assertEquals(1, c.next("hands", 30_000).getLong("seq"));
       assertEquals(5, c.next("hands", 30_000).getLong("seq"));
+      for (int seq = 2; seq <= 4; seq++) {
+        JsonObject dropped = c.next("dropped", 5000);
+        assertEquals(seq, dropped.getLong("seq"));
+        assertEquals("superseded", dropped.getString("reason"));
+      }
       JsonObject stats = c.next("stats", 5000);
       while (stats.getLong("dropped") < 3) {
         stats = c.next("stats", 5000);

@@ -1,0 +1,141 @@
+package io.palmreader.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.palmreader.gateway.GatewayTestAccess;
+import io.palmreader.gateway.SessionClient;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import java.io.File;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+@DisplayName("A cluster of separate JVMs on loopback: an edge node here, inference nodes in other processes")
+class ClusterTest {
+
+  private static final byte[] PHOTO = GatewayTestAccess.photo("hands/thumbs_up/mpsamples_hand_thumb_up.jpg");
+
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** {@code palmreader run --cluster --role gpu} in its own JVM, logging to target/. */
+  private static Process gpuNode(String id, int port, String members) throws Exception {
+    Path log = Path.of("target", "cluster-" + id + ".log");
+    Files.createDirectories(log.getParent());
+    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx768m", "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens",
+        "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+        "-cp", System.getProperty("java.class.path"), "io.palmreader.cli.Palmreader", "run", "--cluster",
+        "--role", "gpu").redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().put("PALMREADER_NODE_ID", id);
+    pb.environment().put("PALMREADER_CLUSTER_PORT", Integer.toString(port));
+    pb.environment().put("PALMREADER_CLUSTER_MEMBERS", members);
+    pb.environment().put("PALMREADER_INFERENCE_WORKERS", "1");
+    pb.environment().put("PALMREADER_INFERENCE_OPENCV_THREADS", "1");
+    pb.environment().put("PALMREADER_INFERENCE_MODEL", "lite");
+    return pb.start();
+  }
+
+  private static int status(HttpClient http, int port, String path) throws Exception {
+    return http.request(HttpMethod.GET, port, "127.0.0.1", path).compose(r -> r.send()).map(r -> r.statusCode())
+        .await(10, TimeUnit.SECONDS);
+  }
+
+  /** Sends frames until one is answered by {@code worker}'s node; returns the messages seen meanwhile. */
+  private static List<JsonObject> untilAnsweredBy(SessionClient s, String worker, long[] seq) throws Exception {
+    List<JsonObject> seen = new ArrayList<>();
+    long deadline = System.currentTimeMillis() + 90_000;
+    while (System.currentTimeMillis() < deadline) {
+      s.sendFrame(++seq[0], PHOTO);
+      JsonObject m = s.nextOf(5000, "hands", "error", "dropped");
+      seen.add(m);
+      if ("hands".equals(m.getString("type")) && m.getString("worker").startsWith(worker)) {
+        return seen;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no answer from " + worker + "; saw " + seen);
+  }
+
+  @Test
+  @DisplayName("frames go to another process's workers; losing it gives one over_capacity, a new node takes over, "
+      + "and stopping the edge tells the client to reconnect")
+  void failover() throws Exception {
+    int edgePort = freePort();
+    int gpuA = freePort();
+    int gpuB = freePort();
+    String members = "127.0.0.1:" + edgePort + ",127.0.0.1:" + gpuA + ",127.0.0.1:" + gpuB;
+    Process a = gpuNode("gpu-a", gpuA, members);
+    Process b = null;
+    JsonObject config = new JsonObject().put("http", new JsonObject().put("port", 0).put("host", "127.0.0.1"))
+        .put("node", new JsonObject().put("id", "edge"))
+        .put("cluster", new JsonObject().put("enabled", true).put("port", edgePort).put("members", members));
+    Vertx vertx = Node.createVertx(config).await(60, TimeUnit.SECONDS);
+    Vertx clientVertx = Vertx.vertx();
+    Node edge = Node.start(vertx, config, "edge").await(60, TimeUnit.SECONDS);
+    try {
+      int port = GatewayTestAccess.port(vertx);
+      HttpClient http = vertx.createHttpClient();
+      long deadline = System.currentTimeMillis() + 90_000;
+      while (status(http, port, "/api/health/ready") != 200) {
+        assertTrue(System.currentTimeMillis() < deadline, "the edge node never saw an inference worker");
+        Thread.sleep(250);
+      }
+      // The client has its own Vert.x: the edge node's goes away when the node stops.
+      try (SessionClient s = SessionClient.connect(clientVertx, port)) {
+        s.next("welcome", 5000);
+        long[] seq = {0};
+        untilAnsweredBy(s, "gpu-a/", seq);
+
+        a.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        int overCapacity = 0;
+        for (int i = 0; i < 5; i++) {
+          s.sendFrame(++seq[0], PHOTO);
+          JsonObject m = s.nextOf(5000, "hands", "error", "dropped");
+          if ("error".equals(m.getString("type"))) {
+            assertEquals("over_capacity", m.getString("code"));
+            overCapacity++;
+          }
+        }
+        assertEquals(1, overCapacity, "told once, then frames are dropped quietly");
+        assertNull(s.closeStatus(), "the session stays open");
+        assertEquals(503, status(http, port, "/api/health/ready"));
+
+        b = gpuNode("gpu-b", gpuB, members);
+        untilAnsweredBy(s, "gpu-b/", seq);
+        assertNull(s.closeStatus());
+
+        edge.stop().await(30, TimeUnit.SECONDS);
+        long closeDeadline = System.currentTimeMillis() + 10_000;
+        while (s.closeStatus() == null && System.currentTimeMillis() < closeDeadline) {
+          Thread.sleep(50);
+        }
+        assertEquals((short) 1001, s.closeStatus(), "a stopping edge tells its clients to reconnect");
+      }
+    } finally {
+      a.destroyForcibly();
+      if (b != null) {
+        b.destroy();
+        b.waitFor(20, TimeUnit.SECONDS);
+        b.destroyForcibly();
+      }
+      vertx.close();
+      clientVertx.close();
+    }
+  }
+}
