@@ -1,6 +1,7 @@
 package io.palmreader.assistant;
 
 import io.palmreader.config.Settings;
+import io.palmreader.eventlog.EventLog;
 import io.palmreader.observability.PalmreaderMetrics;
 import io.palmreader.protocol.ErrorCode;
 import io.palmreader.session.KeyValueStore;
@@ -192,8 +193,17 @@ public final class AssistantVerticle extends VerticleBase {
           .put("done", false).put("trigger", request.trigger()));
     }
 
+    /** The answer's record in the event log, whatever its outcome. */
+    private void log(String outcome, String text) {
+      EventLog.record(vertx, EventLog.ANSWERS, request.sessionId(), new JsonObject().put("answerId", request.answerId())
+          .put("trigger", request.trigger()).put("question", request.question()).put("answer", text)
+          .put("model", config.model()).put("outcome", outcome)
+          .put("ttftMs", firstTokenMs < 0 ? null : Math.round(firstTokenMs * 10) / 10.0));
+    }
+
     void fromCache(String text) {
       metrics.answer("cached");
+      log("cached", text);
       delta(text);
       remember(text);
       send(new JsonObject().put("type", "ai").put("answerId", request.answerId()).put("delta", "").put("done", true)
@@ -207,12 +217,14 @@ public final class AssistantVerticle extends VerticleBase {
       }
       if (chat != null && chat.cancelled()) {
         metrics.answer("stopped");
+        log("stopped", chat.text());
         send(new JsonObject().put("type", "ai").put("answerId", request.answerId()).put("delta", "")
             .put("done", true).put("stopped", true).put("trigger", request.trigger()));
         return;
       }
       if (failure == null) {
         metrics.answer("completed");
+        log("completed", chat.text());
         metrics.tokensPerSecond(stats.tokensPerSecond());
         remember(chat.text());
         if (cacheKey != null) {
@@ -239,6 +251,7 @@ public final class AssistantVerticle extends VerticleBase {
       }
       lastError = text;
       metrics.answer(code.wire());
+      log(code.wire(), chat == null ? "" : chat.text());
       LOG.warn("assistant: answer {} for session {} failed: {}", request.answerId(), request.sessionId(), text);
       send(new JsonObject().put("type", "ai_error").put("answerId", request.answerId()).put("code", code.wire())
           .put("message", text).put("partial", chat == null ? "" : chat.text()));

@@ -1,5 +1,6 @@
 package io.palmreader.gateway;
 
+import io.palmreader.eventlog.EventLog;
 import io.palmreader.inference.FrameAnswer;
 import io.palmreader.inference.FrameTask;
 import io.palmreader.inference.InferenceAddresses;
@@ -144,6 +145,8 @@ final class ClientSession {
     socket.exceptionHandler(e -> LOG.debug("session {}: socket error: {}", id, e.toString()));
     socket.closeHandler(v -> onClosed());
     send(welcome());
+    EventLog.record(vertx, EventLog.SESSIONS, id, new JsonObject().put("event", "opened")
+        .put("node", capabilities.getString("node")).put("address", address));
     saveForResume();
     assistant.start();
     statsTimer = vertx.setPeriodic(config.statsIntervalMs(), t -> sendStats());
@@ -325,10 +328,14 @@ final class ClientSession {
     assistant.onFrame(arrival.frame().image());
     for (StableGesture g : gestures.observe(byHand, now)) {
       send(ServerMessages.gesture(g.gesture(), g.hand(), g.since()));
+      EventLog.record(vertx, EventLog.GESTURES, id, new JsonObject().put("name", g.gesture()).put("hand", g.hand())
+          .put("since", g.since()).put("kind", "held"));
       assistant.onGesture(g.gesture(), g.hand(), now);
     }
     for (Motion m : motions.observe(palmByHand, now)) {
       send(ServerMessages.gesture(m.name(), m.hand(), m.since()));
+      EventLog.record(vertx, EventLog.GESTURES, id, new JsonObject().put("name", m.name()).put("hand", m.hand())
+          .put("since", m.since()).put("kind", "movement"));
       assistant.onGesture(m.name(), m.hand(), now);
     }
   }
@@ -472,6 +479,9 @@ final class ClientSession {
     vertx.cancelTimer(idleTimer);
     vertx.cancelTimer(registryTimer);
     metrics.sessions().decrementAndGet();
+    EventLog.record(vertx, EventLog.SESSIONS, id, new JsonObject().put("event", "closed")
+        .put("node", capabilities.getString("node")).put("durationMs", System.currentTimeMillis() - createdMs)
+        .put("dropped", dropped));
     assistant.close();
     onEnd.run();
     if (waiting != null) {

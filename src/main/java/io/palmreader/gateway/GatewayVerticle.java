@@ -2,6 +2,7 @@ package io.palmreader.gateway;
 
 import io.palmreader.assistant.AssistantAddresses;
 import io.palmreader.config.Settings;
+import io.palmreader.eventlog.EventLogVerticle;
 import io.palmreader.inference.InferenceAddresses;
 import io.palmreader.observability.PalmreaderMetrics;
 import io.palmreader.protocol.ClientFrame;
@@ -77,6 +78,9 @@ public final class GatewayVerticle extends VerticleBase {
     // The assistant is reported but does not make the node unready: hands and gestures work without it.
     HealthChecks all = HealthChecks.create(vertx).register("inference", this::probeInference)
         .register("assistant", this::probeAssistant);
+    if (!settings.string("kafka.bootstrap", "").isBlank()) {
+      all.register("kafka", this::probeEventLog);
+    }
     if (!settings.string("redis.url", "").isBlank()) {
       // Without Redis the node serves from memory: reported, but neither dead nor unready.
       all.register("redis", p -> store.ping().onComplete(ar -> p.complete(ar.succeeded()
@@ -127,6 +131,15 @@ public final class GatewayVerticle extends VerticleBase {
     }
     LOG.info("gateway stopping: {} sessions told to reconnect once their frames are answered", drains.size());
     return Future.join(drains).eventually(() -> server == null ? Future.succeededFuture() : server.close());
+  }
+
+  /** Kafka is DOWN while records cannot be delivered; they wait in the event log's buffer meanwhile. */
+  private void probeEventLog(io.vertx.core.Promise<Status> promise) {
+    vertx.eventBus().<JsonObject>request(EventLogVerticle.STATUS, null,
+            new DeliveryOptions().setSendTimeout(READINESS_PROBE_MS))
+        .onSuccess(reply -> promise.complete(reply.body().getString("lastError") == null || reply.body()
+            .getBoolean("connected", false) ? Status.OK(reply.body()) : Status.KO(reply.body())))
+        .onFailure(e -> promise.complete(Status.KO(new JsonObject().put("reason", "no event log is running"))));
   }
 
   private void probeAssistant(io.vertx.core.Promise<Status> promise) {

@@ -1,0 +1,26 @@
+package io.palmreader.eventlog;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Where the rest of the node reports what happened, fire-and-forget: records go over the event bus to an event log
+ * verticle (on this node or another) and on to Kafka. Nothing here waits, so the real-time path never does.
+ */
+public final class EventLog {
+
+  /** Event bus address the event log verticle consumes: {@code {"topic", "key", "value"}}. */
+  public static final String ADDRESS = "events.records";
+  public static final String SESSIONS = "palmreader.sessions";
+  public static final String GESTURES = "palmreader.gestures";
+  public static final String ANSWERS = "palmreader.answers";
+
+  private EventLog() {
+  }
+
+  /** Reports one record on {@code topic}, keyed by session id; {@code at} is added. Lost if no event log runs. */
+  public static void record(Vertx vertx, String topic, String sessionId, JsonObject value) {
+    vertx.eventBus().send(ADDRESS, new JsonObject().put("topic", topic).put("key", sessionId)
+        .put("value", value.put("sessionId", sessionId).put("at", System.currentTimeMillis())));
+  }
+}
