@@ -46,7 +46,12 @@ public record ClusterConfig(boolean enabled, String name, String host, int port,
     config.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(port).setPortAutoIncrement(false);
-    network.getInterfaces().setEnabled(true).addInterface(host);
+    if (host.matches("[0-9.]+")) {
+      network.getInterfaces().setEnabled(true).addInterface(host);
+    } else {
+      // A host name (a container's): Hazelcast binds every interface and advertises the name.
+      network.setPublicAddress(host + ":" + port);
+    }
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);

@@ -48,6 +48,7 @@ class ClusterTest {
     pb.environment().put("PALMREADER_INFERENCE_WORKERS", "1");
     pb.environment().put("PALMREADER_INFERENCE_OPENCV_THREADS", "1");
     pb.environment().put("PALMREADER_INFERENCE_MODEL", "lite");
+    pb.environment().put("PALMREADER_HTTP_PORT", "0");
     return pb.start();
   }
 
