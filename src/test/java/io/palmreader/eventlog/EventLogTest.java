@@ -73,7 +73,7 @@ class EventLogTest {
       JsonObject config = new JsonObject().put("http", new JsonObject().put("port", 0).put("host", "127.0.0.1"))
           .put("ollama", new JsonObject().put("url", ollama.url()))
           .put("gesture", new JsonObject().put("holdFrames", 3).put("holdMs", 0))
-          .put("kafka", new JsonObject().put("bootstrap", kafka.bootstrap()).put("bufferRecords", 3));
+          .put("kafka", new JsonObject().put("bootstrap", kafka.bootstrap()).put("bufferRecords", 8));
       Node node = Node.start(vertx, config, "all").await(60, TimeUnit.SECONDS);
       int port = GatewayTestAccess.port(vertx);
       byte[] victory = GatewayTestAccess.photo("hands/victory/wasmedge_victory.jpg");
@@ -97,7 +97,7 @@ class EventLogTest {
         assertEquals("completed", answer.getString("outcome"));
 
         kafka.kill();
-        for (int i = 0; i < 6; i++) {
+        for (int i = 0; i < 14; i++) {
           ask(s, "outage " + i);
         }
         s.sendFrame(10, victory);
@@ -119,8 +119,8 @@ class EventLogTest {
 
         kafka.startProcess();
         List<JsonObject> answers = read(kafka.bootstrap(), EventLog.ANSWERS,
-            all -> all.stream().anyMatch(a -> "outage 5".equals(a.getString("question"))));
-        assertTrue(answers.stream().anyMatch(a -> "outage 5".equals(a.getString("question"))),
+            all -> all.stream().anyMatch(a -> "outage 13".equals(a.getString("question"))));
+        assertTrue(answers.stream().anyMatch(a -> "outage 13".equals(a.getString("question"))),
             "the newest records waited and were delivered: " + answers);
       } finally {
         node.stop().await(30, TimeUnit.SECONDS);
