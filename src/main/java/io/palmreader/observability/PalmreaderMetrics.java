@@ -23,6 +23,10 @@ public final class PalmreaderMetrics {
       Duration.ofMillis(75), Duration.ofMillis(100), Duration.ofMillis(150), Duration.ofMillis(250),
       Duration.ofMillis(500), Duration.ofSeconds(1)};
 
+  /** The reasons a frame is dropped for, as counted in {@code palmreader_frames_dropped_total}. */
+  private static final String[] DROP_REASONS = {"superseded", "rate_limited", "frame_too_large", "invalid_frame",
+      "over_capacity", "client_slow", "internal", "session_closed", "shutting_down"};
+
   private final MeterRegistry registry;
   // Meters are looked up once per tag combination: building and registering one per frame costs more than the
   // frame's own bookkeeping at thousands of frames a second.
@@ -47,6 +51,10 @@ public final class PalmreaderMetrics {
         .register(registry);
     tokensPerSecond = DistributionSummary.builder("palmreader.assistant.tokens.per.second").register(registry);
     registry.gauge("palmreader.assistant.breaker.state", breakerState);
+    // Every drop reason exists from the start, at zero, so dashboards and alerts see a series before the first drop.
+    for (String reason : DROP_REASONS) {
+      frameDropped(reason, 0);
+    }
   }
 
   private static PalmreaderMetrics shared;
@@ -74,8 +82,12 @@ public final class PalmreaderMetrics {
 
   /** A frame that was not answered with hands, and why ({@code superseded}, {@code rate_limited}, ...). */
   public void frameDropped(String reason) {
+    frameDropped(reason, 1);
+  }
+
+  private void frameDropped(String reason, int count) {
     dropped.computeIfAbsent(reason, r -> Counter.builder("palmreader.frames.dropped").tag("reason", r)
-        .register(registry)).increment();
+        .register(registry)).increment(count);
   }
 
   /** Time of one pipeline stage ({@code decode, palm, landmarks, classify, total, queue, server}). */
