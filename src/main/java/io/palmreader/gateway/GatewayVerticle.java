@@ -78,6 +78,13 @@ public final class GatewayVerticle extends VerticleBase {
     // The assistant is reported but does not make the node unready: hands and gestures work without it.
     HealthChecks all = HealthChecks.create(vertx).register("inference", this::probeInference)
         .register("assistant", this::probeAssistant);
+    if (vertx.isClustered()) {
+      io.vertx.core.spi.cluster.ClusterManager cluster = ((io.vertx.core.internal.VertxInternal) vertx).clusterManager();
+      metrics.registry().gauge("palmreader.cluster.members", cluster, c -> c.getNodes().size());
+      all.register("cluster", p -> p.complete(cluster.isActive()
+          ? Status.OK(new JsonObject().put("members", cluster.getNodes().size()).put("node", cluster.getNodeId()))
+          : Status.KO(new JsonObject().put("reason", "not a member of the cluster any more"))));
+    }
     if (!settings.string("kafka.bootstrap", "").isBlank()) {
       all.register("kafka", this::probeEventLog);
     }

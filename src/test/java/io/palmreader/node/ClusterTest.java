@@ -98,6 +98,13 @@ class ClusterTest {
         Thread.sleep(250);
       }
       // The client has its own Vert.x: the edge node's goes away when the node stops.
+      JsonObject health = http.request(HttpMethod.GET, port, "127.0.0.1", "/api/health")
+          .compose(r -> r.send().compose(resp -> resp.body())).map(body -> body.toJsonObject())
+          .await(10, TimeUnit.SECONDS);
+      JsonObject cluster = health.getJsonArray("checks").stream().map(c -> (JsonObject) c)
+          .filter(c -> "cluster".equals(c.getString("id"))).findFirst().orElseThrow();
+      assertEquals("UP", cluster.getString("status"));
+      assertEquals(2, cluster.getJsonObject("data").getInteger("members"), cluster.encode());
       try (SessionClient s = SessionClient.connect(clientVertx, port)) {
         s.next("welcome", 5000);
         long[] seq = {0};
