@@ -43,6 +43,7 @@ public final class AssistantVerticle extends VerticleBase {
   private CircuitBreaker breaker;
   private PalmreaderMetrics metrics;
   private final Map<String, OllamaChat> running = new HashMap<>();
+  private final Map<String, String> runningAnswer = new HashMap<>();
   private KeyValueStore store;
   private String lastError;
 
@@ -68,7 +69,8 @@ public final class AssistantVerticle extends VerticleBase {
     });
     return Future.all(
         vertx.eventBus().<JsonObject>consumer(AssistantAddresses.REQUESTS, this::onRequest).completion(),
-        vertx.eventBus().<JsonObject>consumer(AssistantAddresses.CANCEL, m -> stop(m.body().getString("sessionId")))
+        vertx.eventBus().<JsonObject>consumer(AssistantAddresses.CANCEL,
+                m -> stop(m.body().getString("sessionId"), m.body().getString("keep")))
             .completion(),
         vertx.eventBus().consumer(AssistantAddresses.STATUS, this::onStatus).completion());
   }
@@ -141,6 +143,7 @@ public final class AssistantVerticle extends VerticleBase {
   private void attempt(Answer answer, JsonObject body, int retry, Promise<OllamaChat> promise) {
     OllamaChat chat = OllamaChat.start(http, config.ollamaUrl(), body, config.requestTimeoutMs(), answer::delta);
     running.put(answer.request.sessionId(), chat);
+    runningAnswer.put(answer.request.sessionId(), answer.request.answerId());
     chat.started().onComplete(ar -> {
       if (ar.succeeded() || chat.cancelled()) {
         promise.complete(chat);
@@ -164,7 +167,16 @@ public final class AssistantVerticle extends VerticleBase {
     });
   }
 
+  /** Stops the session's running answer unless it is {@code keepAnswerId} (a cancel that arrived after its request). */
+  private void stop(String sessionId, String keepAnswerId) {
+    if (keepAnswerId != null && keepAnswerId.equals(runningAnswer.get(sessionId))) {
+      return;
+    }
+    stop(sessionId);
+  }
+
   private void stop(String sessionId) {
+    runningAnswer.remove(sessionId);
     OllamaChat chat = running.remove(sessionId);
     if (chat != null) {
       chat.cancel();
@@ -213,7 +225,9 @@ public final class AssistantVerticle extends VerticleBase {
 
     void end(OllamaChat chat, Throwable failure, OllamaChat.Stats stats) {
       if (chat != null) {
-        running.remove(request.sessionId(), chat);
+        if (running.remove(request.sessionId(), chat)) {
+          runningAnswer.remove(request.sessionId());
+        }
       }
       if (chat != null && chat.cancelled()) {
         metrics.answer("stopped");
@@ -231,7 +245,7 @@ public final class AssistantVerticle extends VerticleBase {
           store.set(cacheKey, chat.text(), config.cacheTtlMs());
         }
         send(new JsonObject().put("type", "ai").put("answerId", request.answerId()).put("delta", "").put("done", true)
-            .put("trigger", request.trigger())
+            .put("trigger", request.trigger()).put("node", config().getString("nodeId", "local"))
             .put("stats", new JsonObject().put("ttftMs", Math.round(firstTokenMs * 10) / 10.0)
                 .put("tokens", stats.tokens()).put("tokensPerSec", Math.round(stats.tokensPerSecond() * 10) / 10.0)));
         return;

@@ -141,11 +141,12 @@ final class AssistantLink {
   }
 
   private void request(JsonObject trigger, String question) {
-    stop();
     String image = attachFrame && latestFrame != null ? Base64.getEncoder().encodeToString(latestFrame.getBytes()) : null;
     AssistantRequest request = new AssistantRequest(sessionId, conversationId, UUID.randomUUID().toString(), trigger,
         question,
         new JsonArray(new java.util.ArrayList<>(timeline)), image);
+    // The cancel and the request may reach another node in either order: the new answer is named as the one to keep.
+    stop(request.answerId());
     vertx.eventBus().request(AssistantAddresses.REQUESTS, request.toJson(), new DeliveryOptions().setSendTimeout(1000))
         // The assistant acknowledges at once; its own failures come back as ai_error on the session address.
         .onFailure(e -> client.accept(new JsonObject().put("type", "ai_error").put("answerId", request.answerId())
@@ -155,7 +156,12 @@ final class AssistantLink {
 
   /** Stops this session's running answer, wherever it runs. */
   void stop() {
-    vertx.eventBus().publish(AssistantAddresses.CANCEL, new JsonObject().put("sessionId", sessionId));
+    stop(null);
+  }
+
+  private void stop(String keepAnswerId) {
+    vertx.eventBus().publish(AssistantAddresses.CANCEL, new JsonObject().put("sessionId", sessionId)
+        .put("keep", keepAnswerId));
   }
 
   void close() {

@@ -37,7 +37,9 @@ public final class GatewayVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
   /** How long the readiness probe waits for an inference worker to answer. */
-  private static final long READINESS_PROBE_MS = 2000;
+  private static final long READINESS_PROBE_MS = 1500;
+  /** A check's own time limit: room for a probe that lands on a node just gone, and a second one. */
+  private static final long PROBE_PROCEDURE_MS = 4000;
 
   /** Local shared map where the gateway publishes the port it bound (useful with {@code http.port} 0). */
   public static final String NODE_MAP = "palmreader.node";
@@ -68,7 +70,7 @@ public final class GatewayVerticle extends VerticleBase {
 
     Router router = Router.router(vertx);
     router.route("/metrics").handler(PrometheusScrapingHandler.create());
-    HealthChecks ready = HealthChecks.create(vertx).register("inference", this::probeInference);
+    HealthChecks ready = HealthChecks.create(vertx).register("inference", PROBE_PROCEDURE_MS, this::probeInference);
     // Live means this event loop still runs handlers: answering at all is the check.
     long startedMs = System.currentTimeMillis();
     HealthChecks live = HealthChecks.create(vertx).register("event-loop", p -> p.complete(
@@ -76,8 +78,8 @@ public final class GatewayVerticle extends VerticleBase {
     router.get("/api/health/live").handler(HealthCheckHandler.createWithHealthChecks(live));
     router.get("/api/health/ready").handler(HealthCheckHandler.createWithHealthChecks(ready));
     // The assistant is reported but does not make the node unready: hands and gestures work without it.
-    HealthChecks all = HealthChecks.create(vertx).register("inference", this::probeInference)
-        .register("assistant", this::probeAssistant);
+    HealthChecks all = HealthChecks.create(vertx).register("inference", PROBE_PROCEDURE_MS, this::probeInference)
+        .register("assistant", PROBE_PROCEDURE_MS, this::probeAssistant);
     if (vertx.isClustered()) {
       io.vertx.core.spi.cluster.ClusterManager cluster = ((io.vertx.core.internal.VertxInternal) vertx).clusterManager();
       metrics.registry().gauge("palmreader.cluster.members", cluster, c -> c.getNodes().size());
@@ -86,7 +88,7 @@ public final class GatewayVerticle extends VerticleBase {
           : Status.KO(new JsonObject().put("reason", "not a member of the cluster any more"))));
     }
     if (!settings.string("kafka.bootstrap", "").isBlank()) {
-      all.register("kafka", this::probeEventLog);
+      all.register("kafka", PROBE_PROCEDURE_MS, this::probeEventLog);
     }
     if (!settings.string("redis.url", "").isBlank()) {
       // Without Redis the node serves from memory: reported, but neither dead nor unready.
@@ -159,8 +161,11 @@ public final class GatewayVerticle extends VerticleBase {
 
   /** Ready when some inference worker, on this node or another, answers a probe. */
   private void probeInference(io.vertx.core.Promise<Status> promise) {
-    vertx.eventBus().request(InferenceAddresses.FRAMES, null,
-            new DeliveryOptions().addHeader(InferenceAddresses.PROBE_HEADER, "1").setSendTimeout(READINESS_PROBE_MS))
+    DeliveryOptions probe = new DeliveryOptions().addHeader(InferenceAddresses.PROBE_HEADER, "1")
+        .setSendTimeout(READINESS_PROBE_MS);
+    // Probes go round-robin: one may land on a worker whose node just died, so a second try asks another.
+    vertx.eventBus().request(InferenceAddresses.FRAMES, null, probe)
+        .recover(e -> vertx.eventBus().request(InferenceAddresses.FRAMES, null, probe))
         .onSuccess(reply -> promise.complete(Status.OK(new JsonObject().put("worker", String.valueOf(reply.body())))))
         .onFailure(e -> promise.complete(Status.KO(new JsonObject().put("reason", e.getMessage()))));
   }

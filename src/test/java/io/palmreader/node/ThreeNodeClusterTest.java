@@ -1,0 +1,141 @@
+package io.palmreader.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.palmreader.assistant.FakeOllama;
+import io.palmreader.gateway.GatewayTestAccess;
+import io.palmreader.gateway.SessionClient;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+@DisplayName("Three JVMs on loopback: edge A (here, role all), edge B (assistant) and inference node C")
+class ThreeNodeClusterTest {
+
+  private static final byte[] PHOTO = GatewayTestAccess.photo("hands/thumbs_up/mpsamples_hand_thumb_up.jpg");
+
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static Process node(String id, String role, int port, String members, Map<String, String> env)
+      throws Exception {
+    Path log = Path.of("target", "cluster3-" + id + ".log");
+    Files.createDirectories(log.getParent());
+    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx768m", "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens",
+        "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+        "-cp", System.getProperty("java.class.path"), "io.palmreader.cli.Palmreader", "run", "--cluster",
+        "--role", role).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().put("PALMREADER_NODE_ID", id);
+    pb.environment().put("PALMREADER_CLUSTER_PORT", Integer.toString(port));
+    pb.environment().put("PALMREADER_CLUSTER_MEMBERS", members);
+    pb.environment().put("PALMREADER_HTTP_PORT", "0");
+    pb.environment().put("PALMREADER_INFERENCE_WORKERS", "1");
+    pb.environment().put("PALMREADER_INFERENCE_OPENCV_THREADS", "1");
+    pb.environment().putAll(env);
+    return pb.start();
+  }
+
+  @Test
+  @DisplayName("hands computed on C, an answer streamed from B's assistant, C killed: hands again from A within 3 s, "
+      + "no frame answered twice, the session never closed")
+  void acrossThreeNodes() throws Exception {
+    int portA = freePort();
+    int portB = freePort();
+    int portC = freePort();
+    String members = "127.0.0.1:" + portA + ",127.0.0.1:" + portB + ",127.0.0.1:" + portC;
+    Vertx ollamaVertx = Vertx.vertx();
+    FakeOllama ollama = FakeOllama.start(ollamaVertx);
+    Process b = node("edge-b", "edge", portB, members, Map.of("PALMREADER_OLLAMA_URL", ollama.url(),
+        "PALMREADER_ASSISTANT_CACHE_TTL_MS", "0"));
+    Process c = node("gpu-c", "gpu", portC, members, Map.of("PALMREADER_INFERENCE_MODEL", "lite"));
+    JsonObject config = new JsonObject().put("http", new JsonObject().put("port", 0).put("host", "127.0.0.1"))
+        .put("node", new JsonObject().put("id", "edge-a"))
+        .put("ollama", new JsonObject().put("url", ollama.url()))
+        .put("assistant", new JsonObject().put("cacheTtlMs", 0).put("asksPerMinute", 0))
+        .put("inference", new JsonObject().put("workers", 1).put("opencvThreads", 1).put("model", "lite"))
+        .put("cluster", new JsonObject().put("enabled", true).put("port", portA).put("members", members));
+    Vertx vertx = Node.createVertx(config).await(60, TimeUnit.SECONDS);
+    Vertx clientVertx = Vertx.vertx();
+    Node a = Node.start(vertx, config, "all").await(60, TimeUnit.SECONDS);
+    try {
+      int port = GatewayTestAccess.port(vertx);
+      HttpClient http = vertx.createHttpClient();
+      try (SessionClient s = SessionClient.connect(clientVertx, port)) {
+        s.next("welcome", 5000);
+        Set<Long> answered = new HashSet<>();
+        long seq = 0;
+        String worker = "";
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (!worker.startsWith("gpu-c/")) {
+          assertTrue(System.currentTimeMillis() < deadline, "no frame answered on C");
+          s.sendFrame(++seq, PHOTO);
+          JsonObject m = s.nextOf(10_000, "hands", "error", "dropped");
+          if ("hands".equals(m.getString("type"))) {
+            assertTrue(answered.add(m.getLong("seq")), "answered twice: " + m.getLong("seq"));
+            worker = m.getString("worker");
+          }
+          Thread.sleep(50);
+        }
+
+        String answeredBy = "";
+        while (!"edge-b".equals(answeredBy)) {
+          assertTrue(System.currentTimeMillis() < deadline, "no answer from B's assistant");
+          s.sendText(new JsonObject().put("type", "ask").put("text", "Who answers? " + seq).encode());
+          StringBuilder text = new StringBuilder();
+          JsonObject ai;
+          do {
+            ai = s.next("ai", 10_000);
+            text.append(ai.getString("delta"));
+          } while (!ai.getBoolean("done"));
+          assertEquals(String.join("", ollama.tokens), text.toString(), "the whole answer, in order");
+          answeredBy = ai.getString("node", "");
+        }
+
+        c.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        long killedAt = System.currentTimeMillis();
+        long fromA = -1;
+        while (fromA < 0) {
+          assertTrue(System.currentTimeMillis() - killedAt < 30_000, "no hands after C died");
+          s.sendFrame(++seq, PHOTO);
+          JsonObject m = s.nextOf(10_000, "hands", "error", "dropped");
+          if ("hands".equals(m.getString("type"))) {
+            assertTrue(answered.add(m.getLong("seq")), "answered twice: " + m.getLong("seq"));
+            if (m.getString("worker").startsWith("edge-a/")) {
+              fromA = System.currentTimeMillis() - killedAt;
+            }
+          }
+        }
+        assertTrue(fromA <= 3000, "hands again " + fromA + " ms after C was killed");
+        assertNull(s.closeStatus(), "the session was never closed");
+        assertEquals(200, http.request(HttpMethod.GET, port, "127.0.0.1", "/api/health/ready")
+            .compose(r -> r.send()).map(r -> r.statusCode()).await(10, TimeUnit.SECONDS));
+      }
+    } finally {
+      c.destroyForcibly();
+      b.destroy();
+      b.waitFor(20, TimeUnit.SECONDS);
+      b.destroyForcibly();
+      a.stop().await(30, TimeUnit.SECONDS);
+      clientVertx.close();
+      ollamaVertx.close();
+    }
+  }
+}
