@@ -36,6 +36,7 @@ public final class InferenceVerticle extends VerticleBase {
     metrics = PalmreaderMetrics.get();
     engine = config.echo() ? new EchoEngine(worker) : new PipelineEngine(config.pipeline(), worker);
     MessageConsumer<FrameTask> consumer = vertx.eventBus().consumer(InferenceAddresses.FRAMES, this::onFrame);
+    metrics.inferenceWorkers().incrementAndGet();
     LOG.info("inference worker {} ready: {}, batches up to {} frames, {} ms", worker,
         config.echo() ? "echo (no model)" : config.pipeline().model().id() + " model", config.maxBatch(),
         config.maxBatchDelayMs());
@@ -120,6 +121,7 @@ public final class InferenceVerticle extends VerticleBase {
     while (engine != null && !waiting.isEmpty()) {
       runBatch();
     }
+    metrics.inferenceWorkers().decrementAndGet();
     if (engine != null) {
       engine.close();
     }

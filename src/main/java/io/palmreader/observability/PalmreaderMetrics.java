@@ -40,12 +40,14 @@ public final class PalmreaderMetrics {
   private final DistributionSummary tokensPerSecond;
   private final AtomicInteger breakerState = new AtomicInteger();
   private final AtomicInteger sessions = new AtomicInteger();
+  private final AtomicInteger inferenceWorkers = new AtomicInteger();
   private final AtomicInteger pendingFrames = new AtomicInteger();
 
   private PalmreaderMetrics(MeterRegistry registry) {
     this.registry = registry;
     registry.gauge("palmreader.sessions", sessions);
     registry.gauge("palmreader.frames.queued", pendingFrames);
+    registry.gauge("palmreader.inference.workers", inferenceWorkers);
     received = Counter.builder("palmreader.frames.received").register(registry);
     timeToFirstToken = Timer.builder("palmreader.assistant.first.token").serviceLevelObjectives(LATENCY_SLOS)
         .register(registry);
@@ -120,6 +122,11 @@ public final class PalmreaderMetrics {
   /** The Ollama circuit breaker: 0 closed, 1 half open, 2 open. */
   public AtomicInteger breakerState() {
     return breakerState;
+  }
+
+  /** Inference workers running on this node: its capacity, in worker threads. */
+  public AtomicInteger inferenceWorkers() {
+    return inferenceWorkers;
   }
 
   public AtomicInteger sessions() {
