@@ -22,6 +22,8 @@ public final class FallbackKeyValueStore implements KeyValueStore {
   private final long timeoutMs;
   private volatile boolean redisUp = true;
   private volatile String lastError;
+  private final io.micrometer.core.instrument.Counter redisErrors = io.micrometer.core.instrument.Counter
+      .builder("palmreader.redis.errors").register(io.palmreader.observability.PalmreaderMetrics.get().registry());
 
   public FallbackKeyValueStore(Vertx vertx, RedisKeyValueStore redis, long timeoutMs, long retryMs) {
     this.vertx = vertx;
@@ -43,6 +45,7 @@ public final class FallbackKeyValueStore implements KeyValueStore {
     }
     return operation.apply(redis).timeout(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS)
         .recover(e -> {
+          redisErrors.increment();
           if (redisUp) {
             redisUp = false;
             lastError = e.getMessage();
