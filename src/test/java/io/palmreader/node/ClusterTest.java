@@ -10,12 +10,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
-import java.io.File;
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -27,29 +24,8 @@ class ClusterTest {
 
   private static final byte[] PHOTO = GatewayTestAccess.photo("hands/thumbs_up/mpsamples_hand_thumb_up.jpg");
 
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
-  /** {@code palmreader run --cluster --role gpu} in its own JVM, logging to target/. */
   private static Process gpuNode(String id, int port, String members) throws Exception {
-    Path log = Path.of("target", "cluster-" + id + ".log");
-    Files.createDirectories(log.getParent());
-    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx768m", "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens",
-        "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-        "-cp", System.getProperty("java.class.path"), "io.palmreader.cli.Palmreader", "run", "--cluster",
-        "--role", "gpu").redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().put("PALMREADER_NODE_ID", id);
-    pb.environment().put("PALMREADER_CLUSTER_PORT", Integer.toString(port));
-    pb.environment().put("PALMREADER_CLUSTER_MEMBERS", members);
-    pb.environment().put("PALMREADER_INFERENCE_WORKERS", "1");
-    pb.environment().put("PALMREADER_INFERENCE_OPENCV_THREADS", "1");
-    pb.environment().put("PALMREADER_INFERENCE_MODEL", "lite");
-    pb.environment().put("PALMREADER_HTTP_PORT", "0");
-    return pb.start();
+    return NodeProcess.start(id, "gpu", port, members, Map.of("PALMREADER_INFERENCE_MODEL", "lite"));
   }
 
   private static int status(HttpClient http, int port, String path) throws Exception {
@@ -77,9 +53,9 @@ class ClusterTest {
   @DisplayName("frames go to another process's workers; losing it gives one over_capacity, a new node takes over, "
       + "and stopping the edge tells the client to reconnect")
   void failover() throws Exception {
-    int edgePort = freePort();
-    int gpuA = freePort();
-    int gpuB = freePort();
+    int edgePort = NodeProcess.freePort();
+    int gpuA = NodeProcess.freePort();
+    int gpuB = NodeProcess.freePort();
     String members = "127.0.0.1:" + edgePort + ",127.0.0.1:" + gpuA + ",127.0.0.1:" + gpuB;
     Process a = gpuNode("gpu-a", gpuA, members);
     Process b = null;

@@ -11,9 +11,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -28,44 +25,19 @@ class ThreeNodeClusterTest {
 
   private static final byte[] PHOTO = GatewayTestAccess.photo("hands/thumbs_up/mpsamples_hand_thumb_up.jpg");
 
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
-  private static Process node(String id, String role, int port, String members, Map<String, String> env)
-      throws Exception {
-    Path log = Path.of("target", "cluster3-" + id + ".log");
-    Files.createDirectories(log.getParent());
-    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx768m", "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens",
-        "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-        "-cp", System.getProperty("java.class.path"), "io.palmreader.cli.Palmreader", "run", "--cluster",
-        "--role", role).redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().put("PALMREADER_NODE_ID", id);
-    pb.environment().put("PALMREADER_CLUSTER_PORT", Integer.toString(port));
-    pb.environment().put("PALMREADER_CLUSTER_MEMBERS", members);
-    pb.environment().put("PALMREADER_HTTP_PORT", "0");
-    pb.environment().put("PALMREADER_INFERENCE_WORKERS", "1");
-    pb.environment().put("PALMREADER_INFERENCE_OPENCV_THREADS", "1");
-    pb.environment().putAll(env);
-    return pb.start();
-  }
-
   @Test
   @DisplayName("hands computed on C, an answer streamed from B's assistant, C killed: hands again from A within 3 s, "
       + "no frame answered twice, the session never closed")
   void acrossThreeNodes() throws Exception {
-    int portA = freePort();
-    int portB = freePort();
-    int portC = freePort();
+    int portA = NodeProcess.freePort();
+    int portB = NodeProcess.freePort();
+    int portC = NodeProcess.freePort();
     String members = "127.0.0.1:" + portA + ",127.0.0.1:" + portB + ",127.0.0.1:" + portC;
     Vertx ollamaVertx = Vertx.vertx();
     FakeOllama ollama = FakeOllama.start(ollamaVertx);
-    Process b = node("edge-b", "edge", portB, members, Map.of("PALMREADER_OLLAMA_URL", ollama.url(),
+    Process b = NodeProcess.start("edge-b", "edge", portB, members, Map.of("PALMREADER_OLLAMA_URL", ollama.url(),
         "PALMREADER_ASSISTANT_CACHE_TTL_MS", "0"));
-    Process c = node("gpu-c", "gpu", portC, members, Map.of("PALMREADER_INFERENCE_MODEL", "lite"));
+    Process c = NodeProcess.start("gpu-c", "gpu", portC, members, Map.of("PALMREADER_INFERENCE_MODEL", "lite"));
     JsonObject config = new JsonObject().put("http", new JsonObject().put("port", 0).put("host", "127.0.0.1"))
         .put("node", new JsonObject().put("id", "edge-a"))
         .put("ollama", new JsonObject().put("url", ollama.url()))
