@@ -20,8 +20,20 @@ import io.palmreader.gateway.SessionClient;
 import io.palmreader.node.Node;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.json.schema.Draft;
+import io.vertx.json.schema.JsonFormatValidator;
+import io.vertx.json.schema.JsonSchema;
+import io.vertx.json.schema.JsonSchemaOptions;
+import io.vertx.json.schema.OutputFormat;
+import io.vertx.json.schema.OutputUnit;
+import io.vertx.json.schema.Validator;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,6 +48,9 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 @DisplayName("Deployment files parse into what they claim, and the dashboard asks for metrics that exist")
 class DeploymentFilesTest {
@@ -101,21 +116,119 @@ class DeploymentFilesTest {
     }
   }
 
+  /**
+   * Loads a Compose file the way Compose does: merge keys ({@code <<: *anchor}) expanded, then as JSON,
+   * which is what the specification's schema describes.
+   */
+  private static JsonObject composeDocument(String yaml) {
+    Object loaded = new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml);
+    return new JsonObject(Json.encode(loaded));
+  }
+
+  private static Validator composeSpecValidator() {
+    try (InputStream in = DeploymentFilesTest.class.getResourceAsStream("/compose-spec/compose-spec.json")) {
+      JsonObject schema = new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      // The schema declares draft 2019-09 but still labels itself and its sub-schemas with draft-4 "id" strings
+      // that name their own JSON pointer. 2019-09 gives "id" no meaning; the validator would take them as base
+      // URIs and lose its way, so they are dropped before the schema is read.
+      dropDraft4Ids(schema);
+      // Compose's "duration" is Go's duration syntax; JSON Schema's built-in format of that name is ISO 8601, which
+      // the validator always applies. The format is renamed to what Compose means and checked by its own rule.
+      JsonObject composeSchema = new JsonObject(schema.encode().replace("\"format\":\"duration\"",
+          "\"format\":\"" + COMPOSE_DURATION_FORMAT + "\""));
+      return Validator.create(JsonSchema.of(composeSchema), new JsonSchemaOptions().setDraft(Draft.DRAFT201909)
+          .setBaseUri("https://palmreader.invalid/compose-spec.json").setOutputFormat(OutputFormat.Basic),
+          DeploymentFilesTest::composeFormat);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Compose's durations are Go's ({@code 20s}, {@code 1m30s}), not the ISO 8601 ones JSON Schema means. */
+  private static final Pattern COMPOSE_DURATION = Pattern.compile("(\\d+(\\.\\d+)?(ns|us|\u00b5s|ms|s|m|h))+");
+
+  private static final String COMPOSE_DURATION_FORMAT = "compose-duration";
+
+  private static final Validator COMPOSE_SPEC = composeSpecValidator();
+
+  private static String composeFormat(String instanceType, String format, Object instance) {
+    if (COMPOSE_DURATION_FORMAT.equals(format) && instance instanceof String text) {
+      return COMPOSE_DURATION.matcher(text).matches() ? null : "not a Compose duration: " + text;
+    }
+    return JsonFormatValidator.DEFAULT_VALIDATOR.validateFormat(instanceType, format, instance);
+  }
+
+  private static void dropDraft4Ids(Object node) {
+    if (node instanceof JsonObject object) {
+      if (object.getValue("id") instanceof String) {
+        object.remove("id");
+      }
+      object.forEach(entry -> dropDraft4Ids(entry.getValue()));
+    } else if (node instanceof JsonArray array) {
+      array.forEach(DeploymentFilesTest::dropDraft4Ids);
+    }
+  }
+
+  private static List<String> specViolations(JsonObject compose) {
+    OutputUnit result = COMPOSE_SPEC.validate(compose);
+    List<String> violations = new ArrayList<>();
+    if (!result.getValid()) {
+      List<OutputUnit> errors = result.getErrors() == null ? List.of(result) : result.getErrors();
+      errors.forEach(e -> violations.add(e.getInstanceLocation() + ": " + e.getError()));
+    }
+    return violations;
+  }
+
   @Test
-  @DisplayName("the Compose file has the services, GPU reservations and ports it promises; Prometheus scrapes them")
+  @DisplayName("the Compose file is valid against the Compose Specification's schema")
+  void composeMatchesSpecification() throws Exception {
+    JsonObject compose = composeDocument(Files.readString(COMPOSE.resolve("compose.yaml")));
+    assertEquals(List.of(), specViolations(compose));
+  }
+
+  @Test
+  @DisplayName("the schema check refuses what Compose would refuse")
+  void composeSpecificationCatchesMistakes() throws Exception {
+    String good = Files.readString(COMPOSE.resolve("compose.yaml"));
+    JsonObject unknownKey = composeDocument(good);
+    unknownKey.getJsonObject("services").getJsonObject("redis").put("restart_policy", "always");
+    assertFalse(specViolations(unknownKey).isEmpty(), "unknown service key");
+    JsonObject wrongType = composeDocument(good);
+    wrongType.getJsonObject("services").getJsonObject("balancer").put("ports", "8080:8080");
+    assertFalse(specViolations(wrongType).isEmpty(), "ports must be a list");
+    JsonObject badDevice = composeDocument(good);
+    badDevice.getJsonObject("services").getJsonObject("gpu").getJsonObject("deploy").getJsonObject("resources")
+        .getJsonObject("reservations").getJsonArray("devices").getJsonObject(0).put("count", List.of(1));
+    assertFalse(specViolations(badDevice).isEmpty(), "device count must be a number or 'all'");
+    JsonObject badDuration = composeDocument(good);
+    badDuration.getJsonObject("services").getJsonObject("edge1").put("stop_grace_period", "twenty seconds");
+    assertFalse(specViolations(badDuration).isEmpty(), "durations are Go durations");
+  }
+
+  @Test
+  @DisplayName("the Compose file has the services, GPU reservations, probes and ports it promises; Prometheus scrapes them")
   void compose() throws Exception {
-    JsonNode compose = YAML.readTree(COMPOSE.resolve("compose.yaml").toFile());
-    JsonNode services = compose.get("services");
+    JsonObject services = composeDocument(Files.readString(COMPOSE.resolve("compose.yaml"))).getJsonObject("services");
     for (String s : new String[] {"edge1", "edge2", "gpu", "balancer", "ollama", "ollama-pull", "redis", "kafka",
         "prometheus", "grafana"}) {
-      assertNotNull(services.get(s), "service " + s);
+      assertNotNull(services.getJsonObject(s), "service " + s);
     }
     for (String s : new String[] {"gpu", "ollama"}) {
-      JsonNode device = services.get(s).at("/deploy/resources/reservations/devices/0");
-      assertEquals("nvidia", device.get("driver").asText(), s);
-      assertEquals("gpu", device.get("capabilities").get(0).asText(), s);
+      JsonObject device = services.getJsonObject(s).getJsonObject("deploy").getJsonObject("resources")
+          .getJsonObject("reservations").getJsonArray("devices").getJsonObject(0);
+      assertEquals("nvidia", device.getString("driver"), s);
+      assertEquals("gpu", device.getJsonArray("capabilities").getString(0), s);
     }
-    assertEquals("8080:8080", services.get("balancer").get("ports").get(0).asText());
+    // The Palmreader nodes share one definition through a merge key: each must come out with it in full.
+    for (String s : new String[] {"edge1", "edge2", "gpu"}) {
+      JsonObject node = services.getJsonObject(s);
+      assertNotNull(node.getJsonObject("build"), s + " build");
+      assertEquals("20s", node.getString("stop_grace_period"), s + " drains before it is killed");
+      assertNotNull(node.getJsonObject("environment"), s + " environment");
+      assertEquals("true", String.valueOf(node.getJsonObject("environment").getValue("PALMREADER_CLUSTER_ENABLED")),
+          s + " clustered");
+    }
+    assertEquals("8080:8080", services.getJsonObject("balancer").getJsonArray("ports").getString(0));
     JsonNode prometheus = YAML.readTree(COMPOSE.resolve("prometheus.yml").toFile());
     List<String> targets = new ArrayList<>();
     prometheus.at("/scrape_configs/0/static_configs/0/targets").forEach(t -> targets.add(t.asText()));
