@@ -1,5 +1,6 @@
 package io.palmreader.inference;
 
+import io.palmreader.vision.HandPipeline.DecodedFrame;
 import io.palmreader.vision.StageTimings;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +18,7 @@ final class EchoEngine implements InferenceEngine {
   }
 
   @Override
-  public List<FrameAnswer> process(List<FrameTask> tasks, long startedMs) {
+  public List<FrameAnswer> process(List<FrameTask> tasks, List<DecodedFrame> decoded, long startedMs) {
     List<FrameAnswer> answers = new ArrayList<>(tasks.size());
     for (FrameTask t : tasks) {
       answers.add(new FrameAnswer(t.sequence(), 0, 0, List.of(), false, t.tracking(), StageTimings.ZERO,

@@ -3,8 +3,13 @@ package io.palmreader.inference;
 import io.palmreader.config.Settings;
 import io.palmreader.observability.PalmreaderMetrics;
 import io.palmreader.protocol.ErrorCode;
+import io.palmreader.vision.ComputeTarget;
+import io.palmreader.vision.FrameDecoder;
+import io.palmreader.vision.HandPipeline.DecodedFrame;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.util.ArrayList;
@@ -17,29 +22,62 @@ import org.slf4j.LoggerFactory;
  * InferenceAddresses#FRAMES}, gathers what is waiting into a batch (up to {@code maxBatch}, waiting at most
  * {@code maxBatchDelayMs} for more), runs the pipeline and replies to each frame. It owns its networks; nothing
  * about a session stays here between frames.
+ *
+ * <p>A GPU worker ({@code cudaDevice} ≥ 0 in its config) binds its device on its one thread before loading the
+ * networks, and by default has its frames decoded ahead on the node's shared {@code inference-prep} pool, so its
+ * own thread only feeds the GPU.
  */
 public final class InferenceVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(InferenceVerticle.class);
+  static final String PREP_POOL = "inference-prep";
+  private static final long DEVICE_SAMPLE_MS = 5_000;
+
+  /** A frame waiting for its batch, decoded ahead of time or not. */
+  private record Pending(Message<FrameTask> message, DecodedFrame decoded) {
+  }
 
   private InferenceConfig config;
+  private ComputeTarget target;
   private InferenceEngine engine;
   private PalmreaderMetrics metrics;
   private String worker;
-  private final List<Message<FrameTask>> waiting = new ArrayList<>();
+  private WorkerExecutor prep;
+  private int prepThreads;
+  private FrameDecoder decoder;
+  private int preparing;
+  private Promise<Void> prepared;
+  private final List<Pending> waiting = new ArrayList<>();
   private boolean drainScheduled;
 
   @Override
   public Future<?> start() {
     config = InferenceConfig.from(new Settings(config()));
     worker = config().getString("workerId", "cpu");
+    int device = config().getInteger("cudaDevice", -1);
+    target = device >= 0 ? ComputeTarget.cuda(device, config().getBoolean("fp16", false)) : ComputeTarget.CPU;
     metrics = PalmreaderMetrics.get();
-    engine = config.echo() ? new EchoEngine(worker) : new PipelineEngine(config.pipeline(), worker);
+    if (config.echo()) {
+      engine = new EchoEngine(worker);
+    } else {
+      target.bindThread();
+      engine = new PipelineEngine(config.pipeline(), worker, target);
+      if (target.isCuda()) {
+        sampleDevice();
+        vertx.setPeriodic(DEVICE_SAMPLE_MS, id -> sampleDevice());
+      }
+      prepThreads = config.prepThreadsFor(target);
+      if (prepThreads > 0) {
+        prep = vertx.createSharedWorkerExecutor(PREP_POOL, prepThreads);
+        decoder = new FrameDecoder(config.pipeline().maxPixels());
+      }
+    }
     MessageConsumer<FrameTask> consumer = vertx.eventBus().consumer(InferenceAddresses.FRAMES, this::onFrame);
     metrics.inferenceWorkers().incrementAndGet();
-    LOG.info("inference worker {} ready: {}, batches up to {} frames, {} ms", worker,
+    LOG.info("inference worker {} ready on {}: {}, batches up to {} frames, {} ms{}", worker, target,
         config.echo() ? "echo (no model)" : config.pipeline().model().id() + " model", config.maxBatch(),
-        config.maxBatchDelayMs());
+        config.maxBatchDelayMs(), prep != null ? ", decoding on " + prepThreads + " " + PREP_POOL
+            + " threads" : "");
     return consumer.completion();
   }
 
@@ -48,7 +86,25 @@ public final class InferenceVerticle extends VerticleBase {
       message.reply(worker);
       return;
     }
-    waiting.add(message);
+    if (prep == null) {
+      enqueue(new Pending(message, null));
+      return;
+    }
+    preparing++;
+    byte[] encoded = message.body().image().getBytes();
+    // Unordered: frames of different sessions need not wait for each other's decoding.
+    prep.executeBlocking(() -> DecodedFrame.decode(decoder, encoded), false).onComplete(ar -> {
+      preparing--;
+      // Should the pool refuse the work, the frame is decoded here instead: never lost.
+      enqueue(new Pending(message, ar.succeeded() ? ar.result() : null));
+      if (preparing == 0 && prepared != null) {
+        prepared.tryComplete();
+      }
+    });
+  }
+
+  private void enqueue(Pending pending) {
+    waiting.add(pending);
     if (waiting.size() >= config.maxBatch()) {
       runBatch();
     } else if (!drainScheduled) {
@@ -73,26 +129,30 @@ public final class InferenceVerticle extends VerticleBase {
       return;
     }
     int n = Math.min(config.maxBatch(), waiting.size());
-    List<Message<FrameTask>> batch = new ArrayList<>(waiting.subList(0, n));
+    List<Pending> batch = new ArrayList<>(waiting.subList(0, n));
     waiting.subList(0, n).clear();
     List<FrameTask> tasks = new ArrayList<>(n);
-    for (Message<FrameTask> m : batch) {
-      tasks.add(m.body());
+    List<DecodedFrame> decoded = new ArrayList<>(n);
+    for (Pending p : batch) {
+      tasks.add(p.message().body());
+      decoded.add(p.decoded());
     }
     long started = System.currentTimeMillis();
+    long t0 = System.nanoTime();
     try {
-      List<FrameAnswer> answers = engine.process(tasks, started);
+      List<FrameAnswer> answers = engine.process(tasks, decoded, started);
       metrics.batch(worker, n);
+      metrics.batchCompute(worker, (System.nanoTime() - t0) / 1e6);
       for (int i = 0; i < n; i++) {
         FrameAnswer a = answers.get(i);
         record(a);
-        batch.get(i).reply(a);
+        batch.get(i).message().reply(a);
       }
     } catch (RuntimeException e) {
       // Only this batch fails; the worker carries on with the next.
       LOG.error("inference worker {}: batch of {} frames failed", worker, n, e);
-      for (Message<FrameTask> m : batch) {
-        m.fail(ErrorCode.INTERNAL.ordinal(), "inference failed: " + e.getMessage());
+      for (Pending p : batch) {
+        p.message().fail(ErrorCode.INTERNAL.ordinal(), "inference failed: " + e.getMessage());
       }
     }
     if (!waiting.isEmpty() && !drainScheduled) {
@@ -115,16 +175,33 @@ public final class InferenceVerticle extends VerticleBase {
     }
   }
 
+  /** Device memory as CUDA reports it, asked on this worker's own thread, where its device is bound. */
+  private void sampleDevice() {
+    try {
+      CudaDevices.Device d = CudaDevices.describe(target.cudaDevice());
+      metrics.deviceMemory(worker, d.index(), d.name(), d.freeBytes(), d.totalBytes());
+    } catch (RuntimeException e) {
+      LOG.debug("inference worker {}: device memory not readable: {}", worker, e.getMessage());
+    }
+  }
+
   @Override
   public Future<?> stop() {
-    // Frames already taken are answered before the networks go: a stopping node finishes what it accepted.
-    while (engine != null && !waiting.isEmpty()) {
-      runBatch();
+    // Frames already taken are answered before the networks go, including those still being decoded: a stopping
+    // node finishes what it accepted.
+    prepared = Promise.promise();
+    if (preparing == 0) {
+      prepared.complete();
     }
-    metrics.inferenceWorkers().decrementAndGet();
-    if (engine != null) {
-      engine.close();
-    }
-    return Future.succeededFuture();
+    return prepared.future().eventually(() -> {
+      while (engine != null && !waiting.isEmpty()) {
+        runBatch();
+      }
+      metrics.inferenceWorkers().decrementAndGet();
+      if (engine != null) {
+        engine.close();
+      }
+      return prep != null ? prep.close() : Future.succeededFuture();
+    });
   }
 }

@@ -1,8 +1,10 @@
 package io.palmreader.inference;
 
 import io.palmreader.protocol.ErrorCode;
+import io.palmreader.vision.ComputeTarget;
 import io.palmreader.vision.FrameResult;
 import io.palmreader.vision.HandPipeline;
+import io.palmreader.vision.HandPipeline.DecodedFrame;
 import io.palmreader.vision.HandPipeline.FrameRequest;
 import io.palmreader.vision.InvalidFrameException;
 import io.palmreader.vision.PipelineOptions;
@@ -13,28 +15,30 @@ import java.util.Map;
 
 /**
  * Real inference: one {@link HandPipeline} per model size and hand count that sessions ask for, created on first
- * use on the worker's own thread. A batch is split by pipeline; within each, frames go through the networks
- * together.
+ * use on the worker's own thread (where a CUDA worker has bound its device). A batch is split by pipeline; within
+ * each, frames go through the networks together.
  */
 final class PipelineEngine implements InferenceEngine {
 
   private final PipelineOptions base;
   private final String worker;
+  private final ComputeTarget target;
   private final Map<PipelineOptions, HandPipeline> pipelines = new HashMap<>();
 
-  PipelineEngine(PipelineOptions base, String worker) {
+  PipelineEngine(PipelineOptions base, String worker, ComputeTarget target) {
     this.base = base;
     this.worker = worker;
+    this.target = target;
     // Load the default models now, so that a missing model fails deployment rather than the first frame.
     pipelineFor(base);
   }
 
   private HandPipeline pipelineFor(PipelineOptions options) {
-    return pipelines.computeIfAbsent(options, HandPipeline::new);
+    return pipelines.computeIfAbsent(options, o -> new HandPipeline(o, target));
   }
 
   @Override
-  public List<FrameAnswer> process(List<FrameTask> tasks, long startedMs) {
+  public List<FrameAnswer> process(List<FrameTask> tasks, List<DecodedFrame> decoded, long startedMs) {
     FrameAnswer[] answers = new FrameAnswer[tasks.size()];
     Map<PipelineOptions, List<Integer>> groups = new HashMap<>();
     for (int i = 0; i < tasks.size(); i++) {
@@ -45,7 +49,9 @@ final class PipelineEngine implements InferenceEngine {
     for (Map.Entry<PipelineOptions, List<Integer>> group : groups.entrySet()) {
       List<FrameRequest> requests = new ArrayList<>(group.getValue().size());
       for (int i : group.getValue()) {
-        requests.add(new FrameRequest(tasks.get(i).image().getBytes(), tasks.get(i).tracking()));
+        DecodedFrame ahead = decoded.get(i);
+        requests.add(ahead != null ? FrameRequest.decoded(ahead, tasks.get(i).tracking())
+            : new FrameRequest(tasks.get(i).image().getBytes(), tasks.get(i).tracking()));
       }
       List<FrameResult> results = pipelineFor(group.getKey()).process(requests);
       for (int k = 0; k < results.size(); k++) {

@@ -2,7 +2,9 @@ package io.palmreader.node;
 
 import io.palmreader.config.ConfigException;
 import io.palmreader.config.Settings;
+import io.palmreader.inference.CudaDevices;
 import io.palmreader.inference.FrameCodecs;
+import io.palmreader.inference.InferencePlacement;
 import io.vertx.config.ConfigRetriever;
 import io.vertx.config.ConfigRetrieverOptions;
 import io.vertx.config.ConfigStoreOptions;
@@ -124,10 +126,22 @@ public final class Node {
       VerticleDescriptor d = VerticleDescriptor.parse(name + ".json", descriptor(name));
       int instances = d.instances() != null ? d.instances() : autoInstances(d, settings, cores);
       if (d.name().equals("inference")) {
-        configureCpuThreads(settings, cores, instances);
+        InferencePlacement placement = placeInference(settings, d, instances);
+        if (!placement.cuda()) {
+          configureCpuThreads(settings, cores, instances);
+        }
+        for (InferencePlacement.Worker w : placement.workers()) {
+          JsonObject workerConfig = effective.copy().put("workerId", effective.getString("nodeId") + "/" + w.name())
+              .put("cudaDevice", w.target().cudaDevice()).put("fp16", w.target().fp16());
+          chain = chain.compose(v -> vertx.deployVerticle(d.className(), d.options(w.instances(), workerConfig,
+                  w.poolName()))
+              .onSuccess(id -> LOG.info("deployed {} × {} on {} ({})", w.instances(), d.name(), w.target(),
+                  w.poolName())));
+          deployed.add(chain);
+        }
+        continue;
       }
-      chain = chain.compose(v -> vertx.deployVerticle(d.className(), d.options(instances,
-              effective.copy().put("workerId", effective.getString("nodeId") + "/cpu")))
+      chain = chain.compose(v -> vertx.deployVerticle(d.className(), d.options(instances, effective.copy()))
           .onSuccess(id -> LOG.info("deployed {} × {} ({})", instances, d.name(), d.className())));
       deployed.add(chain);
     }
@@ -136,6 +150,22 @@ public final class Node {
       deployed.forEach(f -> ids.add(f.result()));
       return new Node(vertx, effective, ids);
     });
+  }
+
+  /** CUDA workers when this build and host have CUDA and the configuration allows; CPU workers otherwise. */
+  private static InferencePlacement placeInference(Settings settings, VerticleDescriptor d, int cpuWorkers) {
+    boolean echo = settings.oneOf("inference.mode", "model", "model", "echo").equals("echo");
+    boolean wanted = !settings.oneOf("inference.device", "auto", "auto", "cpu", "cuda").equals("cpu");
+    CudaDevices devices = echo ? CudaDevices.none("inference.mode = echo runs no model")
+        : wanted ? CudaDevices.probe() : CudaDevices.none("inference.device = cpu");
+    InferencePlacement placement = InferencePlacement.plan(settings, devices,
+        d.workerPoolName() == null ? d.name() : d.workerPoolName(), cpuWorkers);
+    if (placement.fellBack()) {
+      LOG.warn("inference.device = cuda, falling back to the CPU: {}", placement.report());
+    } else {
+      LOG.info("{}", placement.report());
+    }
+    return placement;
   }
 
   private static int autoInstances(VerticleDescriptor d, Settings settings, int cores) {

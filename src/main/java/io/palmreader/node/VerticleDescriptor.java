@@ -44,11 +44,16 @@ record VerticleDescriptor(String name, String className, ThreadingModel threadin
   }
 
   DeploymentOptions options(int instances, JsonObject config) {
+    return options(instances, config, workerPoolName == null ? name : workerPoolName);
+  }
+
+  /** As {@link #options(int, JsonObject)}, on the named worker pool (a GPU worker's own {@code gpu-N}). */
+  DeploymentOptions options(int instances, JsonObject config, String poolName) {
     DeploymentOptions o = new DeploymentOptions().setInstances(instances).setConfig(config)
         .setThreadingModel(threadingModel);
     if (threadingModel == ThreadingModel.WORKER) {
       // A pool of exactly one thread per instance: each worker owns its networks on its own thread.
-      o.setWorkerPoolName(workerPoolName == null ? name : workerPoolName).setWorkerPoolSize(instances)
+      o.setWorkerPoolName(poolName).setWorkerPoolSize(instances)
           .setMaxWorkerExecuteTime(maxWorkerExecuteTimeMs).setMaxWorkerExecuteTimeUnit(TimeUnit.MILLISECONDS);
     }
     return o;

@@ -2,7 +2,9 @@ package io.palmreader.observability;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.micrometer.backends.BackendRegistries;
@@ -23,6 +25,10 @@ public final class PalmreaderMetrics {
       Duration.ofMillis(75), Duration.ofMillis(100), Duration.ofMillis(150), Duration.ofMillis(250),
       Duration.ofMillis(500), Duration.ofSeconds(1)};
 
+  private static final Duration[] BATCH_SLOS = {
+      Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(20),
+      Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500)};
+
   /** The reasons a frame is dropped for, as counted in {@code palmreader_frames_dropped_total}. */
   private static final String[] DROP_REASONS = {"superseded", "rate_limited", "frame_too_large", "invalid_frame",
       "over_capacity", "client_slow", "internal", "session_closed", "shutting_down"};
@@ -35,6 +41,8 @@ public final class PalmreaderMetrics {
   private final Map<String, Counter> dropped = new ConcurrentHashMap<>();
   private final Map<String, Timer> stages = new ConcurrentHashMap<>();
   private final Map<String, DistributionSummary> batches = new ConcurrentHashMap<>();
+  private final Map<String, Timer> batchCompute = new ConcurrentHashMap<>();
+  private final Map<String, long[]> deviceMemory = new ConcurrentHashMap<>();
   private final Map<String, Counter> answers = new ConcurrentHashMap<>();
   private final Timer timeToFirstToken;
   private final DistributionSummary tokensPerSecond;
@@ -101,7 +109,26 @@ public final class PalmreaderMetrics {
 
   public void batch(String worker, int size) {
     batches.computeIfAbsent(worker, w -> DistributionSummary.builder("palmreader.batch.size").tag("worker", w)
-        .serviceLevelObjectives(1, 2, 4, 8, 16, 32).register(registry)).record(size);
+        .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128).register(registry)).record(size);
+  }
+
+  /** Time one batch spent in the pipeline on its worker (on a GPU worker: its time on the device, with copies). */
+  public void batchCompute(String worker, double ms) {
+    batchCompute.computeIfAbsent(worker, w -> Timer.builder("palmreader.batch.compute").tag("worker", w)
+        .serviceLevelObjectives(BATCH_SLOS).register(registry)).record((long) (ms * 1_000_000), TimeUnit.NANOSECONDS);
+  }
+
+  /** A GPU worker's device memory, as last sampled. */
+  public void deviceMemory(String worker, int device, String name, long freeBytes, long totalBytes) {
+    long[] memory = deviceMemory.computeIfAbsent(worker, w -> {
+      long[] cell = new long[2];
+      Tags tags = Tags.of("worker", w, "device", Integer.toString(device), "name", name);
+      Gauge.builder("palmreader.gpu.memory.free", cell, c -> c[0]).baseUnit("bytes").tags(tags).register(registry);
+      Gauge.builder("palmreader.gpu.memory.total", cell, c -> c[1]).baseUnit("bytes").tags(tags).register(registry);
+      return cell;
+    });
+    memory[0] = freeBytes;
+    memory[1] = totalBytes;
   }
 
   /** How an assistant answer ended: {@code completed}, {@code stopped}, or an error code. */

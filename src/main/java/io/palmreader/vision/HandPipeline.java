@@ -21,10 +21,48 @@ public final class HandPipeline implements AutoCloseable {
   /** Palm regions overlapping a tracked hand more than this are the same hand. */
   static final float SAME_HAND_OVERLAP = 0.5f;
 
-  /** One frame to process: encoded bytes plus the stream's tracking state (or {@link TrackingState#NONE}). */
-  public record FrameRequest(byte[] encoded, TrackingState tracking) {
+  /**
+   * One frame to process: the stream's tracking state (or {@link TrackingState#NONE}) and either the encoded bytes,
+   * or the outcome of decoding them ahead of time on another thread ({@link #decoded}).
+   */
+  public record FrameRequest(byte[] encoded, TrackingState tracking, DecodedFrame decoded) {
     public FrameRequest {
       tracking = tracking == null ? TrackingState.NONE : tracking;
+      if ((encoded == null) == (decoded == null)) {
+        throw new IllegalArgumentException("a frame request carries either encoded bytes or a decoded frame");
+      }
+    }
+
+    public FrameRequest(byte[] encoded, TrackingState tracking) {
+      this(encoded, tracking, null);
+    }
+
+    /** A frame decoded ahead of time; the pipeline takes ownership of its pixels. */
+    public static FrameRequest decoded(DecodedFrame decoded, TrackingState tracking) {
+      return new FrameRequest(null, tracking, decoded);
+    }
+  }
+
+  /**
+   * The outcome of decoding one frame: its pixels, or why it could not be decoded, and how long it took. Decoding
+   * is thread-safe and the costliest CPU step in front of a GPU, so a GPU worker has it done by other threads.
+   */
+  public record DecodedFrame(Frame frame, InvalidFrameException error, double decodeMs) {
+    public static DecodedFrame decode(FrameDecoder decoder, byte[] encoded) {
+      long t0 = System.nanoTime();
+      try {
+        Frame frame = decoder.decode(encoded);
+        return new DecodedFrame(frame, null, millisSince(t0));
+      } catch (InvalidFrameException e) {
+        return new DecodedFrame(null, e, millisSince(t0));
+      }
+    }
+
+    /** Frees the pixels of a frame that will not be processed after all. */
+    public void discard() {
+      if (frame != null) {
+        frame.close();
+      }
     }
   }
 
@@ -34,21 +72,32 @@ public final class HandPipeline implements AutoCloseable {
   private final LandmarkModel landmarkModel;
   private final GestureClassifier classifier = new GestureClassifier();
 
-  /** Loads the models packaged in the jar. */
+  /** Loads the models packaged in the jar, on the CPU. */
   public HandPipeline(PipelineOptions options) {
-    this(options, null);
+    this(options, null, ComputeTarget.CPU);
+  }
+
+  /** Loads the models packaged in the jar onto {@code target}. */
+  public HandPipeline(PipelineOptions options, ComputeTarget target) {
+    this(options, null, target);
+  }
+
+  /** Loads models from {@code modelFolder} (null: the jar's) on the CPU. */
+  public HandPipeline(PipelineOptions options, Path modelFolder) {
+    this(options, modelFolder, ComputeTarget.CPU);
   }
 
   /**
    * @param modelFolder folder holding the {@code .tflite} files, or null for the ones packaged in the jar
+   * @param target      where the networks run; a CUDA target must already be bound to the calling thread
    * @throws ModelLoadException if a model is missing or cannot be loaded
    */
-  public HandPipeline(PipelineOptions options, Path modelFolder) {
+  public HandPipeline(PipelineOptions options, Path modelFolder, ComputeTarget target) {
     this.options = options;
     this.decoder = new FrameDecoder(options.maxPixels());
-    PalmDetector palm = new PalmDetector(modelFolder, options.model());
+    PalmDetector palm = new PalmDetector(modelFolder, options.model(), target);
     try {
-      this.landmarkModel = new LandmarkModel(modelFolder, options.model());
+      this.landmarkModel = new LandmarkModel(modelFolder, options.model(), target);
     } catch (RuntimeException e) {
       palm.close();
       throw e;
@@ -60,7 +109,10 @@ public final class HandPipeline implements AutoCloseable {
     return options;
   }
 
-  /** Decodes and processes a batch; a frame that cannot be decoded gets a failed result, the rest go on. */
+  /**
+   * Decodes (where not decoded already) and processes a batch; a frame that cannot be decoded gets a failed result,
+   * the rest go on. Every frame's pixels are freed on return.
+   */
   public List<FrameResult> process(List<FrameRequest> requests) {
     int n = requests.size();
     Frame[] frames = new Frame[n];
@@ -68,13 +120,11 @@ public final class HandPipeline implements AutoCloseable {
     InvalidFrameException[] errors = new InvalidFrameException[n];
     try {
       for (int i = 0; i < n; i++) {
-        long t0 = System.nanoTime();
-        try {
-          frames[i] = decoder.decode(requests.get(i).encoded());
-        } catch (InvalidFrameException e) {
-          errors[i] = e;
-        }
-        decodeMs[i] = millisSince(t0);
+        FrameRequest request = requests.get(i);
+        DecodedFrame d = request.decoded() != null ? request.decoded() : DecodedFrame.decode(decoder, request.encoded());
+        frames[i] = d.frame();
+        errors[i] = d.error();
+        decodeMs[i] = d.decodeMs();
       }
       List<Frame> decoded = new ArrayList<>(n);
       List<TrackingState> states = new ArrayList<>(n);

@@ -49,7 +49,7 @@ final class LandmarkModel implements AutoCloseable {
   private final Size inputSize = new Size(INPUT_SIZE, INPUT_SIZE);
   private final Scalar zero = new Scalar(0.0);
 
-  LandmarkModel(Path modelFolder, ModelVariant variant) {
+  LandmarkModel(Path modelFolder, ModelVariant variant, ComputeTarget target) {
     String file = variant.landmarkFile();
     byte[] bytes = ModelNets.read(modelFolder, file);
     this.net = ModelNets.fromBytes(bytes, file);
@@ -57,6 +57,9 @@ final class LandmarkModel implements AutoCloseable {
       ModelNets.requireOutputs(net, file, SCREEN, PRESENCE, HANDEDNESS, WORLD);
       this.bias = DenseBias.lostBy(net, bytes, file, new int[] {1, 3, INPUT_SIZE, INPUT_SIZE},
           SCREEN, WORLD, PRESENCE_LOGIT, HANDEDNESS_LOGIT);
+      // After the probe, which compares against OpenCV's reference CPU path: the lost biases are the importer's,
+      // whatever backend then runs the network.
+      target.apply(net);
     } catch (RuntimeException e) {
       net.close();
       throw e;

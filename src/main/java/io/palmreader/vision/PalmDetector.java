@@ -35,9 +35,10 @@ final class PalmDetector implements AutoCloseable {
   private final Size inputSize = new Size(INPUT_SIZE, INPUT_SIZE);
   private final Scalar zero = new Scalar(0.0);
 
-  PalmDetector(Path modelFolder, ModelVariant variant) {
+  PalmDetector(Path modelFolder, ModelVariant variant, ComputeTarget target) {
     this.net = ModelNets.load(modelFolder, variant.palmDetectorFile());
     ModelNets.requireOutputs(net, variant.palmDetectorFile(), REGRESSORS, SCORES);
+    target.apply(net);
   }
 
   /**

@@ -7,10 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,35 +24,21 @@ class AnalyzeCommandTest {
   private record Run(int exitCode, List<JsonObject> lines, String stderr) {
   }
 
-  private static Path resource(String path) {
-    try {
-      return Path.of(AnalyzeCommandTest.class.getClassLoader().getResource(path).toURI());
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   private static Run analyze(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    String[] full = new String[args.length + 1];
-    full[0] = "analyze";
-    System.arraycopy(args, 0, full, 1, args.length);
-    int code = Palmreader.run(full, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
+    CommandRun run = CommandRun.of("analyze", args);
     List<JsonObject> lines = new ArrayList<>();
-    for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
+    for (String line : run.out().split("\n")) {
       if (!line.isBlank()) {
         lines.add(new JsonObject(line));
       }
     }
-    return new Run(code, lines, err.toString(StandardCharsets.UTF_8));
+    return new Run(run.exitCode(), lines, run.err());
   }
 
   @Test
   @DisplayName("a photo gives one JSON object with size, hands, gesture, 21 normalized landmarks and stage times")
   void onePhoto() {
-    Run run = analyze(resource("hands/thumbs_up/mpsamples_hand_thumb_up.jpg").toString());
+    Run run = analyze(CommandRun.resource("hands/thumbs_up/mpsamples_hand_thumb_up.jpg").toString());
     assertEquals(0, run.exitCode(), run.stderr());
     assertEquals(1, run.lines().size());
     JsonObject line = run.lines().get(0);
@@ -87,10 +69,10 @@ class AnalyzeCommandTest {
   @Test
   @DisplayName("a folder is searched recursively; an unreadable file is reported, the rest still analyzed, exit 1")
   void folderWithABadFile(@TempDir Path dir) throws Exception {
-    Files.copy(resource("hands/victory/wasmedge_victory.jpg"), dir.resolve("a.jpg"));
+    Files.copy(CommandRun.resource("hands/victory/wasmedge_victory.jpg"), dir.resolve("a.jpg"));
     Files.createDirectories(dir.resolve("sub"));
-    Files.copy(resource("hands/no_hand/tfjs_livingroom.jpg"), dir.resolve("sub/c.jpg"));
-    byte[] truncated = Files.readAllBytes(resource("hands/thumbs_up/wasmedge_thumbs_up.jpg"));
+    Files.copy(CommandRun.resource("hands/no_hand/tfjs_livingroom.jpg"), dir.resolve("sub/c.jpg"));
+    byte[] truncated = Files.readAllBytes(CommandRun.resource("hands/thumbs_up/wasmedge_thumbs_up.jpg"));
     Files.write(dir.resolve("b.jpg"), Arrays.copyOf(truncated, truncated.length / 2));
     Files.writeString(dir.resolve("notes.txt"), "not media, skipped when walking a folder");
 
@@ -106,7 +88,7 @@ class AnalyzeCommandTest {
   @Test
   @DisplayName("the thumbs-up video with --track: Closed_Fist then Thumb_Up, palm detector on at most 20% of frames")
   void videoTimelineWithTracking() {
-    Run run = analyze("--track", resource("hands/video/mpsamples_gesture_thumbs_up.mp4").toString());
+    Run run = analyze("--track", CommandRun.resource("hands/video/mpsamples_gesture_thumbs_up.mp4").toString());
     assertEquals(0, run.exitCode(), run.stderr());
     assertTrue(run.lines().size() > 150, "every frame of the 7.8 s video: " + run.lines().size());
     int firstHand = -1;
@@ -133,9 +115,9 @@ class AnalyzeCommandTest {
   @DisplayName("--annotate writes an image of the same size with the skeleton drawn on it")
   void annotate(@TempDir Path dir) {
     Path out = dir.resolve("annotated.png");
-    Run run = analyze("--annotate", out.toString(), resource("hands/victory/wasmedge_victory.jpg").toString());
+    Run run = analyze("--annotate", out.toString(), CommandRun.resource("hands/victory/wasmedge_victory.jpg").toString());
     assertEquals(0, run.exitCode(), run.stderr());
-    try (Mat original = imread(resource("hands/victory/wasmedge_victory.jpg").toString());
+    try (Mat original = imread(CommandRun.resource("hands/victory/wasmedge_victory.jpg").toString());
          Mat annotated = imread(out.toString())) {
       assertEquals(original.cols(), annotated.cols());
       assertEquals(original.rows(), annotated.rows());

@@ -7,10 +7,7 @@ import io.palmreader.gateway.GatewayVerticle;
 import io.palmreader.node.Node;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -23,17 +20,6 @@ import org.junit.jupiter.api.Timeout;
 @DisplayName("palmreader loadgen: sessions at a fixed rate against a server, and a Markdown report")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class LoadgenCommandTest {
-
-  private static String[] loadgen(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    String[] full = new String[args.length + 1];
-    full[0] = "loadgen";
-    System.arraycopy(args, 0, full, 1, args.length);
-    int code = Palmreader.run(full, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new String[] {String.valueOf(code), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)};
-  }
 
   private static String thumbsUp() throws URISyntaxException {
     return Path.of(LoadgenCommandTest.class.getClassLoader().getResource("hands/thumbs_up").toURI()).toString();
@@ -48,17 +34,17 @@ class LoadgenCommandTest {
         .put("inference", new JsonObject().put("mode", "echo")), "all").await(60, TimeUnit.SECONDS);
     try {
       int port = (Integer) vertx.sharedData().getLocalMap(GatewayVerticle.NODE_MAP).get(GatewayVerticle.HTTP_PORT_KEY);
-      String[] r = loadgen("--url", "ws://127.0.0.1:" + port + "/ws", "--sessions", "5", "--fps", "20",
+      CommandRun r = CommandRun.of("loadgen", "--url", "ws://127.0.0.1:" + port + "/ws", "--sessions", "5", "--fps", "20",
           "--duration", "3", "--warmup", "1", "--frames", thumbsUp());
-      assertEquals("0", r[0], r[1] + r[2]);
-      String report = r[1];
+      assertEquals(0, r.exitCode(), r.out() + r.err());
+      String report = r.out();
       Matcher answered = Pattern.compile("\\| answered/s \\| ([0-9.]+) \\|").matcher(report);
       assertTrue(answered.find(), report);
       assertTrue(Double.parseDouble(answered.group(1)) > 0, report);
       assertTrue(report.contains("| sessions requested / connected / welcomed | 5 / 5 / 5 |"), report);
       assertTrue(Pattern.compile("\\| latency p99 ms \\| [0-9.]+ \\|").matcher(report).find(), report);
       assertTrue(report.contains("| server errors by code | none |"), report);
-      assertTrue(r[2].contains("answered"), "a progress line a second on stderr: " + r[2]);
+      assertTrue(r.err().contains("answered"), "a progress line a second on stderr: " + r.err());
     } finally {
       node.stop().await(30, TimeUnit.SECONDS);
     }
@@ -67,8 +53,8 @@ class LoadgenCommandTest {
   @Test
   @DisplayName("a missing --url is a usage error (exit 2)")
   void missingUrlIsAUsageError() throws Exception {
-    String[] r = loadgen("--sessions", "1", "--fps", "1", "--duration", "1", "--frames", thumbsUp());
-    assertEquals("2", r[0]);
-    assertTrue(r[2].contains("--url is required"), r[2]);
+    CommandRun r = CommandRun.of("loadgen", "--sessions", "1", "--fps", "1", "--duration", "1", "--frames", thumbsUp());
+    assertEquals(2, r.exitCode());
+    assertTrue(r.err().contains("--url is required"), r.err());
   }
 }

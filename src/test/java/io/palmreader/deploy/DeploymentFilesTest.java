@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.palmreader.gateway.GatewayTestAccess;
 import io.palmreader.gateway.SessionClient;
 import io.palmreader.node.Node;
+import io.palmreader.observability.PalmreaderMetrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.Json;
@@ -263,6 +264,8 @@ class DeploymentFilesTest {
       }
       s.sendText(new JsonObject().put("type", "ask").put("text", "hi").encode());
       s.next("ai_error", 10_000);
+      // Device memory is sampled by GPU workers only: registered here as one does, so its names are checked too.
+      PalmreaderMetrics.get().deviceMemory("test/gpu-0", 0, "test device", 1L << 30, 2L << 30);
       var http = vertx.createHttpClient();
       String metrics = http.request(HttpMethod.GET, GatewayTestAccess.port(vertx), "127.0.0.1", "/metrics")
           .compose(r -> r.send().compose(resp -> resp.body())).map(Object::toString).await(10, TimeUnit.SECONDS);

@@ -1,0 +1,48 @@
+package io.palmreader.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.palmreader.inference.CudaDevices;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The report's shape and the agreement check on the CPU; speed is measured by running the command, not here. */
+@DisplayName("palmreader batchbench: frames/s and latency per batch limit, and agreement with the CPU")
+class BatchBenchCommandTest {
+
+  @Test
+  @DisplayName("two batch limits, untracked and tracked, decoded ahead by two threads; the CPU agrees with itself")
+  void report(@TempDir Path dir) throws IOException {
+    Path photos = Files.createDirectories(dir.resolve("photos"));
+    Files.copy(CommandRun.resource("hands/thumbs_up/mpsamples_hand_thumb_up.jpg"), photos.resolve("a.jpg"));
+    Files.copy(CommandRun.resource("hands/victory/wasmedge_victory.jpg"), photos.resolve("b.jpg"));
+    CommandRun run = CommandRun.of("batchbench", "--device", "cpu", "--model", "lite", "--batch", "1,3", "--frames", "6",
+        "--decode-threads", "2", "--compare-cpu", photos.toString());
+    assertEquals(0, run.exitCode(), run.err());
+    String report = run.out();
+    for (String expected : new String[] {"## lite model on cpu", "| 1 | untracked |", "| 1 | tracked |",
+        "| 3 | untracked |", "| 3 | tracked |", "2 decoding thread(s)",
+        "Agreement with the CPU (lite, cpu, 2 photos): hands 2 vs 2; landmark difference mean 0.00000"}) {
+      assertTrue(report.contains(expected), () -> "report lacks '" + expected + "':\n" + report);
+    }
+  }
+
+  @Test
+  @DisplayName("asking for a GPU or fp16 that is not there is a usage error, not a silent CPU run")
+  void missingDevice() {
+    if (CudaDevices.probe().available()) {
+      return; // a CUDA host has device 0; these refusals are for hosts without it
+    }
+    CommandRun fp16 = CommandRun.of("batchbench", "--device", "cpu", "--precision", "fp16", "missing.jpg");
+    assertEquals(2, fp16.exitCode());
+    assertTrue(fp16.err().contains("fp16 needs a CUDA device"), fp16.err());
+    CommandRun cuda = CommandRun.of("batchbench", "--device", "cuda:1", "missing.jpg");
+    assertEquals(2, cuda.exitCode());
+    assertTrue(cuda.err().contains("no CUDA device 1"), cuda.err());
+  }
+}

@@ -1,0 +1,69 @@
+package io.palmreader.inference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.palmreader.gateway.GatewayTestAccess;
+import io.palmreader.gateway.SessionClient;
+import io.palmreader.node.Node;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * A node asked for CUDA where there is none (any host running the CPU build) still serves: it runs its workers
+ * on the CPU, and with frames decoded ahead on the prep pool, as GPU workers have them, answers stay right.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@DisplayName("A node asked for CUDA without it falls back to the CPU and, decoding ahead, answers as before")
+class CudaFallbackNodeTest {
+
+  private Vertx vertx;
+  private Node node;
+
+  @BeforeAll
+  void start() throws Exception {
+    vertx = Node.createVertx();
+    JsonObject config = new JsonObject()
+        .put("http", new JsonObject().put("port", 0).put("host", "127.0.0.1"))
+        .put("inference", new JsonObject().put("device", "cuda").put("precision", "fp16").put("workers", 1)
+            .put("prepThreads", 2).put("maxBatch", 4).put("opencvThreads", 1));
+    node = Node.start(vertx, config, "all").await(60, TimeUnit.SECONDS);
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    node.stop().await(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  @DisplayName("frames decoded on the prep pool give the same gestures; a corrupt one its error, the next its hands")
+  void answersThroughPrepPool() throws Exception {
+    CudaDevices devices = CudaDevices.probe();
+    if (devices.available()) {
+      return; // on a CUDA host the node runs on its GPUs: what this test checks does not arise
+    }
+    try (SessionClient c = SessionClient.connect(vertx, GatewayTestAccess.port(vertx))) {
+      c.next("welcome", 5000);
+      c.sendFrame(1, GatewayTestAccess.photo("hands/thumbs_up/mpsamples_hand_thumb_up.jpg"));
+      JsonObject hands = c.next("hands", 30_000);
+      assertTrue(hands.getString("worker").endsWith("/cpu"), hands.getString("worker"));
+      assertEquals("Thumb_Up", hands.getJsonArray("hands").getJsonObject(0).getString("gesture"));
+      byte[] garbage = new byte[4000];
+      new Random(7).nextBytes(garbage);
+      c.sendFrame(2, garbage);
+      assertEquals("invalid_frame", c.next("error", 30_000).getString("code"));
+      c.sendFrame(3, GatewayTestAccess.photo("hands/victory/wasmedge_victory.jpg"));
+      JsonObject victory = c.next("hands", 30_000);
+      assertEquals(3, victory.getLong("seq"));
+      assertEquals("Victory", victory.getJsonArray("hands").getJsonObject(0).getString("gesture"));
+      assertTrue(victory.getJsonObject("timing").getDouble("serverMs") > 0);
+    }
+  }
+}
