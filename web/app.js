@@ -43,10 +43,22 @@ function say(text) {
   $('message').textContent = text;
 }
 
+// A server that requires sign-in is opened as /#token=JWT: the fragment never leaves the browser, and the token
+// is kept for this tab only. It travels in the WebSocket subprotocol list, never in a URL.
+function accessToken() {
+  const fromFragment = new URLSearchParams(location.hash.slice(1)).get('token');
+  if (fromFragment) {
+    sessionStorage.setItem('palmreader.token', fromFragment);
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+  return sessionStorage.getItem('palmreader.token');
+}
+
 function connect() {
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
   setConnection('connecting…', 'connecting');
-  const socket = new WebSocket(url);
+  const token = accessToken();
+  const socket = token ? new WebSocket(url, ['palmreader', `bearer.${token}`]) : new WebSocket(url);
   socket.binaryType = 'arraybuffer';
   state.socket = socket;
   socket.onopen = () => {
@@ -57,8 +69,13 @@ function connect() {
     socket.send(JSON.stringify({ type: 'hello', model: $('model').value, ...assistant.helloFields(), ...resume }));
   };
   socket.onmessage = (event) => onMessage(JSON.parse(event.data));
-  socket.onclose = () => {
+  socket.onclose = (event) => {
     state.unanswered.clear();
+    if (event.code === 1008) {
+      // A policy close (no or a refused token): retrying would be refused the same way.
+      say(`The server refused this session: ${event.reason || 'policy'}. Open the page with #token=… to sign in.`);
+      state.running = false;
+    }
     if (!state.running) {
       setConnection('disconnected', 'idle');
       return;

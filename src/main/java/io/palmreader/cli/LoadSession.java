@@ -39,6 +39,7 @@ final class LoadSession {
   private final int inflight;
   private final long stopSendingAtNanos;
   private final LoadTally tally;
+  private final long askEveryMs;
 
   /** Sequence numbers and send times of unanswered frames; a handful at most, so searched linearly. */
   private final long[] pendingSeq;
@@ -57,7 +58,7 @@ final class LoadSession {
    * @param stopSendingAtNanos {@link System#nanoTime()} at which the session stops offering frames
    */
   LoadSession(int index, Vertx vertx, WebSocketClient client, WebSocketConnectOptions target, byte[][] images,
-              int fps, int inflight, long stopSendingAtNanos, LoadTally tally) {
+              int fps, int inflight, long stopSendingAtNanos, LoadTally tally, long askEveryMs) {
     this.index = index;
     this.vertx = vertx;
     this.client = client;
@@ -70,6 +71,7 @@ final class LoadSession {
     this.inflight = inflight;
     this.stopSendingAtNanos = stopSendingAtNanos;
     this.tally = tally;
+    this.askEveryMs = askEveryMs;
     this.pendingSeq = new long[inflight];
     this.pendingSentNanos = new long[inflight];
     // Sessions start on different photos, so the server does not see every session send the same one at once.
@@ -119,6 +121,12 @@ final class LoadSession {
       case "dropped" -> onDropped(message);
       case "stats" -> onStats(message);
       case "welcome" -> onWelcome(message);
+      case "ai" -> {
+        if (Boolean.TRUE.equals(message.getValue("done"))) {
+          tally.answerCompleted();
+        }
+      }
+      case "ai_error" -> tally.error(message.getValue("code") instanceof String code ? code : "?");
       default -> {
         // gesture and pong carry nothing this client measures.
       }
@@ -133,6 +141,20 @@ final class LoadSession {
     tally.welcomed(welcome.getJsonObject("limits", new JsonObject()));
     nextDueNanos = System.nanoTime();
     vertx.setPeriodic(1, timerMs, this::tick);
+    if (askEveryMs > 0) {
+      // Spread over the interval, so questions from all sessions do not arrive at once.
+      vertx.setPeriodic(1 + (index * 997L) % askEveryMs, askEveryMs, this::ask);
+    }
+  }
+
+  private void ask(long timerId) {
+    WebSocket ws = socket;
+    if (System.nanoTime() >= stopSendingAtNanos || stopping || !sending || ws == null) {
+      vertx.cancelTimer(timerId);
+      return;
+    }
+    ws.writeTextMessage(new JsonObject().put("type", "ask").put("text", "What gesture am I making?").encode());
+    tally.asked();
   }
 
   private void tick(long timerId) {

@@ -29,6 +29,8 @@ final class LoadTally {
   private final LongAdder statsMessages = new LongAdder();
   private final LongAdder serverDropped = new LongAdder();
   private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+  private final LongAdder asked = new LongAdder();
+  private final LongAdder answersCompleted = new LongAdder();
 
   /** Latencies in arrival order, so a snapshot's count marks where its window begins or ends. */
   private double[] latencies = new double[4096];
@@ -57,6 +59,24 @@ final class LoadTally {
           skippedWriteQueue - earlier.skippedWriteQueue, lost - earlier.lost, statsMessages - earlier.statsMessages,
           serverDropped - earlier.serverDropped, delta, latencyCount);
     }
+  }
+
+  /** A question sent to the assistant. */
+  void asked() {
+    asked.increment();
+  }
+
+  /** An assistant answer streamed to its end. */
+  void answerCompleted() {
+    answersCompleted.increment();
+  }
+
+  long askedCount() {
+    return asked.sum();
+  }
+
+  long answersCompletedCount() {
+    return answersCompleted.sum();
   }
 
   void connected() {

@@ -52,6 +52,8 @@ final class LoadgenCommand {
         --inflight K             frames a session keeps unanswered at most (default 1, the server's default limit)
         --ramp S                 seconds over which session starts are spread (default 1)
         --warmup S               seconds run before the measured ones and left out of the figures (default 2)
+        --ask-every S            each session also asks the assistant a question every S seconds (default 0: never);
+                                 assistant errors count with the server errors
       """;
 
   private static final long SECOND_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -69,12 +71,13 @@ final class LoadgenCommand {
 
   /** What the command line asks for. */
   private record Plan(URI url, WebSocketConnectOptions target, int sessions, int fps, int durationS, Path frames,
-                      int inflight, int rampS, int warmupS) {
+                      int inflight, int rampS, int warmupS, int askEveryS) {
   }
 
   int run(String[] args) {
     CommandLine cl = new CommandLine(args,
-        Set.of("url", "sessions", "fps", "duration", "frames", "inflight", "ramp", "warmup"), Set.of("help"));
+        Set.of("url", "sessions", "fps", "duration", "frames", "inflight", "ramp", "warmup", "ask-every"),
+        Set.of("help"));
     if (cl.has("help")) {
       out.print(USAGE);
       return 0;
@@ -90,7 +93,7 @@ final class LoadgenCommand {
     URI url = parseUrl(cl.get("url", ""));
     Plan plan = new Plan(url, target(url), cl.getInt("sessions", 1, 1, 100_000), cl.getInt("fps", 1, 1, 1000),
         cl.getInt("duration", 1, 1, 86_400), Path.of(cl.get("frames", "")), cl.getInt("inflight", 1, 1, 1024),
-        cl.getInt("ramp", 1, 0, 3600), cl.getInt("warmup", 2, 0, 3600));
+        cl.getInt("ramp", 1, 0, 3600), cl.getInt("warmup", 2, 0, 3600), cl.getInt("ask-every", 0, 0, 86_400));
     byte[][] images = loadImages(plan.frames());
     if (plan.rampS() > plan.warmupS()) {
       err.printf("palmreader loadgen: sessions start over %d s but the warm-up is %d s: the first measured seconds "
@@ -128,7 +131,7 @@ final class LoadgenCommand {
     List<LoadSession> sessions = new ArrayList<>(plan.sessions());
     for (int i = 0; i < plan.sessions(); i++) {
       LoadSession session = new LoadSession(i, vertx, client, plan.target(), images, plan.fps(), plan.inflight(),
-          endNanos, tally);
+          endNanos, tally, plan.askEveryS() * 1000L);
       sessions.add(session);
       long delayMs = Math.max(1, plan.rampS() * 1000L * i / plan.sessions());
       // Started from a timer on its own context: the session's socket and timers stay on that event loop.
@@ -229,10 +232,11 @@ final class LoadgenCommand {
   private void progress(int second, boolean warmup, Snapshot lastSecond, LoadTally tally, int latencyFrom, Plan plan) {
     double seconds = lastSecond.atNanos() / 1e9;
     double[] latencies = tally.sortedLatencies(latencyFrom, lastSecond.latencyCount());
-    err.printf(Locale.ROOT, "%4d s%s  sessions %d/%d  sent %.0f/s  answered %.0f/s  p50 %s ms (last second)  "
+    err.printf(Locale.ROOT, "%4d s%s  sessions %d/%d  sent %.0f/s  answered %.0f/s  p50 %s p99 %s ms (last second)  "
             + "skipped %d  lost %d  errors %d%n",
         second, warmup ? " (warm-up)" : "", tally.welcomedCount(), plan.sessions(), lastSecond.sent() / seconds,
         lastSecond.answered() / seconds, latencies.length == 0 ? "-" : format(percentile(latencies, 50)),
+        latencies.length == 0 ? "-" : format(percentile(latencies, 99)),
         lastSecond.skippedInflight() + lastSecond.skippedWriteQueue(), lastSecond.lost(), lastSecond.errorTotal());
   }
 
@@ -270,6 +274,10 @@ final class LoadgenCommand {
     out.printf("| server errors by code | %s |%n", measured.errors().isEmpty() ? "none" : measured.errors().entrySet()
         .stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")));
     out.printf("| frames dropped by the server (its stats messages) | %d |%n", measured.serverDropped());
+    if (plan.askEveryS() > 0) {
+      out.printf("| questions asked / answers completed (whole run) | %d / %d |%n", tally.askedCount(),
+          tally.answersCompletedCount());
+    }
     out.printf("| latency samples | %d |%n", latencies.length);
     for (int p : new int[] {50, 95, 99}) {
       out.printf("| latency p%d ms | %s |%n", p, latencies.length == 0 ? "-" : format(percentile(latencies, p)));

@@ -142,7 +142,7 @@ final class ClientSession {
     metrics.sessions().incrementAndGet();
     socket.binaryMessageHandler(this::onBinary);
     socket.textMessageHandler(this::onText);
-    socket.exceptionHandler(e -> LOG.debug("session {}: socket error: {}", id, e.toString()));
+    socket.exceptionHandler(this::onSocketError);
     socket.closeHandler(v -> onClosed());
     send(welcome());
     EventLog.record(vertx, EventLog.SESSIONS, id, new JsonObject().put("event", "opened")
@@ -152,6 +152,20 @@ final class ClientSession {
     statsTimer = vertx.setPeriodic(config.statsIntervalMs(), t -> sendStats());
     idleTimer = vertx.setPeriodic(Math.max(250, config.idleTimeoutMs() / 4), t -> closeIfIdle());
     registryTimer = vertx.setPeriodic(REGISTRY_REFRESH_MS, t -> register());
+  }
+
+  /**
+   * Vert.x drops a message beyond the socket's message size as it arrives and reports it here; the client is closed
+   * with 1009 rather than left waiting for an answer that will not come.
+   */
+  private void onSocketError(Throwable e) {
+    String message = String.valueOf(e.getMessage());
+    if (message.contains("max message size")) {
+      metrics.messageRefused("too_large_for_socket");
+      socket.close((short) 1009, "message too large: frames up to " + config.maxFrameBytes() + " bytes");
+      return;
+    }
+    LOG.debug("session {}: socket error: {}", id, e.toString());
   }
 
   private JsonObject welcome() {
@@ -372,12 +386,28 @@ final class ClientSession {
     }
   }
 
+  String id() {
+    return id;
+  }
+
+  /** A text message that reached the gateway before the session existed (an authenticating hello). */
+  void receiveText(String text) {
+    onText(text);
+  }
+
   private void onText(String text) {
     lastActivityMs = System.currentTimeMillis();
+    if (text.length() > config.maxTextBytes()) {
+      metrics.messageRefused("text_too_large");
+      send(ServerMessages.error(ErrorCode.BAD_MESSAGE, "text messages are limited to " + config.maxTextBytes()
+          + " bytes", false));
+      return;
+    }
     JsonObject message;
     try {
       message = new JsonObject(text);
-    } catch (DecodeException e) {
+    } catch (DecodeException | ClassCastException e) {
+      metrics.messageRefused("bad_message");
       send(ServerMessages.error(ErrorCode.BAD_MESSAGE, "text messages must be JSON objects", false));
       return;
     }

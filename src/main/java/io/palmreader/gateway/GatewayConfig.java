@@ -27,11 +27,13 @@ import io.vertx.core.json.JsonObject;
  * @param asksPerMinutePerAddress questions per minute per client address, across nodes (0: no limit)
  * @param maxFpsPerAddress frames per second per client address, across nodes (0: no limit)
  * @param resumeTtlMs      how long a closed session can be resumed with its token
+ * @param maxTextBytes     largest text message a session takes
  */
 public record GatewayConfig(String host, int port, int inflight, int maxFrameBytes, int maxFps, int idleTimeoutMs,
                             int answerTimeoutMs, int statsIntervalMs, int holdFrames, int holdMs, ModelVariant model,
                             int maxHands, boolean assistantEnabled, boolean attachFrame, int gestureCooldownMs,
-                            int asksPerMinute, int asksPerMinutePerAddress, int maxFpsPerAddress, int resumeTtlMs) {
+                            int asksPerMinute, int asksPerMinutePerAddress, int maxFpsPerAddress, int resumeTtlMs,
+                            int maxTextBytes) {
 
   public static GatewayConfig from(Settings s) {
     return new GatewayConfig(
@@ -53,12 +55,14 @@ public record GatewayConfig(String host, int port, int inflight, int maxFrameByt
         s.integer("assistant.asksPerMinute", 20, 0, 100_000),
         s.integer("assistant.asksPerMinutePerAddress", 60, 0, 1_000_000),
         s.integer("session.maxFpsPerAddress", 0, 0, 1_000_000),
-        s.integer("session.resumeTtlMs", 600_000, 1000, 86_400_000));
+        s.integer("session.resumeTtlMs", 600_000, 1000, 86_400_000),
+        s.integer("session.maxTextBytes", 16_384, 256, 1 << 20));
   }
 
   /** What the {@code welcome} message tells the client about its limits. */
   JsonObject limits() {
     return new JsonObject().put("inflight", inflight).put("maxFrameBytes", maxFrameBytes).put("maxFps", maxFps)
-        .put("idleTimeoutMs", idleTimeoutMs).put("maxHands", maxHands).put("headerBytes", ClientFrame.HEADER_BYTES);
+        .put("idleTimeoutMs", idleTimeoutMs).put("maxHands", maxHands).put("headerBytes", ClientFrame.HEADER_BYTES)
+        .put("maxTextBytes", maxTextBytes);
   }
 }

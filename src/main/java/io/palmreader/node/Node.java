@@ -73,7 +73,8 @@ public final class Node {
   }
 
   private static VertxOptions options() {
-    MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
+    // JVM meters (heap, GC, threads, open files) beside the application's: what a long run is watched by.
+    MicrometerMetricsOptions metrics = new MicrometerMetricsOptions().setJvmMetricsEnabled(true)
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
         .setEnabled(true);
     return new VertxOptions().setMetricsOptions(metrics);

@@ -33,7 +33,15 @@ public final class PalmreaderMetrics {
   private static final String[] DROP_REASONS = {"superseded", "rate_limited", "frame_too_large", "invalid_frame",
       "over_capacity", "client_slow", "internal", "session_closed", "shutting_down"};
 
+  /** Why a connection was refused, as counted in {@code palmreader_connections_refused_total}. */
+  private static final String[] REFUSALS = {"origin", "unauthenticated", "sessions", "sessions_per_address",
+      "draining", "path"};
+  /** Why a message was refused without a frame being dropped, in {@code palmreader_messages_refused_total}. */
+  private static final String[] MESSAGE_REFUSALS = {"text_too_large", "bad_message", "too_large_for_socket"};
+
   private final MeterRegistry registry;
+  private final Map<String, Counter> refusedConnections = new ConcurrentHashMap<>();
+  private final Map<String, Counter> refusedMessages = new ConcurrentHashMap<>();
   // Meters are looked up once per tag combination: building and registering one per frame costs more than the
   // frame's own bookkeeping at thousands of frames a second.
   private final Counter received;
@@ -64,6 +72,12 @@ public final class PalmreaderMetrics {
     // Every drop reason exists from the start, at zero, so dashboards and alerts see a series before the first drop.
     for (String reason : DROP_REASONS) {
       frameDropped(reason, 0);
+    }
+    for (String reason : REFUSALS) {
+      connectionRefused(reason, 0);
+    }
+    for (String reason : MESSAGE_REFUSALS) {
+      messageRefused(reason, 0);
     }
   }
 
@@ -97,6 +111,26 @@ public final class PalmreaderMetrics {
 
   private void frameDropped(String reason, int count) {
     dropped.computeIfAbsent(reason, r -> Counter.builder("palmreader.frames.dropped").tag("reason", r)
+        .register(registry)).increment(count);
+  }
+
+  /** A WebSocket upgrade or session refused: bad origin, no valid token, too many sessions, ... */
+  public void connectionRefused(String reason) {
+    connectionRefused(reason, 1);
+  }
+
+  private void connectionRefused(String reason, int count) {
+    refusedConnections.computeIfAbsent(reason, r -> Counter.builder("palmreader.connections.refused").tag("reason", r)
+        .register(registry)).increment(count);
+  }
+
+  /** A text message refused (too large, malformed, before authentication). */
+  public void messageRefused(String reason) {
+    messageRefused(reason, 1);
+  }
+
+  private void messageRefused(String reason, int count) {
+    refusedMessages.computeIfAbsent(reason, r -> Counter.builder("palmreader.messages.refused").tag("reason", r)
         .register(registry)).increment(count);
   }
 

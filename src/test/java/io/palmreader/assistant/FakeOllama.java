@@ -43,12 +43,22 @@ public final class FakeOllama implements AutoCloseable {
   }
 
   public static FakeOllama start(Vertx vertx) throws Exception {
+    return start(vertx, 0);
+  }
+
+  public static FakeOllama start(Vertx vertx, int port) throws Exception {
     FakeOllama[] holder = new FakeOllama[1];
     HttpServer server = vertx.createHttpServer().requestHandler(req -> holder[0].handle(req));
     holder[0] = new FakeOllama(vertx, server);
     holder[0].models.add("llama3.2:1b");
-    server.listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+    server.listen(port, "127.0.0.1").await(10, TimeUnit.SECONDS);
     return holder[0];
+  }
+
+  /** Serves on the given port until killed: the stand-in Ollama of scripts/soak. */
+  public static void main(String[] args) throws Exception {
+    FakeOllama ollama = start(Vertx.vertx(), Integer.parseInt(args[0]));
+    System.out.println("test Ollama at " + ollama.url());
   }
 
   public String url() {

@@ -20,21 +20,43 @@ public final class SessionClient implements AutoCloseable {
   private final BlockingQueue<JsonObject> received = new LinkedBlockingQueue<>();
   private final List<JsonObject> skipped = new ArrayList<>();
   private volatile Short closeStatus;
+  private volatile String closeReason;
+  private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
 
   private SessionClient(WebSocketClient client, WebSocket socket) {
     this.client = client;
     this.socket = socket;
     socket.textMessageHandler(t -> received.add(new JsonObject(t)));
-    socket.closeHandler(v -> closeStatus = socket.closeStatusCode());
+    socket.closeHandler(v -> {
+      closeStatus = socket.closeStatusCode();
+      closeReason = socket.closeReason();
+      closed.countDown();
+    });
   }
 
   public static SessionClient connect(Vertx vertx, int port) throws Exception {
+    return connect(vertx, new WebSocketConnectOptions().setPort(port).setHost("127.0.0.1").setURI("/ws"));
+  }
+
+  /** Connects as {@code options} say (headers, subprotocols, URI); fails as the upgrade does. */
+  public static SessionClient connect(Vertx vertx, WebSocketConnectOptions options) throws Exception {
     // The client is kept: a collected WebSocketClient closes its sockets.
     WebSocketClient client = vertx.createWebSocketClient();
     // Handlers are set on the event loop as the connection completes, so the welcome cannot slip past them.
-    return client.connect(new WebSocketConnectOptions().setPort(port).setHost("127.0.0.1").setURI("/ws"))
+    return client.connect(options)
         .map(ws -> new SessionClient(client, ws))
+        .onFailure(e -> client.close())
         .await(10, TimeUnit.SECONDS);
+  }
+
+  /** Waits for the server to close the connection; its status code and reason, or null on time-out. */
+  public String awaitClose(long timeoutMs) throws InterruptedException {
+    return closed.await(timeoutMs, TimeUnit.MILLISECONDS) ? closeStatus + " " + closeReason : null;
+  }
+
+  /** The subprotocol the server selected, if any. */
+  public String subProtocol() {
+    return socket.subProtocol();
   }
 
   public void sendFrame(long seq, byte[] image) throws Exception {

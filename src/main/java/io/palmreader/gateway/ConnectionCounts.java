@@ -1,0 +1,37 @@
+package io.palmreader.gateway;
+
+import io.vertx.core.shareddata.Shareable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Sessions open on this node, in all and per client address. Shared by every gateway instance (each runs on its
+ * own event loop), so the limits hold for the node, not per instance.
+ */
+final class ConnectionCounts implements Shareable {
+
+  private final AtomicInteger total = new AtomicInteger();
+  private final ConcurrentHashMap<String, AtomicInteger> byAddress = new ConcurrentHashMap<>();
+
+  /** Why a new session from {@code address} may not open, or null when it may (and is then counted). */
+  synchronized String admit(String address, int maxSessions, int maxPerAddress) {
+    if (total.get() >= maxSessions) {
+      return "sessions";
+    }
+    AtomicInteger mine = byAddress.computeIfAbsent(address, a -> new AtomicInteger());
+    if (maxPerAddress > 0 && mine.get() >= maxPerAddress) {
+      return "sessions_per_address";
+    }
+    total.incrementAndGet();
+    mine.incrementAndGet();
+    return null;
+  }
+
+  synchronized void release(String address) {
+    total.decrementAndGet();
+    AtomicInteger mine = byAddress.get(address);
+    if (mine != null && mine.decrementAndGet() <= 0) {
+      byAddress.remove(address);
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package io.palmreader.gateway;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Checks the signed tokens (JWT, through vertx-auth-jwt) sessions present: signature, expiry, and the issuer and
+ * audience when configured. Finds a token where a client may put one on the upgrade request: a
+ * {@code Sec-WebSocket-Protocol} entry {@code bearer.TOKEN} (what a browser can set), an {@code Authorization:
+ * Bearer} header (other clients), or, only when allowed, the {@code access_token} query parameter.
+ */
+final class TokenVerifier {
+
+  /** The subprotocol a client offers beside its {@code bearer.} entry; the server selects it. */
+  static final String SUBPROTOCOL = "palmreader";
+  private static final String BEARER_PROTOCOL = "bearer.";
+
+  private final JWTAuth auth;
+  private final boolean tokenInUrl;
+
+  TokenVerifier(Vertx vertx, AccessConfig config) {
+    JWTAuthOptions options = new JWTAuthOptions();
+    if (!config.jwtSecret().isBlank()) {
+      options.addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(config.jwtSecret()));
+    }
+    if (!config.publicKeyPem().isBlank()) {
+      options.addPubSecKey(new PubSecKeyOptions().setAlgorithm(config.algorithm()).setBuffer(config.publicKeyPem()));
+    }
+    JWTOptions checks = new JWTOptions().setLeeway(5);
+    if (!config.issuer().isBlank()) {
+      checks.setIssuer(config.issuer());
+    }
+    if (!config.audience().isBlank()) {
+      checks.setAudience(List.of(config.audience()));
+    }
+    this.auth = JWTAuth.create(vertx, options.setJWTOptions(checks));
+    this.tokenInUrl = config.tokenInUrl();
+  }
+
+  /** Verifies a token; fails with a reason fit for the client (never echoing the token). */
+  Future<SessionGrant> verify(String token) {
+    if (token == null || token.isBlank()) {
+      return Future.failedFuture("a token is required");
+    }
+    return auth.authenticate(new TokenCredentials(token))
+        .map(user -> SessionGrant.fromClaims(user.principal()))
+        .recover(e -> Future.failedFuture("token refused: " + reason(e.getMessage())));
+  }
+
+  private static String reason(String message) {
+    if (message == null) {
+      return "invalid";
+    }
+    String m = message.toLowerCase(java.util.Locale.ROOT);
+    if (m.contains("expired")) {
+      return "expired";
+    }
+    if (m.contains("audience")) {
+      return "wrong audience";
+    }
+    if (m.contains("issuer")) {
+      return "wrong issuer";
+    }
+    if (m.contains("signature")) {
+      return "bad signature";
+    }
+    return "invalid";
+  }
+
+  /** The token the upgrade request carries, or null. */
+  String tokenOf(MultiMap headers, String query) {
+    for (String protocols : headers.getAll("Sec-WebSocket-Protocol")) {
+      for (String p : protocols.split(",")) {
+        String offered = p.trim();
+        if (offered.startsWith(BEARER_PROTOCOL)) {
+          return offered.substring(BEARER_PROTOCOL.length());
+        }
+      }
+    }
+    String authorization = headers.get("Authorization");
+    if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return authorization.substring(7).trim();
+    }
+    if (tokenInUrl && query != null) {
+      for (String pair : query.split("&")) {
+        if (pair.startsWith("access_token=")) {
+          return URLDecoder.decode(pair.substring("access_token=".length()), StandardCharsets.UTF_8);
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Whether the URL carries a token this node does not accept there. */
+  boolean refusedUrlToken(String query) {
+    return !tokenInUrl && query != null && (query.startsWith("access_token=") || query.contains("&access_token="));
+  }
+}
