@@ -367,7 +367,13 @@ final class ClientSession {
 
   private void fail(Arrival arrival, Throwable cause) {
     long seq = arrival.frame().sequence();
-    if (cause instanceof ReplyException re
+    if (cause instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE
+        && re.failureCode() == InferenceAddresses.BUSY) {
+      // Capacity is there but taken: this frame is skipped and the session's next one goes ahead.
+      drop("worker_busy");
+      overCapacityTold = false;
+      send(ServerMessages.dropped(seq, "worker_busy"));
+    } else if (cause instanceof ReplyException re
         && (re.failureType() == ReplyFailure.NO_HANDLERS || re.failureType() == ReplyFailure.TIMEOUT)) {
       drop("over_capacity");
       // Told once per outage, not once per frame: frames keep flowing and answers resume by themselves.
@@ -517,6 +523,10 @@ final class ClientSession {
     if (waiting != null) {
       drop("session_closed");
       waiting = null;
+    }
+    // A session closed while draining (by its client, or idle) has nothing left to finish.
+    if (drained != null) {
+      drained.tryComplete();
     }
   }
 }

@@ -12,12 +12,16 @@ import io.palmreader.vision.PipelineOptions;
  * @param maxBatch         most frames run through the networks together
  * @param maxBatchDelayMs  longest a frame waits for others to join its batch
  * @param pipeline         the default model, hand count and thresholds
+ * @param maxQueueMs       longest a frame may expect to wait for its batch; beyond that the worker refuses it at
+ *                         once (busy) rather than answer it late
+ * @param answerTimeoutMs  how long a gateway waits for an answer ({@code session.answerTimeoutMs}): frames older
+ *                         than that are no longer awaited and are not run
  * @param prepThreads      threads of the node's shared pool that decode frames ahead of the workers; {@code 0}: each
  *                         worker decodes its own frames; {@link #AUTO_PREP}: all cores but one for GPU workers, none
  *                         for CPU workers (which already use every core)
  */
 public record InferenceConfig(boolean echo, int maxBatch, int maxBatchDelayMs, PipelineOptions pipeline,
-                              int prepThreads) {
+                              int prepThreads, int maxQueueMs, int answerTimeoutMs) {
 
   public static final int AUTO_PREP = -1;
 
@@ -30,7 +34,8 @@ public record InferenceConfig(boolean echo, int maxBatch, int maxBatchDelayMs, P
             1, 1000));
     int prep = s.integerOrAuto("inference.prepThreads", AUTO_PREP, 0, 256);
     return new InferenceConfig(echo, s.integer("inference.maxBatch", 8, 1, 256),
-        s.integer("inference.maxBatchDelayMs", 0, 0, 1000), options, prep);
+        s.integer("inference.maxBatchDelayMs", 0, 0, 1000), options, prep,
+        s.integer("inference.maxQueueMs", 250, 1, 600_000), s.integer("session.answerTimeoutMs", 1_000, 100, 600_000));
   }
 
   /** Decoding threads for a worker on {@code target}, {@code auto} resolved. */

@@ -49,6 +49,10 @@ public final class InferenceVerticle extends VerticleBase {
   private Promise<Void> prepared;
   private final List<Pending> waiting = new ArrayList<>();
   private boolean drainScheduled;
+  /** Recent pipeline time per frame, ms (moving average): what a queued frame can expect to wait per frame ahead. */
+  private double msPerFrame;
+  private long batchesRun;
+  private static final int WARM_UP_BATCHES = 3;
 
   @Override
   public Future<?> start() {
@@ -86,6 +90,12 @@ public final class InferenceVerticle extends VerticleBase {
       message.reply(worker);
       return;
     }
+    if (wouldWaitTooLong()) {
+      // Under overload the queue stays short and answers stay fresh: the gateway drops this frame and sends the next.
+      metrics.frameShed(worker, "queue_full");
+      message.fail(InferenceAddresses.BUSY, "inference worker " + worker + " is busy");
+      return;
+    }
     if (prep == null) {
       enqueue(new Pending(message, null));
       return;
@@ -101,6 +111,14 @@ public final class InferenceVerticle extends VerticleBase {
         prepared.tryComplete();
       }
     });
+  }
+
+  private boolean wouldWaitTooLong() {
+    // Frames run in batches, but a batch takes about as long as its frames would one by one (on a CPU exactly so,
+    // on a GPU less): a new frame waits for those ahead of it and itself.
+    // With nothing ahead the frame is next whatever it costs: a worker never refuses work when it has none.
+    int ahead = waiting.size() + preparing;
+    return ahead > 0 && (ahead + 1) * msPerFrame > config.maxQueueMs();
   }
 
   private void enqueue(Pending pending) {
@@ -128,6 +146,22 @@ public final class InferenceVerticle extends VerticleBase {
     if (waiting.isEmpty()) {
       return;
     }
+    long nowMs = System.currentTimeMillis();
+    // Frames their gateway has stopped waiting for are not worth a forward pass.
+    waiting.removeIf(p -> {
+      if (nowMs - p.message().body().sentAtMs() <= config.answerTimeoutMs()) {
+        return false;
+      }
+      metrics.frameShed(worker, "expired");
+      if (p.decoded() != null) {
+        p.decoded().discard();
+      }
+      p.message().fail(InferenceAddresses.BUSY, "frame waited past its answer time-out");
+      return true;
+    });
+    if (waiting.isEmpty()) {
+      return;
+    }
     int n = Math.min(config.maxBatch(), waiting.size());
     List<Pending> batch = new ArrayList<>(waiting.subList(0, n));
     waiting.subList(0, n).clear();
@@ -142,7 +176,12 @@ public final class InferenceVerticle extends VerticleBase {
     try {
       List<FrameAnswer> answers = engine.process(tasks, decoded, started);
       metrics.batch(worker, n);
-      metrics.batchCompute(worker, (System.nanoTime() - t0) / 1e6);
+      double batchMs = (System.nanoTime() - t0) / 1e6;
+      metrics.batchCompute(worker, batchMs);
+      // The first batches build the networks and warm caches: they say nothing about the time per frame.
+      if (++batchesRun > WARM_UP_BATCHES) {
+        msPerFrame = msPerFrame == 0 ? batchMs / n : 0.8 * msPerFrame + 0.2 * batchMs / n;
+      }
       for (int i = 0; i < n; i++) {
         FrameAnswer a = answers.get(i);
         record(a);

@@ -31,7 +31,7 @@ public final class PalmreaderMetrics {
 
   /** The reasons a frame is dropped for, as counted in {@code palmreader_frames_dropped_total}. */
   private static final String[] DROP_REASONS = {"superseded", "rate_limited", "frame_too_large", "invalid_frame",
-      "over_capacity", "client_slow", "internal", "session_closed", "shutting_down"};
+      "over_capacity", "worker_busy", "client_slow", "internal", "session_closed", "shutting_down"};
 
   /** Why a connection was refused, as counted in {@code palmreader_connections_refused_total}. */
   private static final String[] REFUSALS = {"origin", "unauthenticated", "sessions", "sessions_per_address",
@@ -42,6 +42,7 @@ public final class PalmreaderMetrics {
   private final MeterRegistry registry;
   private final Map<String, Counter> refusedConnections = new ConcurrentHashMap<>();
   private final Map<String, Counter> refusedMessages = new ConcurrentHashMap<>();
+  private final Map<String, Counter> shed = new ConcurrentHashMap<>();
   // Meters are looked up once per tag combination: building and registering one per frame costs more than the
   // frame's own bookkeeping at thousands of frames a second.
   private final Counter received;
@@ -112,6 +113,12 @@ public final class PalmreaderMetrics {
   private void frameDropped(String reason, int count) {
     dropped.computeIfAbsent(reason, r -> Counter.builder("palmreader.frames.dropped").tag("reason", r)
         .register(registry)).increment(count);
+  }
+
+  /** A frame a worker refused without running it: its queue was too long, or its sender had given up. */
+  public void frameShed(String worker, String reason) {
+    shed.computeIfAbsent(worker + '\0' + reason, k -> Counter.builder("palmreader.frames.shed").tag("worker", worker)
+        .tag("reason", reason).register(registry)).increment();
   }
 
   /** A WebSocket upgrade or session refused: bad origin, no valid token, too many sessions, ... */
