@@ -31,7 +31,9 @@ public final class FakeOllama implements AutoCloseable {
   public volatile List<String> tokens = List.of("Hello", " there", ",", " nice", " victory", " sign", "!");
   public volatile long tokenIntervalMs = 20;
   /** Requests still to be answered 503. */
-  final AtomicInteger busyFor = new AtomicInteger();
+  public final AtomicInteger busyFor = new AtomicInteger();
+  /** After this many tokens the connection is closed without a final line, as a crashing server would; -1 never. */
+  public volatile int dropAfterTokens = -1;
   /** Each token's text is replaced by the time it was written ({@code System.nanoTime()}), for latency benchmarks. */
   public volatile boolean stampTokens;
   /** After this many tokens an error line ends the stream; -1 for never. */
@@ -96,6 +98,7 @@ public final class FakeOllama implements AutoCloseable {
     resp.setChunked(true).putHeader("content-type", "application/x-ndjson");
     List<String> answer = tokens;
     int failAfter = errorAfterTokens;
+    int dropAfter = dropAfterTokens;
     long startNanos = System.nanoTime();
     int[] sent = {0};
     boolean[] finished = {false};
@@ -105,6 +108,12 @@ public final class FakeOllama implements AutoCloseable {
         vertx.cancelTimer(id);
         resp.end(new JsonObject().put("error", "an error was encountered while running the model: unexpected EOF")
             .encode() + "\n");
+        return;
+      }
+      if (dropAfter >= 0 && sent[0] == dropAfter) {
+        finished[0] = true;
+        vertx.cancelTimer(id);
+        req.connection().close();
         return;
       }
       if (sent[0] < answer.size()) {

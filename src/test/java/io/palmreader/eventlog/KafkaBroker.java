@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * A real single-node Kafka broker (KRaft) started from the Maven artifacts on the test classpath, in its own JVM,
  * on free loopback ports. It can be killed and started again on the same port and data.
  */
-final class KafkaBroker implements AutoCloseable {
+public final class KafkaBroker implements AutoCloseable {
 
   private final Path dir;
   private final int port;
@@ -24,7 +24,7 @@ final class KafkaBroker implements AutoCloseable {
     this.port = port;
   }
 
-  static KafkaBroker start(Path dir) throws Exception {
+  public static KafkaBroker start(Path dir) throws Exception {
     int port = freePort();
     int controller = freePort();
     Path data = dir.resolve("data");
@@ -66,7 +66,7 @@ final class KafkaBroker implements AutoCloseable {
   }
 
   /** Starts (or restarts) the broker and waits until its port accepts connections. */
-  void startProcess() throws Exception {
+  public void startProcess() throws Exception {
     process = java(dir, List.of("kafka.Kafka", dir.resolve("server.properties").toString())).start();
     long deadline = System.currentTimeMillis() + 60_000;
     while (true) {
@@ -82,11 +82,11 @@ final class KafkaBroker implements AutoCloseable {
     }
   }
 
-  String bootstrap() {
+  public String bootstrap() {
     return "127.0.0.1:" + port;
   }
 
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(10, TimeUnit.SECONDS);
   }

@@ -239,7 +239,16 @@ class HostileInputTest {
           long seq = 0;
           while (attacking.get()) {
             c.sendFrame(++seq, thumbsUp);
-            JsonObject hands = c.next("hands", 30_000);
+            JsonObject hands = c.nextOf(30_000, "hands", "dropped", "error");
+            if ("dropped".equals(hands.getString("type")) && "worker_busy".equals(hands.getString("reason"))) {
+              // The one worker is also busy with the attack's frames: this frame waits for none, the next goes.
+              Thread.sleep(50);
+              continue;
+            }
+            if (!"hands".equals(hands.getString("type"))) {
+              goodFailures.add("frame " + seq + ": " + hands.encode());
+              continue;
+            }
             String gesture = hands.getJsonArray("hands").isEmpty() ? "none"
                 : hands.getJsonArray("hands").getJsonObject(0).getString("gesture");
             if (!"Thumb_Up".equals(gesture) || hands.getLong("seq") != seq) {

@@ -12,17 +12,18 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /** A real {@code redis-server} on a free loopback port, for one test class. Not persisted anywhere. */
-final class RedisServer implements AutoCloseable {
+public final class RedisServer implements AutoCloseable {
 
-  private final Process process;
+  private final Path binary;
+  private Process process;
   private final int port;
 
-  private RedisServer(Process process, int port) {
-    this.process = process;
+  private RedisServer(Path binary, int port) {
+    this.binary = binary;
     this.port = port;
   }
 
-  static RedisServer start() throws Exception {
+  public static RedisServer start() throws Exception {
     Path binary = Path.of(System.getenv().getOrDefault("REDIS_SERVER", "/usr/bin/redis-server"));
     if (!Files.isExecutable(binary)) {
       String message = binary + " is not installed (scripts/test installs Debian's redis-server when run as root)";
@@ -35,15 +36,21 @@ final class RedisServer implements AutoCloseable {
     try (ServerSocket probe = new ServerSocket(0)) {
       port = probe.getLocalPort();
     }
-    Process process = new ProcessBuilder(binary.toString(), "--bind", "127.0.0.1", "--port", Integer.toString(port),
+    RedisServer server = new RedisServer(binary, port);
+    server.launch();
+    return server;
+  }
+
+  /** Starts the server process on this server's port and waits until it answers. */
+  private void launch() throws Exception {
+    process = new ProcessBuilder(binary.toString(), "--bind", "127.0.0.1", "--port", Integer.toString(port),
         "--save", "", "--appendonly", "no").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .start();
-    RedisServer server = new RedisServer(process, port);
     long deadline = System.currentTimeMillis() + 10_000;
     while (true) {
       try {
-        if (server.command("PING").startsWith("+PONG")) {
-          return server;
+        if (command("PING").startsWith("+PONG")) {
+          return;
         }
       } catch (IOException notYet) {
         if (System.currentTimeMillis() > deadline || !process.isAlive()) {
@@ -55,7 +62,12 @@ final class RedisServer implements AutoCloseable {
     }
   }
 
-  String url() {
+  /** Starts it again on the same port, empty, as after a crash without persistence. */
+  public void restart() throws Exception {
+    launch();
+  }
+
+  public String url() {
     return "redis://127.0.0.1:" + port;
   }
 
@@ -81,7 +93,7 @@ final class RedisServer implements AutoCloseable {
   }
 
   /** Stops the server at once, as a crash would. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(5, TimeUnit.SECONDS);
   }
