@@ -100,6 +100,31 @@ class ThreeNodeClusterTest {
           }
         }
         assertTrue(fromA <= 3000, "hands again " + fromA + " ms after C was killed");
+        // Health shows the loss (two members left) while frames keep flowing, and questions are still answered.
+        long membersDeadline = System.currentTimeMillis() + 30_000;
+        int membersLeft = 3;
+        while (membersLeft != 2) {
+          assertTrue(System.currentTimeMillis() < membersDeadline, "the cluster check never showed C gone");
+          s.sendFrame(++seq, PHOTO);
+          JsonObject m = s.nextOf(10_000, "hands", "error", "dropped");
+          if ("hands".equals(m.getString("type"))) {
+            assertTrue(answered.add(m.getLong("seq")), "answered twice: " + m.getLong("seq"));
+          }
+          JsonObject health = http.request(HttpMethod.GET, port, "127.0.0.1", "/api/health")
+              .compose(r -> r.send().compose(resp -> resp.body())).map(body -> body.toJsonObject())
+              .await(10, TimeUnit.SECONDS);
+          membersLeft = health.getJsonArray("checks").stream().map(x -> (JsonObject) x)
+              .filter(x -> "cluster".equals(x.getString("id"))).findFirst().orElseThrow()
+              .getJsonObject("data", new JsonObject()).getInteger("members", 3);
+        }
+        s.sendText(new JsonObject().put("type", "ask").put("text", "After C is gone").encode());
+        Map<String, StringBuilder> after = new HashMap<>();
+        JsonObject last;
+        do {
+          last = s.next("ai", 10_000);
+          after.computeIfAbsent(last.getString("answerId"), k -> new StringBuilder()).append(last.getString("delta", ""));
+        } while (!last.getBoolean("done") || last.getBoolean("stopped", false));
+        assertEquals(String.join("", ollama.tokens), after.get(last.getString("answerId")).toString());
         assertNull(s.closeStatus(), "the session was never closed");
         assertEquals(200, http.request(HttpMethod.GET, port, "127.0.0.1", "/api/health/ready")
             .compose(r -> r.send()).map(r -> r.statusCode()).await(10, TimeUnit.SECONDS));
