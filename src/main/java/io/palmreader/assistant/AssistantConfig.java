@@ -19,10 +19,11 @@ import java.net.URI;
  * @param breakerResetMs     how long the breaker stays open before trying again
  * @param cacheTtlMs         how long an answer to a text-only prompt is served from the cache (0: no cache)
  * @param historyTtlMs       how long a conversation is kept after its last message
+ * @param maxAnswerChars     an answer is cut here and Ollama stopped (its tokens are spent on nobody)
  */
 public record AssistantConfig(URI ollamaUrl, String model, JsonObject options, String systemPrompt,
                               int historyMessages, int busyRetries, int requestTimeoutMs, int breakerFailures,
-                              int breakerResetMs, long cacheTtlMs, long historyTtlMs) {
+                              int breakerResetMs, long cacheTtlMs, long historyTtlMs, int maxAnswerChars) {
 
   public static final String DEFAULT_SYSTEM_PROMPT = "You are Palmreader's assistant. You see the user's hand "
       + "gestures, named by a recognizer, and sometimes their camera frame. Answer briefly and helpfully.";
@@ -47,6 +48,7 @@ public record AssistantConfig(URI ollamaUrl, String model, JsonObject options, S
         s.integer("ollama.breakerFailures", 3, 1, 100),
         s.integer("ollama.breakerResetMs", 10_000, 100, 600_000),
         s.integer("assistant.cacheTtlMs", 600_000, 0, 86_400_000),
-        s.integer("assistant.historyTtlMs", 3_600_000, 1000, 604_800_000));
+        s.integer("assistant.historyTtlMs", 3_600_000, 1000, 604_800_000),
+        s.integer("assistant.maxAnswerChars", 4000, 1, 1_000_000));
   }
 }

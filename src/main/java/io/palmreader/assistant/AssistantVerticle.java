@@ -142,6 +142,7 @@ public final class AssistantVerticle extends VerticleBase {
   /** Starts the chat; retries a busy Ollama with doubling back-off. Completes the breaker's promise with the outcome. */
   private void attempt(Answer answer, JsonObject body, int retry, Promise<OllamaChat> promise) {
     OllamaChat chat = OllamaChat.start(http, config.ollamaUrl(), body, config.requestTimeoutMs(), answer::delta);
+    answer.chat = chat;
     running.put(answer.request.sessionId(), chat);
     runningAnswer.put(answer.request.sessionId(), answer.request.answerId());
     chat.started().onComplete(ar -> {
@@ -190,6 +191,9 @@ public final class AssistantVerticle extends VerticleBase {
     private final long startedNanos = System.nanoTime();
     private double firstTokenMs = -1;
     private String cacheKey;
+    private OllamaChat chat;
+    private final StringBuilder sent = new StringBuilder();
+    private boolean truncated;
 
     Answer(AssistantRequest request, String userText) {
       this.request = request;
@@ -197,11 +201,25 @@ public final class AssistantVerticle extends VerticleBase {
     }
 
     void delta(String text) {
+      if (truncated) {
+        return;
+      }
       if (firstTokenMs < 0) {
         firstTokenMs = (System.nanoTime() - startedNanos) / 1e6;
         metrics.timeToFirstToken(firstTokenMs);
       }
-      send(new JsonObject().put("type", "ai").put("answerId", request.answerId()).put("delta", text)
+      String piece = text;
+      int room = config.maxAnswerChars() - sent.length();
+      if (piece.length() > room) {
+        // The answer has reached its length limit: the rest is not wanted, so Ollama is stopped generating it.
+        piece = piece.substring(0, Math.max(0, room));
+        truncated = true;
+        if (chat != null) {
+          chat.cancel();
+        }
+      }
+      sent.append(piece);
+      send(new JsonObject().put("type", "ai").put("answerId", request.answerId()).put("delta", piece)
           .put("done", false).put("trigger", request.trigger()));
     }
 
@@ -228,6 +246,15 @@ public final class AssistantVerticle extends VerticleBase {
         if (running.remove(request.sessionId(), chat)) {
           runningAnswer.remove(request.sessionId());
         }
+      }
+      if (truncated) {
+        metrics.answer("truncated");
+        log("truncated", sent.toString());
+        remember(sent.toString());
+        send(new JsonObject().put("type", "ai").put("answerId", request.answerId()).put("delta", "")
+            .put("done", true).put("truncated", true).put("trigger", request.trigger())
+            .put("node", config().getString("nodeId", "local")));
+        return;
       }
       if (chat != null && chat.cancelled()) {
         metrics.answer("stopped");

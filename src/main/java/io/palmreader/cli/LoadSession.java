@@ -3,6 +3,7 @@ package io.palmreader.cli;
 import io.palmreader.protocol.ClientFrame;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -80,19 +81,19 @@ final class LoadSession {
 
   /** Connects; call on the context whose event loop should carry this session. */
   void start() {
-    client.connect(target).onComplete(ar -> {
+    ClientWebSocket ws = client.webSocket();
+    // Handlers are set before connecting: a welcome in the same packet as the upgrade's response cannot pass them.
+    ws.textMessageHandler(this::onText);
+    ws.exceptionHandler(e -> LOG.debug("session {}: socket error: {}", index, e.toString()));
+    ws.closeHandler(v -> onClosed(ws));
+    ws.connect(target).onComplete(ar -> {
       if (ar.failed()) {
         LOG.debug("session {}: cannot connect: {}", index, ar.cause().toString());
         tally.connectFailed(ar.cause());
         return;
       }
-      WebSocket ws = ar.result();
       socket = ws;
       tally.connected();
-      // Set as the connection completes, on its event loop, so the welcome cannot arrive before the handler.
-      ws.textMessageHandler(this::onText);
-      ws.exceptionHandler(e -> LOG.debug("session {}: socket error: {}", index, e.toString()));
-      ws.closeHandler(v -> onClosed(ws));
       if (stopping) {
         ws.close();
       }
@@ -149,8 +150,11 @@ final class LoadSession {
 
   private void ask(long timerId) {
     WebSocket ws = socket;
-    if (System.nanoTime() >= stopSendingAtNanos || stopping || !sending || ws == null) {
+    if (System.nanoTime() >= stopSendingAtNanos || stopping || !sending) {
       vertx.cancelTimer(timerId);
+      return;
+    }
+    if (ws == null) {
       return;
     }
     ws.writeTextMessage(new JsonObject().put("type", "ask").put("text", "What gesture am I making?").encode());
@@ -177,6 +181,9 @@ final class LoadSession {
       return;
     }
     WebSocket ws = socket;
+    if (ws == null) {
+      return; // the welcome came in before the connection's own completion ran: it is next
+    }
     if (ws.writeQueueFull()) {
       tally.skippedWriteQueue();
       return;

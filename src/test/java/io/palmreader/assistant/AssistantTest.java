@@ -41,7 +41,8 @@ class AssistantTest {
         .put("ollama", new JsonObject().put("url", ollama.url()).put("busyRetries", 2).put("breakerFailures", 100)
             .put("options", new JsonObject().put("temperature", 0.2)))
         // No answer cache here: several tests ask the same words and must reach Ollama each time.
-        .put("assistant", new JsonObject().put("gestureCooldownMs", 60_000).put("cacheTtlMs", 0))
+        .put("assistant", new JsonObject().put("gestureCooldownMs", 60_000).put("cacheTtlMs", 0)
+            .put("maxAnswerChars", 100))
         .put("gesture", new JsonObject().put("holdFrames", 3).put("holdMs", 0));
     node = Node.start(vertx, config, "all").await(60, TimeUnit.SECONDS);
     port = GatewayTestAccess.port(vertx);
@@ -120,6 +121,24 @@ class AssistantTest {
       JsonArray second = ollama.requests.get(1).getJsonArray("messages");
       assertEquals(4, second.size(), "system, the first question and answer, the new question");
       assertEquals(String.join("", ollama.tokens), second.getJsonObject(2).getString("content"));
+    }
+  }
+
+  @Test
+  @DisplayName("an answer reaching assistant.maxAnswerChars is cut there, ends as truncated, and Ollama is stopped")
+  void longAnswersAreCut() throws Exception {
+    List<String> before = ollama.tokens;
+    ollama.tokens = java.util.Collections.nCopies(60, "word ");
+    ollama.tokenIntervalMs = 5;
+    try (SessionClient s = session()) {
+      s.sendText(new JsonObject().put("type", "ask").put("text", "Say a lot").encode());
+      JsonObject[] done = new JsonObject[1];
+      String text = answer(s, done);
+      assertEquals("word ".repeat(20), text);
+      assertTrue(done[0].getBoolean("truncated", false), done[0].encode());
+      await(() -> ollama.closedEarly.get() == 1, "Ollama to see the connection closed");
+    } finally {
+      ollama.tokens = before;
     }
   }
 

@@ -244,7 +244,9 @@ class GatewayTest {
     sharedClient = client;
     for (int i = 0; i < sessions; i++) {
       long[] seq = {1000L * (i + 1)};
-      client.connect(port, "127.0.0.1", "/ws").onComplete(testContext.succeeding(ws -> ws.textMessageHandler(text -> {
+      // Handlers before connecting, so the welcome cannot pass them by.
+      io.vertx.core.http.ClientWebSocket ws = client.webSocket();
+      ws.textMessageHandler(text -> {
         JsonObject m = new JsonObject(text);
         switch (m.getString("type")) {
           case "welcome" -> ws.writeBinaryMessage(ClientFrame.encode(seq[0], System.currentTimeMillis(), image));
@@ -260,11 +262,12 @@ class GatewayTest {
             answered.flag();
             ws.close();
           });
-          case "error" -> testContext.failNow("session " + seq + " got " + m.encode());
+          case "error" -> testContext.failNow("session " + seq[0] + " got " + m.encode());
           default -> {
           }
         }
-      })));
+      });
+      ws.connect(port, "127.0.0.1", "/ws").onFailure(testContext::failNow);
     }
   }
 

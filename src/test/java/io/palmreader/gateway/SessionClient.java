@@ -2,7 +2,7 @@ package io.palmreader.gateway;
 
 import io.palmreader.protocol.ClientFrame;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
@@ -16,16 +16,17 @@ import java.util.concurrent.TimeUnit;
 public final class SessionClient implements AutoCloseable {
 
   private final WebSocketClient client;
-  private final WebSocket socket;
+  private final ClientWebSocket socket;
   private final BlockingQueue<JsonObject> received = new LinkedBlockingQueue<>();
   private final List<JsonObject> skipped = new ArrayList<>();
   private volatile Short closeStatus;
   private volatile String closeReason;
   private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
 
-  private SessionClient(WebSocketClient client, WebSocket socket) {
+  private SessionClient(WebSocketClient client, ClientWebSocket socket) {
     this.client = client;
     this.socket = socket;
+    // Set before connecting: a message in the same packet as the upgrade's response cannot pass them by.
     socket.textMessageHandler(t -> received.add(new JsonObject(t)));
     socket.closeHandler(v -> {
       closeStatus = socket.closeStatusCode();
@@ -42,11 +43,9 @@ public final class SessionClient implements AutoCloseable {
   public static SessionClient connect(Vertx vertx, WebSocketConnectOptions options) throws Exception {
     // The client is kept: a collected WebSocketClient closes its sockets.
     WebSocketClient client = vertx.createWebSocketClient();
-    // Handlers are set on the event loop as the connection completes, so the welcome cannot slip past them.
-    return client.connect(options)
-        .map(ws -> new SessionClient(client, ws))
-        .onFailure(e -> client.close())
-        .await(10, TimeUnit.SECONDS);
+    SessionClient session = new SessionClient(client, client.webSocket());
+    session.socket.connect(options).onFailure(e -> client.close()).await(10, TimeUnit.SECONDS);
+    return session;
   }
 
   /** Waits for the server to close the connection; its status code and reason, or null on time-out. */
