@@ -59,6 +59,13 @@ public record GatewayConfig(String host, int port, int inflight, int maxFrameByt
         s.integer("session.maxTextBytes", 16_384, 256, 1 << 20));
   }
 
+  /** This configuration with other per-session limits (a token's claims), the rest unchanged. */
+  GatewayConfig withSessionLimits(int maxFps, int asksPerMinute) {
+    return new GatewayConfig(host, port, inflight, maxFrameBytes, maxFps, idleTimeoutMs, answerTimeoutMs,
+        statsIntervalMs, holdFrames, holdMs, model, maxHands, assistantEnabled, attachFrame, gestureCooldownMs,
+        asksPerMinute, asksPerMinutePerAddress, maxFpsPerAddress, resumeTtlMs, maxTextBytes);
+  }
+
   /** What the {@code welcome} message tells the client about its limits. */
   JsonObject limits() {
     return new JsonObject().put("inflight", inflight).put("maxFrameBytes", maxFrameBytes).put("maxFps", maxFps)

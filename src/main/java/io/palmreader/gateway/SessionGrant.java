@@ -28,11 +28,7 @@ public record SessionGrant(String subject, int maxFps, int asksPerMinute) {
     if (maxFps == 0 && asksPerMinute < 0) {
       return config;
     }
-    return new GatewayConfig(config.host(), config.port(), config.inflight(), config.maxFrameBytes(),
-        maxFps > 0 ? maxFps : config.maxFps(), config.idleTimeoutMs(), config.answerTimeoutMs(),
-        config.statsIntervalMs(), config.holdFrames(), config.holdMs(), config.model(), config.maxHands(),
-        config.assistantEnabled(), config.attachFrame(), config.gestureCooldownMs(),
-        asksPerMinute >= 0 ? asksPerMinute : config.asksPerMinute(), config.asksPerMinutePerAddress(),
-        config.maxFpsPerAddress(), config.resumeTtlMs(), config.maxTextBytes());
+    return config.withSessionLimits(maxFps > 0 ? maxFps : config.maxFps(),
+        asksPerMinute >= 0 ? asksPerMinute : config.asksPerMinute());
   }
 }

@@ -72,13 +72,13 @@ public final class PalmreaderMetrics {
     registry.gauge("palmreader.assistant.breaker.state", breakerState);
     // Every drop reason exists from the start, at zero, so dashboards and alerts see a series before the first drop.
     for (String reason : DROP_REASONS) {
-      frameDropped(reason, 0);
+      count(dropped, "palmreader.frames.dropped", "reason", reason, 0);
     }
     for (String reason : REFUSALS) {
-      connectionRefused(reason, 0);
+      count(refusedConnections, "palmreader.connections.refused", "reason", reason, 0);
     }
     for (String reason : MESSAGE_REFUSALS) {
-      messageRefused(reason, 0);
+      count(refusedMessages, "palmreader.messages.refused", "reason", reason, 0);
     }
   }
 
@@ -107,12 +107,7 @@ public final class PalmreaderMetrics {
 
   /** A frame that was not answered with hands, and why ({@code superseded}, {@code rate_limited}, ...). */
   public void frameDropped(String reason) {
-    frameDropped(reason, 1);
-  }
-
-  private void frameDropped(String reason, int count) {
-    dropped.computeIfAbsent(reason, r -> Counter.builder("palmreader.frames.dropped").tag("reason", r)
-        .register(registry)).increment(count);
+    count(dropped, "palmreader.frames.dropped", "reason", reason, 1);
   }
 
   /** A frame a worker refused without running it: its queue was too long, or its sender had given up. */
@@ -123,22 +118,17 @@ public final class PalmreaderMetrics {
 
   /** A WebSocket upgrade or session refused: bad origin, no valid token, too many sessions, ... */
   public void connectionRefused(String reason) {
-    connectionRefused(reason, 1);
+    count(refusedConnections, "palmreader.connections.refused", "reason", reason, 1);
   }
 
-  private void connectionRefused(String reason, int count) {
-    refusedConnections.computeIfAbsent(reason, r -> Counter.builder("palmreader.connections.refused").tag("reason", r)
-        .register(registry)).increment(count);
-  }
-
-  /** A text message refused (too large, malformed, before authentication). */
+  /** A text message refused (too large, malformed, beyond the socket's limit). */
   public void messageRefused(String reason) {
-    messageRefused(reason, 1);
+    count(refusedMessages, "palmreader.messages.refused", "reason", reason, 1);
   }
 
-  private void messageRefused(String reason, int count) {
-    refusedMessages.computeIfAbsent(reason, r -> Counter.builder("palmreader.messages.refused").tag("reason", r)
-        .register(registry)).increment(count);
+  /** Adds to the counter {@code name} with one tag, registered on first use ({@code n} 0 only registers it). */
+  private void count(Map<String, Counter> counters, String name, String tag, String value, int n) {
+    counters.computeIfAbsent(value, v -> Counter.builder(name).tag(tag, v).register(registry)).increment(n);
   }
 
   /** Time of one pipeline stage ({@code decode, palm, landmarks, classify, total, queue, server}). */
@@ -174,8 +164,7 @@ public final class PalmreaderMetrics {
 
   /** How an assistant answer ended: {@code completed}, {@code stopped}, or an error code. */
   public void answer(String outcome) {
-    answers.computeIfAbsent(outcome, o -> Counter.builder("palmreader.assistant.answers").tag("outcome", o)
-        .register(registry)).increment();
+    count(answers, "palmreader.assistant.answers", "outcome", outcome, 1);
   }
 
   /** From the request to Ollama to its first token. */
