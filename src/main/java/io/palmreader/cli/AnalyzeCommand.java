@@ -9,7 +9,9 @@ import io.palmreader.vision.FrameDecoder;
 import io.palmreader.vision.FrameResult;
 import io.palmreader.vision.HandPipeline;
 import io.palmreader.vision.HandPipeline.FrameRequest;
-import io.palmreader.vision.InvalidFrameException;
+import io.palmreader.vision.ComputeTarget;
+import io.palmreader.vision.EngineOptions;
+import io.palmreader.vision.FrameException;
 import io.palmreader.vision.ModelLoadException;
 import io.palmreader.vision.ModelVariant;
 import io.palmreader.vision.PipelineOptions;
@@ -44,6 +46,8 @@ final class AnalyzeCommand {
 
       options:
         --model lite|full   model size (default full)
+        --engine E          auto (default: tflite), tflite (TensorFlow Lite with XNNPACK) or opencv (OpenCV DNN)
+        --threads N         threads for the engine, 1..256 (default 1)
         --max-hands N       hands to find per frame, 1..16 (default 2)
         --track             videos: follow hands from frame to frame instead of searching every frame afresh
         --palm-interval N   with --track: while some but fewer than max-hands hands are followed, look for
@@ -61,7 +65,7 @@ final class AnalyzeCommand {
   }
 
   int run(String[] args) {
-    CommandLine cl = new CommandLine(args, Set.of("model", "max-hands", "annotate", "palm-interval"), Set.of("track", "help"));
+    CommandLine cl = new CommandLine(args, Set.of("model", "max-hands", "annotate", "palm-interval", "engine", "threads"), Set.of("track", "help"));
     if (cl.has("help")) {
       out.print(USAGE);
       return 0;
@@ -70,6 +74,7 @@ final class AnalyzeCommand {
       throw new UsageException("name at least one image, video or folder");
     }
     PipelineOptions options;
+    EngineOptions engine = cl.engine(ComputeTarget.CPU, cl.getInt("threads", 1, 1, 256));
     try {
       options = PipelineOptions.defaults()
           .withModel(ModelVariant.parse(cl.get("model", "full")))
@@ -84,7 +89,7 @@ final class AnalyzeCommand {
     boolean track = cl.has("track");
 
     int failures = 0;
-    try (HandPipeline pipeline = new HandPipeline(options)) {
+    try (HandPipeline pipeline = new HandPipeline(options, engine)) {
       ProgressBar bar = files.size() > 1 ? new ProgressBar(err, "files", files.size()) : null;
       int done = 0;
       for (Path file : files) {
@@ -102,7 +107,7 @@ final class AnalyzeCommand {
         } catch (NoSuchFileException e) {
           failures++;
           report(file, "no such file");
-        } catch (IOException | InvalidFrameException e) {
+        } catch (IOException | FrameException e) {
           failures++;
           report(file, e.getMessage());
         }

@@ -2,6 +2,7 @@ package io.palmreader.cli;
 
 import io.palmreader.inference.CudaDevices;
 import io.palmreader.vision.ComputeTarget;
+import io.palmreader.vision.EngineOptions;
 import io.palmreader.vision.FrameDecoder;
 import io.palmreader.vision.FrameResult;
 import io.palmreader.vision.Hand;
@@ -45,12 +46,13 @@ final class BatchBenchCommand {
       options:
         --device cpu|cuda|cuda:N   where the networks run (default cuda:0 when CUDA is there, else cpu)
         --precision LIST           fp32, fp16 or both, comma-separated (default fp32; fp16 only on CUDA)
+        --engine E                 auto (default: tflite on the CPU, opencv on CUDA), tflite or opencv
         --model LIST               lite, full or both (default both)
         --batch LIST               batch limits, comma-separated (default 1,8,16,32,64)
         --frames N                 frames per measurement (default 2000)
         --decode-threads N         threads decoding ahead of the pipeline thread (default: cores - 1, at least 1)
-        --compare-cpu              also run every photo on the CPU and report the landmarks' difference; exits 3
-                                   when the mean exceeds 0.005 (normalized)
+        --compare-cpu              also run every photo on the CPU's TensorFlow Lite and report the landmarks'
+                                   difference; exits 3 when the mean exceeds 0.005 (normalized)
       """;
 
   /** Largest mean landmark difference, normalized to the image, that counts as the same result. */
@@ -66,7 +68,7 @@ final class BatchBenchCommand {
   }
 
   int run(String[] args) {
-    CommandLine cl = new CommandLine(args, Set.of("device", "precision", "model", "batch", "frames", "decode-threads"),
+    CommandLine cl = new CommandLine(args, Set.of("device", "precision", "model", "batch", "frames", "decode-threads", "engine"),
         Set.of("help", "compare-cpu"));
     if (cl.has("help")) {
       out.print(USAGE);
@@ -127,8 +129,9 @@ final class BatchBenchCommand {
       for (ModelVariant model : models) {
         for (boolean fp16 : precisions) {
           ComputeTarget target = device >= 0 ? ComputeTarget.cuda(device, fp16) : ComputeTarget.CPU;
-          measure(model, target, photos, batches, frames, decodeThreads);
-          if (cl.has("compare-cpu") && compare(model, target, photos) > AGREEMENT_LIMIT) {
+          EngineOptions engine = cl.engine(target, 1);
+          measure(model, engine, photos, batches, frames, decodeThreads);
+          if (cl.has("compare-cpu") && compare(model, engine, photos) > AGREEMENT_LIMIT) {
             status = 3;
           }
         }
@@ -163,13 +166,15 @@ final class BatchBenchCommand {
     return index;
   }
 
-  private void measure(ModelVariant model, ComputeTarget target, List<byte[]> photos, List<Integer> batches,
+  private void measure(ModelVariant model, EngineOptions engine, List<byte[]> photos, List<Integer> batches,
                        int frames, int decodeThreads) {
-    out.printf("## %s model on %s%n%n", model.id(), target);
+    ComputeTarget target = engine.target();
+    out.printf("## %s model on %s, engine %s%n%n", model.id(), target, engine.kind().id());
     out.println("| batch limit | run | frames/s | latency p50 ms | latency p99 ms | decode p50 ms | batch compute p50 ms |");
     out.println("|---:|---|---:|---:|---:|---:|---:|");
     target.bindThread();
-    try (HandPipeline pipeline = new HandPipeline(PipelineOptions.defaults().withModel(model), target)) {
+    try (HandPipeline pipeline = new HandPipeline(PipelineOptions.defaults().withModel(model), engine)) {
+      out.printf("Engine: %s.%n%n", pipeline.engineDescription());
       for (int batch : batches) {
         for (boolean tracked : new boolean[] {false, true}) {
           err.printf(Locale.ROOT, "%s %s batch %d %s…%n", model.id(), target, batch, tracked ? "tracked" : "untracked");
@@ -275,10 +280,12 @@ final class BatchBenchCommand {
   }
 
   /**
-   * Each photo through the CPU and through {@code target}, searched afresh; hands matched by order (strongest
-   * palm first in both). Returns the mean absolute difference of the normalized x and y landmark coordinates.
+   * Each photo through the CPU's default engine (TensorFlow Lite, MediaPipe's own runtime) and through
+   * {@code engine}, searched afresh; hands matched by order (strongest palm first in both). Returns the mean
+   * absolute difference of the normalized x and y landmark coordinates.
    */
-  private double compare(ModelVariant model, ComputeTarget target, List<byte[]> photos) {
+  private double compare(ModelVariant model, EngineOptions engine, List<byte[]> photos) {
+    ComputeTarget target = engine.target();
     double sum = 0;
     double worst = 0;
     int values = 0;
@@ -286,13 +293,13 @@ final class BatchBenchCommand {
     int handsTarget = 0;
     PipelineOptions options = PipelineOptions.defaults().withModel(model);
     List<FrameResult> onCpu = new ArrayList<>();
-    try (HandPipeline cpu = new HandPipeline(options, ComputeTarget.CPU)) {
+    try (HandPipeline cpu = new HandPipeline(options, EngineOptions.CPU)) {
       for (byte[] p : photos) {
         onCpu.add(cpu.process(List.of(new FrameRequest(p, TrackingState.NONE))).get(0));
       }
     }
     target.bindThread();
-    try (HandPipeline other = new HandPipeline(options, target)) {
+    try (HandPipeline other = new HandPipeline(options, engine)) {
       for (int k = 0; k < photos.size(); k++) {
         FrameResult a = onCpu.get(k);
         FrameResult b = other.process(List.of(new FrameRequest(photos.get(k), TrackingState.NONE))).get(0);
@@ -313,8 +320,8 @@ final class BatchBenchCommand {
       }
     }
     double mean = values == 0 ? 0 : sum / values;
-    out.printf(Locale.ROOT, "Agreement with the CPU (%s, %s, %d photos): hands %d vs %d; landmark difference mean %.5f, "
-            + "max %.5f (normalized); %s.%n%n", model.id(), target, photos.size(), handsCpu, handsTarget, mean, worst,
+    out.printf(Locale.ROOT, "Agreement with the CPU's TensorFlow Lite (%s, %s, %d photos): hands %d vs %d; landmark difference mean %.5f, "
+            + "max %.5f (normalized); %s.%n%n", model.id(), target + " " + engine.kind().id(), photos.size(), handsCpu, handsTarget, mean, worst,
         mean <= AGREEMENT_LIMIT && handsCpu == handsTarget ? "agrees" : "DOES NOT AGREE");
     return handsCpu == handsTarget ? mean : Double.POSITIVE_INFINITY;
   }

@@ -1,5 +1,8 @@
 package io.palmreader.cli;
 
+import io.palmreader.vision.ComputeTarget;
+import io.palmreader.vision.EngineKind;
+import io.palmreader.vision.EngineOptions;
 import io.palmreader.vision.FrameResult;
 import io.palmreader.vision.HandPipeline;
 import io.palmreader.vision.HandPipeline.FrameRequest;
@@ -40,11 +43,13 @@ final class BenchCommand {
 
       options:
         --model lite|full|both   models to measure (default both)
+        --engine E               auto (default: tflite), tflite, opencv, or both (each in turn, compared at the end)
         --frames N               frames per measurement (default 300)
         --batch N                frames per pipeline call (default 1)
-        --threads N              pipelines running side by side, one per thread, each on its own photos; OpenCV's
-                                 own thread pool is shared out among them (default 1)
-        --soak N                 frames for the memory check (default 2000; 0 = skip)
+        --threads N              pipelines running side by side, one per thread, each on its own photos; TensorFlow
+                                 Lite runs one thread per pipeline, OpenCV's own pool is shared out among them
+                                 (default 1)
+        --soak N                 frames for the memory check, per engine (default 2000; 0 = skip)
         --reference FILE         MediaPipe's reference.json for the same photos (default: PATH/reference.json)
         --mediapipe FILE         results.json of scripts/mediapipe-bench, MediaPipe timed on this machine: compared
                                  against instead of the reference's times, which come from another machine
@@ -70,7 +75,7 @@ final class BenchCommand {
   }
 
   int run(String[] args) {
-    CommandLine cl = new CommandLine(args, Set.of("model", "frames", "batch", "soak", "reference", "mediapipe", "threads"), Set.of("help"));
+    CommandLine cl = new CommandLine(args, Set.of("model", "frames", "batch", "soak", "reference", "mediapipe", "threads", "engine"), Set.of("help"));
     if (cl.has("help")) {
       out.print(USAGE);
       return 0;
@@ -84,6 +89,13 @@ final class BenchCommand {
       models = model.equals("both") ? List.of(ModelVariant.LITE, ModelVariant.FULL) : List.of(ModelVariant.parse(model));
     } catch (IllegalArgumentException e) {
       throw new UsageException("--model must be lite, full or both, was '" + model + "'");
+    }
+    List<EngineOptions> engines = new ArrayList<>();
+    if (cl.get("engine", "auto").equals("both")) {
+      engines.add(new EngineOptions(EngineKind.TFLITE, ComputeTarget.CPU, 1));
+      engines.add(new EngineOptions(EngineKind.OPENCV, ComputeTarget.CPU, 1));
+    } else {
+      engines.add(cl.engine(ComputeTarget.CPU, 1));
     }
     int frames = cl.getInt("frames", 300, 1, 1_000_000);
     int batch = cl.getInt("batch", 1, 1, 1024);
@@ -105,12 +117,20 @@ final class BenchCommand {
     }
     out.printf(Locale.ROOT, "%d photos, %d frames per measurement, batch %d, %d pipeline thread(s), OpenCV threads %d.%n%n",
         photos.size(), frames, batch, threads, opencv_core.getNumThreads());
+    List<Summary> summaries = new ArrayList<>();
     try {
-      for (ModelVariant m : models) {
-        measure(m, photos, frames, batch, threads, baseline(m, reference, measuredHere, photos));
+      for (EngineOptions engine : engines) {
+        for (ModelVariant m : models) {
+          summaries.add(measure(engine, m, photos, frames, batch, threads, baseline(m, reference, measuredHere, photos)));
+        }
+      }
+      if (summaries.size() > 1) {
+        compare(summaries);
       }
       if (soak > 0) {
-        soak(models.get(models.size() - 1), photos, soak);
+        for (EngineOptions engine : engines) {
+          soak(engine, models.get(models.size() - 1), photos, soak);
+        }
       }
     } catch (ModelLoadException e) {
       err.println("palmreader bench: " + e.getMessage());
@@ -119,13 +139,18 @@ final class BenchCommand {
     return 0;
   }
 
-  private void measure(ModelVariant model, List<Photo> photos, int frames, int batch, int threads,
-                       Baseline baseline) {
+  /** One engine and model's figures, for the closing comparison. */
+  private record Summary(EngineKind engine, ModelVariant model, Samples untracked, Samples tracked, Baseline baseline) {
+  }
+
+  private Summary measure(EngineOptions engine, ModelVariant model, List<Photo> photos, int frames, int batch,
+                          int threads, Baseline baseline) {
     List<HandPipeline> pipelines = new ArrayList<>();
     try {
       for (int t = 0; t < threads; t++) {
-        pipelines.add(new HandPipeline(PipelineOptions.defaults().withModel(model)));
+        pipelines.add(new HandPipeline(PipelineOptions.defaults().withModel(model), engine));
       }
+      out.printf("Engine: %s.%n%n", pipelines.get(0).engineDescription());
       for (HandPipeline pipeline : pipelines) {
         for (int r = 0; r < WARMUP_ROUNDS; r++) {
           for (Photo p : photos) {
@@ -133,11 +158,12 @@ final class BenchCommand {
           }
         }
       }
-      err.printf("%s: untracked…%n", model.id());
+      err.printf("%s %s: untracked…%n", engine.kind().id(), model.id());
       Samples untracked = runParallel(pipelines, photos, frames, batch, false);
-      err.printf("%s: tracked…%n", model.id());
+      err.printf("%s %s: tracked…%n", engine.kind().id(), model.id());
       Samples tracked = runParallel(pipelines, photos, frames, batch, true);
-      report(model, baseline, untracked, tracked);
+      report(engine.kind(), model, baseline, untracked, tracked);
+      return new Summary(engine.kind(), model, untracked, tracked, baseline);
     } finally {
       pipelines.forEach(HandPipeline::close);
     }
@@ -160,8 +186,30 @@ final class BenchCommand {
     return new Baseline("reference.json, another machine", mediaPipeMedianMs(reference, model, photos));
   }
 
-  private void report(ModelVariant model, Baseline baseline, Samples untracked, Samples tracked) {
-    out.printf("## Model %s%n%n", model.id());
+  /**
+   * The engines side by side: each network's own time per frame (palm detection on frames searched afresh,
+   * landmarks on tracked frames, whose single hand gives one crop each) and the pipeline's frames/s.
+   */
+  private void compare(List<Summary> summaries) {
+    out.println("## Engines compared");
+    out.println();
+    out.println("| model | engine | palm detection p50 / p99 ms | landmarks p50 / p99 ms | untracked frames/s | "
+        + "tracked frames/s | untracked vs MediaPipe | tracked vs MediaPipe |");
+    out.println("|---|---|---:|---:|---:|---:|---:|---:|");
+    for (Summary s : summaries) {
+      double mediaPipeFps = s.baseline().ms() > 0 ? 1000 / s.baseline().ms() : 0;
+      out.printf(Locale.ROOT, "| %s | %s | %.2f / %.2f | %.2f / %.2f | %.1f | %.1f | %s | %s |%n", s.model().id(),
+          s.engine().id(), percentile(s.untracked().palm(), 50), percentile(s.untracked().palm(), 99),
+          percentile(s.tracked().landmarks(), 50), percentile(s.tracked().landmarks(), 99),
+          s.untracked().framesPerSecond(), s.tracked().framesPerSecond(),
+          mediaPipeFps > 0 ? String.format(Locale.ROOT, "%.2f×", s.untracked().framesPerSecond() / mediaPipeFps) : "–",
+          mediaPipeFps > 0 ? String.format(Locale.ROOT, "%.2f×", s.tracked().framesPerSecond() / mediaPipeFps) : "–");
+    }
+    out.println();
+  }
+
+  private void report(EngineKind engine, ModelVariant model, Baseline baseline, Samples untracked, Samples tracked) {
+    out.printf("## Model %s, engine %s%n%n", model.id(), engine.id());
     out.println("| stage | untracked p50 ms | untracked p99 ms | tracked p50 ms | tracked p99 ms |");
     out.println("|---|---:|---:|---:|---:|");
     row("decode", untracked.decode(), tracked.decode());
@@ -284,9 +332,9 @@ final class BenchCommand {
    * come and go, so the verdict is the growth over the second half, once that has settled. JavaCPP's own count of
    * live native allocations is reported beside it.
    */
-  private void soak(ModelVariant model, List<Photo> photos, int frames) {
-    err.printf("memory: %d frames…%n", frames);
-    try (HandPipeline pipeline = new HandPipeline(PipelineOptions.defaults().withModel(model))) {
+  private void soak(EngineOptions engine, ModelVariant model, List<Photo> photos, int frames) {
+    err.printf("memory, %s: %d frames…%n", engine.kind().id(), frames);
+    try (HandPipeline pipeline = new HandPipeline(PipelineOptions.defaults().withModel(model), engine)) {
       TrackingState[] states = new TrackingState[photos.size()];
       Arrays.fill(states, TrackingState.NONE);
       // Up to 500 frames, so that a short check stays short.
@@ -294,7 +342,8 @@ final class BenchCommand {
       for (int i = 0; i < warmup; i++) {
         pipeline.process(List.of(new FrameRequest(photos.get(i % photos.size()).bytes(), TrackingState.NONE)));
       }
-      out.printf("## Memory (%s, %d frames after %d warm-up frames)%n%n", model.id(), frames, warmup);
+      out.printf("## Memory (%s, engine %s, %d frames after %d warm-up frames)%n%n", model.id(), engine.kind().id(),
+          frames, warmup);
       out.println("| frames | resident MiB | JavaCPP native MiB | heap used MiB |");
       out.println("|---:|---:|---:|---:|");
       long first = memoryRow(0);

@@ -1,5 +1,7 @@
 package io.palmreader.cli;
 
+import io.palmreader.vision.ComputeTarget;
+import io.palmreader.vision.EngineOptions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -70,6 +72,15 @@ final class CommandLine {
       return n;
     } catch (NumberFormatException e) {
       throw new UsageException("--" + name + " must be a whole number, was '" + v + "'");
+    }
+  }
+
+  /** The engine {@code --engine} (auto, tflite, opencv; default auto) chooses on {@code target}. */
+  EngineOptions engine(ComputeTarget target, int threads) {
+    try {
+      return EngineOptions.choose(get("engine", "auto"), target, threads);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--" + e.getMessage());
     }
   }
 

@@ -12,19 +12,26 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An inference worker: deployed as a WORKER verticle on its own named pool, it consumes {@value
- * InferenceAddresses#FRAMES}, gathers what is waiting into a batch (up to {@code maxBatch}, waiting at most
- * {@code maxBatchDelayMs} for more), runs the pipeline and replies to each frame. It owns its networks; nothing
- * about a session stays here between frames.
+ * An inference worker. Frames from {@value InferenceAddresses#FRAMES} arrive on this verticle's event loop, which
+ * sees every waiting frame the moment it comes and refuses at once those that could not be answered within
+ * {@code inference.maxQueueMs}; the networks run on the worker's own thread of a named pool, one batch at a time (up
+ * to {@code maxBatch} frames, waiting at most {@code maxBatchDelayMs} for more). It owns its networks; nothing about
+ * a session stays here between frames.
  *
- * <p>A GPU worker ({@code cudaDevice} ≥ 0 in its config) binds its device on its one thread before loading the
- * networks, and by default has its frames decoded ahead on the node's shared {@code inference-prep} pool, so its
+ * <p>Admission is on the event loop because a worker thread busy with a batch cannot see what queues behind it: frames
+ * would wait unseen and unrefused for as long as the batch ran, then be judged without the time they had already
+ * waited, and under overload sessions got answers seconds old, or none within their answer time-out.
+ *
+ * <p>A GPU worker ({@code cudaDevice} ≥ 0 in its config) binds its device on its pool's one thread before loading
+ * the networks, and by default has its frames decoded ahead on the node's shared {@code inference-prep} pool, so its
  * own thread only feeds the GPU.
  */
 public final class InferenceVerticle extends VerticleBase {
@@ -33,26 +40,29 @@ public final class InferenceVerticle extends VerticleBase {
   static final String PREP_POOL = "inference-prep";
   private static final long DEVICE_SAMPLE_MS = 5_000;
 
-  /** A frame waiting for its batch, decoded ahead of time or not. */
-  private record Pending(Message<FrameTask> message, DecodedFrame decoded) {
+  /** A frame waiting for its batch, decoded ahead of time or not, and when it reached this worker. */
+  private record Pending(Message<FrameTask> message, DecodedFrame decoded, long arrivedNanos) {
   }
 
   private InferenceConfig config;
   private ComputeTarget target;
-  private InferenceEngine engine;
+  private FrameProcessor processor;
   private PalmreaderMetrics metrics;
   private String worker;
+  private int maxBatch;
+  private WorkerExecutor executor;
   private WorkerExecutor prep;
-  private int prepThreads;
   private FrameDecoder decoder;
+  private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
+  /** Frames being decoded ahead on the prep pool: already admitted, not yet in {@link #waiting}. */
   private int preparing;
-  private Promise<Void> prepared;
-  private final List<Pending> waiting = new ArrayList<>();
-  private boolean drainScheduled;
-  /** Recent pipeline time per frame, ms (moving average): what a queued frame can expect to wait per frame ahead. */
+  private boolean batchRunning;
+  private long batchStartedNanos;
+  private int batchSize;
+  private boolean batchScheduled;
+  private Promise<Void> drained;
+  /** Recent time per frame at the networks, ms (moving average), from the warm-up's estimate on. */
   private double msPerFrame;
-  private long batchesRun;
-  private static final int WARM_UP_BATCHES = 3;
 
   @Override
   public Future<?> start() {
@@ -60,29 +70,49 @@ public final class InferenceVerticle extends VerticleBase {
     worker = config().getString("workerId", "cpu");
     int device = config().getInteger("cudaDevice", -1);
     target = device >= 0 ? ComputeTarget.cuda(device, config().getBoolean("fp16", false)) : ComputeTarget.CPU;
+    maxBatch = config.maxBatchFor(target);
     metrics = PalmreaderMetrics.get();
-    if (config.echo()) {
-      engine = new EchoEngine(worker);
-    } else {
-      target.bindThread();
-      engine = new PipelineEngine(config.pipeline(), worker, target);
-      if (target.isCuda()) {
-        sampleDevice();
-        vertx.setPeriodic(DEVICE_SAMPLE_MS, id -> sampleDevice());
-      }
-      prepThreads = config.prepThreadsFor(target);
+    executor = vertx.createSharedWorkerExecutor(config().getString("workerPool", "inference-cpu"),
+        config().getInteger("workerPoolSize", 1), config().getLong("maxExecuteTimeMs", 120_000L), TimeUnit.MILLISECONDS);
+    if (!config.echo()) {
+      int prepThreads = config.prepThreadsFor(target);
       if (prepThreads > 0) {
         prep = vertx.createSharedWorkerExecutor(PREP_POOL, prepThreads);
         decoder = new FrameDecoder(config.pipeline().maxPixels());
       }
     }
-    MessageConsumer<FrameTask> consumer = vertx.eventBus().consumer(InferenceAddresses.FRAMES, this::onFrame);
-    metrics.inferenceWorkers().incrementAndGet();
-    LOG.info("inference worker {} ready on {}: {}, batches up to {} frames, {} ms{}", worker, target,
-        config.echo() ? "echo (no model)" : config.pipeline().model().id() + " model", config.maxBatch(),
-        config.maxBatchDelayMs(), prep != null ? ", decoding on " + prepThreads + " " + PREP_POOL
-            + " threads" : "");
-    return consumer.completion();
+    // The networks are built on the thread that will run them: a CUDA device binding is per thread.
+    return executor.executeBlocking(this::createProcessor, true).compose(created -> {
+      processor = created;
+      return executor.executeBlocking(created::warmUp, true);
+    }).compose(estimateMs -> {
+      msPerFrame = estimateMs;
+      if (target.isCuda()) {
+        vertx.setPeriodic(0, DEVICE_SAMPLE_MS, id -> executor.executeBlocking(() -> {
+          sampleDevice();
+          return null;
+        }, true));
+      }
+      MessageConsumer<FrameTask> consumer = vertx.eventBus().consumer(InferenceAddresses.FRAMES, this::onFrame);
+      return consumer.completion().onSuccess(v -> {
+        metrics.inferenceWorkers().incrementAndGet();
+        if (processor.shortfall() != null) {
+          LOG.warn("inference worker {}: {}", worker, processor.shortfall());
+        }
+        LOG.info("inference worker {} ready on {}: {}; {} model, batches up to {} frame(s) within {} ms, frames "
+                + "refused beyond {} ms at the worker{}", worker, target, processor.description(),
+            config.pipeline().model().id(), maxBatch, config.maxBatchDelayMs(), config.maxQueueMs(),
+            prep != null ? ", decoding on " + config.prepThreadsFor(target) + " " + PREP_POOL + " threads" : "");
+      });
+    });
+  }
+
+  private FrameProcessor createProcessor() {
+    if (config.echo()) {
+      return new EchoProcessor(worker, config.echoDelayMs());
+    }
+    target.bindThread();
+    return new PipelineProcessor(config.pipeline(), worker, config.engineFor(target));
   }
 
   private void onFrame(Message<FrameTask> message) {
@@ -90,14 +120,15 @@ public final class InferenceVerticle extends VerticleBase {
       message.reply(worker);
       return;
     }
-    if (wouldWaitTooLong()) {
+    long now = System.nanoTime();
+    if (drained != null || wouldWaitTooLong(now)) {
       // Under overload the queue stays short and answers stay fresh: the gateway drops this frame and sends the next.
       metrics.frameShed(worker, "queue_full");
       message.fail(InferenceAddresses.BUSY, "inference worker " + worker + " is busy");
       return;
     }
     if (prep == null) {
-      enqueue(new Pending(message, null));
+      enqueue(new Pending(message, null, now));
       return;
     }
     preparing++;
@@ -105,99 +136,122 @@ public final class InferenceVerticle extends VerticleBase {
     // Unordered: frames of different sessions need not wait for each other's decoding.
     prep.executeBlocking(() -> DecodedFrame.decode(decoder, encoded), false).onComplete(ar -> {
       preparing--;
-      // Should the pool refuse the work, the frame is decoded here instead: never lost.
-      enqueue(new Pending(message, ar.succeeded() ? ar.result() : null));
-      if (preparing == 0 && prepared != null) {
-        prepared.tryComplete();
-      }
+      // Should the pool refuse the work, the frame is decoded on the worker's thread instead: never lost.
+      enqueue(new Pending(message, ar.succeeded() ? ar.result() : null, now));
     });
   }
 
-  private boolean wouldWaitTooLong() {
-    // Frames run in batches, but a batch takes about as long as its frames would one by one (on a CPU exactly so,
-    // on a GPU less): a new frame waits for those ahead of it and itself.
-    // With nothing ahead the frame is next whatever it costs: a worker never refuses work when it has none.
+  /**
+   * Whether a frame arriving now would spend longer than {@code maxQueueMs} here: the rest of the batch running, the
+   * frames admitted before it, and itself. A worker with nothing to do never refuses.
+   */
+  private boolean wouldWaitTooLong(long now) {
     int ahead = waiting.size() + preparing;
-    return ahead > 0 && (ahead + 1) * msPerFrame > config.maxQueueMs();
+    if (ahead == 0 && !batchRunning) {
+      return false;
+    }
+    double runningLeftMs = batchRunning
+        ? Math.max(0, batchSize * msPerFrame - (now - batchStartedNanos) / 1e6) : 0;
+    return runningLeftMs + (ahead + 1) * msPerFrame > config.maxQueueMs();
   }
 
   private void enqueue(Pending pending) {
     waiting.add(pending);
-    if (waiting.size() >= config.maxBatch()) {
-      runBatch();
-    } else if (!drainScheduled) {
-      drainScheduled = true;
-      // Frames that arrived while the previous batch ran are already queued on this context: running after them
-      // lets them join this batch.
-      if (config.maxBatchDelayMs() == 0) {
-        context.runOnContext(v -> runScheduledBatch());
-      } else {
-        vertx.setTimer(config.maxBatchDelayMs(), id -> runScheduledBatch());
-      }
-    }
+    scheduleBatch();
   }
 
-  private void runScheduledBatch() {
-    drainScheduled = false;
-    runBatch();
+  private void scheduleBatch() {
+    if (batchRunning || batchScheduled || waiting.isEmpty()) {
+      if (drained != null && !batchRunning && waiting.isEmpty() && preparing == 0) {
+        drained.tryComplete();
+      }
+      return;
+    }
+    if (waiting.size() >= maxBatch || config.maxBatchDelayMs() == 0 || drained != null) {
+      runBatch();
+    } else {
+      batchScheduled = true;
+      vertx.setTimer(config.maxBatchDelayMs(), id -> {
+        batchScheduled = false;
+        runBatch();
+      });
+    }
   }
 
   private void runBatch() {
-    if (waiting.isEmpty()) {
-      return;
-    }
+    long now = System.nanoTime();
     long nowMs = System.currentTimeMillis();
-    // Frames their gateway has stopped waiting for are not worth a forward pass.
-    waiting.removeIf(p -> {
-      if (nowMs - p.message().body().sentAtMs() <= config.answerTimeoutMs()) {
-        return false;
+    List<Pending> batch = new ArrayList<>(maxBatch);
+    while (!waiting.isEmpty() && batch.size() < maxBatch) {
+      Pending p = waiting.poll();
+      String late = lateness(p, now, nowMs);
+      if (late != null) {
+        shed(p, late);
+      } else {
+        batch.add(p);
       }
-      metrics.frameShed(worker, "expired");
-      if (p.decoded() != null) {
-        p.decoded().discard();
-      }
-      p.message().fail(InferenceAddresses.BUSY, "frame waited past its answer time-out");
-      return true;
-    });
-    if (waiting.isEmpty()) {
+    }
+    if (batch.isEmpty()) {
+      scheduleBatch();
       return;
     }
-    int n = Math.min(config.maxBatch(), waiting.size());
-    List<Pending> batch = new ArrayList<>(waiting.subList(0, n));
-    waiting.subList(0, n).clear();
-    List<FrameTask> tasks = new ArrayList<>(n);
-    List<DecodedFrame> decoded = new ArrayList<>(n);
+    batchRunning = true;
+    batchStartedNanos = now;
+    batchSize = batch.size();
+    List<FrameTask> tasks = new ArrayList<>(batch.size());
+    List<DecodedFrame> decoded = new ArrayList<>(batch.size());
     for (Pending p : batch) {
       tasks.add(p.message().body());
       decoded.add(p.decoded());
     }
-    long started = System.currentTimeMillis();
-    long t0 = System.nanoTime();
-    try {
-      List<FrameAnswer> answers = engine.process(tasks, decoded, started);
+    executor.executeBlocking(() -> processor.process(tasks, decoded, nowMs), true)
+        .onComplete(ar -> finishBatch(batch, ar.succeeded() ? ar.result() : null, ar.cause()));
+  }
+
+  /**
+   * Why a frame about to join a batch is no longer worth running, or null: its gateway has stopped waiting for it
+   * ({@code expired}), or it has already been here {@code maxQueueMs} ({@code late}: the work ahead of it took longer
+   * than expected when it was admitted). Either way it is refused rather than answered later still.
+   */
+  private String lateness(Pending p, long now, long nowMs) {
+    if (nowMs - p.message().body().sentAtMs() > config.answerTimeoutMs()) {
+      return "expired";
+    }
+    if ((now - p.arrivedNanos()) / 1e6 > config.maxQueueMs()) {
+      return "late";
+    }
+    return null;
+  }
+
+  private void shed(Pending p, String reason) {
+    metrics.frameShed(worker, reason);
+    if (p.decoded() != null) {
+      p.decoded().discard();
+    }
+    p.message().fail(InferenceAddresses.BUSY, "frame could not be answered within inference.maxQueueMs (" + reason + ")");
+  }
+
+  private void finishBatch(List<Pending> batch, List<FrameAnswer> answers, Throwable failure) {
+    double batchMs = (System.nanoTime() - batchStartedNanos) / 1e6;
+    int n = batch.size();
+    batchRunning = false;
+    if (answers != null) {
       metrics.batch(worker, n);
-      double batchMs = (System.nanoTime() - t0) / 1e6;
       metrics.batchCompute(worker, batchMs);
-      // The first batches build the networks and warm caches: they say nothing about the time per frame.
-      if (++batchesRun > WARM_UP_BATCHES) {
-        msPerFrame = msPerFrame == 0 ? batchMs / n : 0.8 * msPerFrame + 0.2 * batchMs / n;
-      }
+      msPerFrame = 0.8 * msPerFrame + 0.2 * batchMs / n;
       for (int i = 0; i < n; i++) {
         FrameAnswer a = answers.get(i);
         record(a);
         batch.get(i).message().reply(a);
       }
-    } catch (RuntimeException e) {
+    } else {
       // Only this batch fails; the worker carries on with the next.
-      LOG.error("inference worker {}: batch of {} frames failed", worker, n, e);
+      LOG.error("inference worker {}: batch of {} frames failed", worker, n, failure);
       for (Pending p : batch) {
-        p.message().fail(ErrorCode.INTERNAL.ordinal(), "inference failed: " + e.getMessage());
+        p.message().fail(ErrorCode.INTERNAL.ordinal(), "inference failed: " + failure.getMessage());
       }
     }
-    if (!waiting.isEmpty() && !drainScheduled) {
-      drainScheduled = true;
-      context.runOnContext(v -> runScheduledBatch());
-    }
+    scheduleBatch();
   }
 
   private void record(FrameAnswer a) {
@@ -227,20 +281,17 @@ public final class InferenceVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     // Frames already taken are answered before the networks go, including those still being decoded: a stopping
-    // node finishes what it accepted.
-    prepared = Promise.promise();
-    if (preparing == 0) {
-      prepared.complete();
-    }
-    return prepared.future().eventually(() -> {
-      while (engine != null && !waiting.isEmpty()) {
-        runBatch();
-      }
+    // node finishes what it accepted, and refuses what comes after.
+    drained = Promise.promise();
+    scheduleBatch();
+    return drained.future().compose(v -> {
       metrics.inferenceWorkers().decrementAndGet();
-      if (engine != null) {
-        engine.close();
-      }
-      return prep != null ? prep.close() : Future.succeededFuture();
-    });
+      FrameProcessor p = processor;
+      return p == null ? Future.succeededFuture() : executor.executeBlocking(() -> {
+        p.close();
+        return null;
+      }, true);
+    }).eventually(() -> prep != null ? prep.close() : Future.succeededFuture())
+        .eventually(executor::close);
   }
 }

@@ -4,6 +4,7 @@ import io.palmreader.config.ConfigException;
 import io.palmreader.config.Settings;
 import io.palmreader.inference.CudaDevices;
 import io.palmreader.inference.FrameCodecs;
+import io.palmreader.inference.InferenceConfig;
 import io.palmreader.inference.InferencePlacement;
 import io.vertx.config.ConfigRetriever;
 import io.vertx.config.ConfigRetrieverOptions;
@@ -127,15 +128,20 @@ public final class Node {
       VerticleDescriptor d = VerticleDescriptor.parse(name + ".json", descriptor(name));
       int instances = d.instances() != null ? d.instances() : autoInstances(d, settings, cores);
       if (d.name().equals("inference")) {
+        InferenceConfig inference = InferenceConfig.from(settings);
         InferencePlacement placement = placeInference(settings, d, instances);
+        // A bad engine for the place (tflite on a GPU worker) stops the node here, before anything is deployed.
+        placement.workers().forEach(w -> inference.engineFor(w.target()));
         if (!placement.cuda()) {
           configureCpuThreads(settings, cores, instances);
         }
         for (InferencePlacement.Worker w : placement.workers()) {
+          // Each instance admits frames on an event loop and runs its networks on a thread of the pool named here.
           JsonObject workerConfig = effective.copy().put("workerId", effective.getString("nodeId") + "/" + w.name())
-              .put("cudaDevice", w.target().cudaDevice()).put("fp16", w.target().fp16());
-          chain = chain.compose(v -> vertx.deployVerticle(d.className(), d.options(w.instances(), workerConfig,
-                  w.poolName()))
+              .put("cudaDevice", w.target().cudaDevice()).put("fp16", w.target().fp16())
+              .put("workerPool", w.poolName()).put("workerPoolSize", w.instances())
+              .put("maxExecuteTimeMs", d.maxWorkerExecuteTimeMs());
+          chain = chain.compose(v -> vertx.deployVerticle(d.className(), d.options(w.instances(), workerConfig))
               .onSuccess(id -> LOG.info("deployed {} × {} on {} ({})", w.instances(), d.name(), w.target(),
                   w.poolName())));
           deployed.add(chain);
@@ -156,9 +162,16 @@ public final class Node {
   /** CUDA workers when this build and host have CUDA and the configuration allows; CPU workers otherwise. */
   private static InferencePlacement placeInference(Settings settings, VerticleDescriptor d, int cpuWorkers) {
     boolean echo = settings.oneOf("inference.mode", "model", "model", "echo").equals("echo");
-    boolean wanted = !settings.oneOf("inference.device", "auto", "auto", "cpu", "cuda").equals("cpu");
+    String device = settings.oneOf("inference.device", "auto", "auto", "cpu", "cuda");
+    String engine = settings.oneOf("inference.engine", "auto", "auto", "tflite", "opencv");
+    if (engine.equals("tflite") && device.equals("cuda")) {
+      throw new ConfigException("inference.engine = tflite runs on the CPU only, but inference.device = cuda; "
+          + "use inference.engine = opencv (or auto) on CUDA");
+    }
     CudaDevices devices = echo ? CudaDevices.none("inference.mode = echo runs no model")
-        : wanted ? CudaDevices.probe() : CudaDevices.none("inference.device = cpu");
+        : device.equals("cpu") ? CudaDevices.none("inference.device = cpu")
+        : engine.equals("tflite") ? CudaDevices.none("inference.engine = tflite runs on the CPU")
+        : CudaDevices.probe();
     InferencePlacement placement = InferencePlacement.plan(settings, devices,
         d.workerPoolName() == null ? d.name() : d.workerPoolName(), cpuWorkers);
     if (placement.fellBack()) {

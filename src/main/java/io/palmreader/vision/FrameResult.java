@@ -11,16 +11,16 @@ import java.util.List;
  * @param detectorRan whether the palm detector ran for this frame (false when tracking covered every hand)
  * @param tracking    the state to pass with the stream's next frame
  * @param timings     time spent per stage
- * @param error       why the frame was refused, or null
+ * @param error       why the frame gave no result (not an image, or a network failed on it), or null
  */
 public record FrameResult(int width, int height, List<Hand> hands, boolean detectorRan, TrackingState tracking,
-                          StageTimings timings, InvalidFrameException error) {
+                          StageTimings timings, FrameException error) {
 
   public FrameResult {
     hands = List.copyOf(hands);
   }
 
-  static FrameResult failed(InvalidFrameException error, StageTimings timings) {
+  static FrameResult failed(FrameException error, StageTimings timings) {
     return new FrameResult(0, 0, List.of(), false, TrackingState.NONE, timings, error);
   }
 

@@ -6,15 +6,18 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * MediaPipe's hand pipeline on OpenCV DNN, for batches of frames from independent streams.
+ * MediaPipe's hand pipeline, for batches of frames from independent streams, on a {@link ModelEngine} (TensorFlow
+ * Lite on the CPU, OpenCV DNN on CUDA).
  *
  * <p>Per frame: decode; take the hand regions tracked from the stream's previous frame; run the palm detector
  * only when fewer than {@code maxHands} hands are tracked (with at least one tracked, only every
- * {@code palmSearchInterval} frames) and add the new palms that do not overlap a tracked hand; run the landmark model on every region; keep hands whose presence passes the threshold, derive the
- * next frame's regions from their landmarks, and classify their gesture. Both models run once per batch over
- * every frame (palm) or every region (landmarks) that needs them.
+ * {@code palmSearchInterval} frames) and add the new palms that do not overlap a tracked hand; run the landmark
+ * model on every region; keep hands whose presence passes the threshold, derive the next frame's regions from
+ * their landmarks, and classify their gesture. When every tracked hand is lost on a frame, the palm detector runs
+ * on that same frame, so a cut or a fast movement costs no empty answer (MediaPipe waits for the next frame).
+ * Both models run once per batch over every frame (palm) or every region (landmarks) that needs them.
  *
- * <p>Not thread-safe: it owns its networks. Use one instance per thread; close it to free native memory.
+ * <p>Not thread-safe: it owns its engine. Use one instance per thread; close it to free native memory.
  */
 public final class HandPipeline implements AutoCloseable {
 
@@ -68,41 +71,74 @@ public final class HandPipeline implements AutoCloseable {
 
   private final PipelineOptions options;
   private final FrameDecoder decoder;
+  private final ModelEngine engine;
   private final PalmDetector palmDetector;
   private final LandmarkModel landmarkModel;
   private final GestureClassifier classifier = new GestureClassifier();
 
-  /** Loads the models packaged in the jar, on the CPU. */
+  /** Loads the models packaged in the jar into the default engine: TensorFlow Lite on the CPU, one thread. */
   public HandPipeline(PipelineOptions options) {
-    this(options, null, ComputeTarget.CPU);
+    this(options, null, EngineOptions.CPU);
   }
 
-  /** Loads the models packaged in the jar onto {@code target}. */
-  public HandPipeline(PipelineOptions options, ComputeTarget target) {
-    this(options, null, target);
+  /** Loads the models packaged in the jar into the engine {@code engine} describes. */
+  public HandPipeline(PipelineOptions options, EngineOptions engine) {
+    this(options, null, engine);
   }
 
-  /** Loads models from {@code modelFolder} (null: the jar's) on the CPU. */
+  /** Loads models from {@code modelFolder} (null: the jar's) into the default engine. */
   public HandPipeline(PipelineOptions options, Path modelFolder) {
-    this(options, modelFolder, ComputeTarget.CPU);
+    this(options, modelFolder, EngineOptions.CPU);
   }
 
   /**
    * @param modelFolder folder holding the {@code .tflite} files, or null for the ones packaged in the jar
-   * @param target      where the networks run; a CUDA target must already be bound to the calling thread
-   * @throws ModelLoadException if a model is missing or cannot be loaded
+   * @param engine      which engine, where and with how many threads; a CUDA target must already be bound to the
+   *                    calling thread
+   * @throws ModelLoadException if a model is missing or the engine cannot load it
    */
-  public HandPipeline(PipelineOptions options, Path modelFolder, ComputeTarget target) {
+  public HandPipeline(PipelineOptions options, Path modelFolder, EngineOptions engine) {
+    this(options, engine.open(modelFolder, options.model()));
+  }
+
+  /** Runs on {@code engine}, which this pipeline now owns. */
+  HandPipeline(PipelineOptions options, ModelEngine engine) {
     this.options = options;
     this.decoder = new FrameDecoder(options.maxPixels());
-    PalmDetector palm = new PalmDetector(modelFolder, options.model(), target);
-    try {
-      this.landmarkModel = new LandmarkModel(modelFolder, options.model(), target);
-    } catch (RuntimeException e) {
-      palm.close();
-      throw e;
+    this.engine = engine;
+    this.palmDetector = new PalmDetector(engine);
+    this.landmarkModel = new LandmarkModel(engine);
+  }
+
+  /** The engine running the networks, as the start-up line names it. */
+  public String engineDescription() {
+    return engine.description();
+  }
+
+  /**
+   * Runs both networks a few times on a blank frame, as a frame searched afresh with one hand to follow would, so
+   * that one-off costs (first-run allocations, caches) are paid before real frames come.
+   *
+   * @return the time the last round took, ms: a first estimate of the cost of a frame
+   */
+  public double warmUp(int rounds) {
+    try (Frame blank = new Frame(new org.bytedeco.opencv.opencv_core.Mat(480, 640,
+        org.bytedeco.opencv.global.opencv_core.CV_8UC3, new org.bytedeco.opencv.opencv_core.Scalar(96, 96, 96, 0)))) {
+      // A region to follow makes the landmark model run too; with it lost, the detector searches the same frame.
+      TrackingState oneHand = new TrackingState(640, 480, List.of(new HandRegion(320, 240, 200, 200, 0)), 0);
+      double ms = 0;
+      for (int i = 0; i < rounds; i++) {
+        long t0 = System.nanoTime();
+        processDecoded(List.of(blank), List.of(oneHand));
+        ms = millisSince(t0);
+      }
+      return ms;
     }
-    this.palmDetector = palm;
+  }
+
+  /** Why the engine runs slower than it should, or null. */
+  public String engineShortfall() {
+    return engine.shortfall();
   }
 
   public PipelineOptions options() {
@@ -134,7 +170,7 @@ public final class HandPipeline implements AutoCloseable {
           states.add(requests.get(i).tracking());
         }
       }
-      List<FrameResult> inner = processDecoded(decoded, states);
+      List<FrameResult> inner = processIsolatingFailures(decoded, states);
       List<FrameResult> results = new ArrayList<>(n);
       int k = 0;
       for (int i = 0; i < n; i++) {
@@ -145,7 +181,7 @@ public final class HandPipeline implements AutoCloseable {
           StageTimings t = r.timings();
           results.add(new FrameResult(r.width(), r.height(), r.hands(), r.detectorRan(), r.tracking(),
               new StageTimings(decodeMs[i], t.palmMs(), t.landmarksMs(), t.classifyMs(), decodeMs[i] + t.totalMs()),
-              null));
+              r.error()));
         }
       }
       return results;
@@ -158,22 +194,48 @@ public final class HandPipeline implements AutoCloseable {
     }
   }
 
-  /** Processes frames already decoded (the caller keeps ownership of them). */
+  /**
+   * Processes the batch; should a network fail on it, each frame is run again on its own so that only the frame it
+   * fails on gets a failed result.
+   */
+  private List<FrameResult> processIsolatingFailures(List<Frame> frames, List<TrackingState> states) {
+    try {
+      return processDecoded(frames, states);
+    } catch (InferenceException batchFailure) {
+      List<FrameResult> results = new ArrayList<>(frames.size());
+      for (int i = 0; i < frames.size(); i++) {
+        long t0 = System.nanoTime();
+        try {
+          results.add(processDecoded(List.of(frames.get(i)), java.util.Collections.singletonList(states.get(i))).get(0));
+        } catch (InferenceException e) {
+          double ms = millisSince(t0);
+          results.add(FrameResult.failed(e, new StageTimings(0, 0, 0, 0, ms)));
+        }
+      }
+      return results;
+    }
+  }
+
+  /**
+   * Processes frames already decoded (the caller keeps ownership of them).
+   *
+   * @throws InferenceException when a network fails on the batch
+   */
   public List<FrameResult> processDecoded(List<Frame> frames, List<TrackingState> states) {
     if (frames.size() != states.size()) {
       throw new IllegalArgumentException(frames.size() + " frames but " + states.size() + " tracking states");
     }
     int n = frames.size();
     long start = System.nanoTime();
+    Work work = new Work(n);
 
     // Regions carried over from each stream's previous frame.
-    List<List<HandRegion>> regions = new ArrayList<>(n);
-    List<Frame> needPalms = new ArrayList<>();
-    List<Integer> needPalmsIndex = new ArrayList<>();
+    List<Integer> search = new ArrayList<>();
+    int[] trackedCount = new int[n];
     for (int i = 0; i < n; i++) {
       Frame f = frames.get(i);
-      TrackingState s = states.get(i) == null ? TrackingState.NONE : states.get(i);
-      List<HandRegion> tracked = new ArrayList<>();
+      TrackingState s = state(states, i);
+      List<HandRegion> tracked = work.regions.get(i);
       if (s.appliesTo(f.width(), f.height())) {
         for (HandRegion r : s.regions()) {
           if (tracked.size() < options.maxHands()) {
@@ -181,44 +243,125 @@ public final class HandPipeline implements AutoCloseable {
           }
         }
       }
-      regions.add(tracked);
+      trackedCount[i] = tracked.size();
       boolean searchDue = tracked.isEmpty() || s.framesSincePalmSearch() + 1 >= options.palmSearchInterval();
       if (tracked.size() < options.maxHands() && searchDue) {
-        needPalms.add(f);
-        needPalmsIndex.add(i);
+        search.add(i);
       }
     }
+    List<Integer> all = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      all.add(i);
+    }
+    detectPalms(frames, search, work);
+    for (int i : search) {
+      addNewHands(work.regions.get(i), work.palms.get(i), List.copyOf(work.regions.get(i)));
+    }
+    findLandmarks(frames, all, work);
 
-    long t0 = System.nanoTime();
-    List<List<PalmDetection>> palms = palmDetector.detect(needPalms, options.minDetectionConfidence(), options.maxHands());
-    double palmMs = needPalms.isEmpty() ? 0 : millisSince(t0);
-    boolean[] detectorRan = new boolean[n];
-    for (int j = 0; j < needPalms.size(); j++) {
-      int i = needPalmsIndex.get(j);
-      detectorRan[i] = true;
-      addNewHands(regions.get(i), palms.get(j));
+    // Every tracked hand lost: look for hands in this same frame rather than answer it empty.
+    List<Integer> lost = new ArrayList<>();
+    List<Integer> detectNow = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      if (trackedCount[i] > 0 && work.hands.get(i).isEmpty()) {
+        lost.add(i);
+        if (!work.detectorRan[i]) {
+          detectNow.add(i);
+        }
+      }
+    }
+    if (!lost.isEmpty()) {
+      detectPalms(frames, detectNow, work);
+      for (int i : lost) {
+        // Palms the detector saw where a tracked hand was expected were set aside as that hand: it is gone, so they
+        // are new hands now.
+        List<HandRegion> regions = work.regions.get(i);
+        List<HandRegion> triedAlready = List.copyOf(regions.subList(trackedCount[i], regions.size()));
+        regions.clear();
+        addNewHands(regions, work.palms.get(i), triedAlready);
+      }
+      findLandmarks(frames, lost, work);
     }
 
-    List<LandmarkModel.Crop> crops = new ArrayList<>();
+    List<FrameResult> results = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      for (HandRegion r : regions.get(i)) {
+      Frame f = frames.get(i);
+      int sinceSearch = work.detectorRan[i] ? 0 : state(states, i).framesSincePalmSearch() + 1;
+      results.add(new FrameResult(f.width(), f.height(), work.hands.get(i), work.detectorRan[i],
+          new TrackingState(f.width(), f.height(), work.next.get(i), sinceSearch),
+          new StageTimings(0, work.palmMs[i], work.landmarksMs[i], work.classifyMs[i], millisSince(start)), null));
+    }
+    return results;
+  }
+
+  /** What a batch has found so far, per frame. */
+  private static final class Work {
+    final List<List<HandRegion>> regions = new ArrayList<>();
+    final List<List<PalmDetection>> palms = new ArrayList<>();
+    final List<List<Hand>> hands = new ArrayList<>();
+    final List<List<HandRegion>> next = new ArrayList<>();
+    final boolean[] detectorRan;
+    final double[] palmMs;
+    final double[] landmarksMs;
+    final double[] classifyMs;
+
+    Work(int n) {
+      for (int i = 0; i < n; i++) {
+        regions.add(new ArrayList<>());
+        palms.add(List.of());
+        hands.add(List.of());
+        next.add(List.of());
+      }
+      detectorRan = new boolean[n];
+      palmMs = new double[n];
+      landmarksMs = new double[n];
+      classifyMs = new double[n];
+    }
+  }
+
+  private static TrackingState state(List<TrackingState> states, int i) {
+    return states.get(i) == null ? TrackingState.NONE : states.get(i);
+  }
+
+  /** Runs the palm detector, as one batch, on the frames {@code which}; each sees the batch's time. */
+  private void detectPalms(List<Frame> frames, List<Integer> which, Work work) {
+    if (which.isEmpty()) {
+      return;
+    }
+    List<Frame> batch = new ArrayList<>(which.size());
+    which.forEach(i -> batch.add(frames.get(i)));
+    long t0 = System.nanoTime();
+    List<List<PalmDetection>> found = palmDetector.detect(batch, options.minDetectionConfidence(), options.maxHands());
+    double ms = millisSince(t0);
+    for (int j = 0; j < which.size(); j++) {
+      int i = which.get(j);
+      work.palms.set(i, found.get(j));
+      work.detectorRan[i] = true;
+      work.palmMs[i] += ms;
+    }
+  }
+
+  /**
+   * Runs the landmark model, as one batch, on every region of the frames {@code which}, and turns what it finds into
+   * each frame's hands and the regions to track into its next frame.
+   */
+  private void findLandmarks(List<Frame> frames, List<Integer> which, Work work) {
+    List<LandmarkModel.Crop> crops = new ArrayList<>();
+    for (int i : which) {
+      for (HandRegion r : work.regions.get(i)) {
         crops.add(new LandmarkModel.Crop(frames.get(i), r));
       }
     }
-    t0 = System.nanoTime();
+    long t0 = System.nanoTime();
     List<LandmarkModel.Output> outputs = landmarkModel.run(crops);
-    double landmarksMs = crops.isEmpty() ? 0 : millisSince(t0);
-
-    List<FrameResult> results = new ArrayList<>(n);
+    double ms = crops.isEmpty() ? 0 : millisSince(t0);
     int k = 0;
-    for (int i = 0; i < n; i++) {
+    for (int i : which) {
       Frame f = frames.get(i);
-      TrackingState previous = states.get(i) == null ? TrackingState.NONE : states.get(i);
-      int sinceSearch = detectorRan[i] ? 0 : previous.framesSincePalmSearch() + 1;
       long c0 = System.nanoTime();
       List<Hand> hands = new ArrayList<>();
       List<HandRegion> next = new ArrayList<>();
-      for (HandRegion region : regions.get(i)) {
+      for (HandRegion region : work.regions.get(i)) {
         LandmarkModel.Output out = outputs.get(k++);
         if (out.presence() < options.minPresenceConfidence()) {
           continue;
@@ -232,25 +375,25 @@ public final class HandPipeline implements AutoCloseable {
           next.add(following);
         }
       }
-      double classifyMs = millisSince(c0);
-      double totalMs = millisSince(start);
-      results.add(new FrameResult(f.width(), f.height(), hands, detectorRan[i],
-          new TrackingState(f.width(), f.height(), next, sinceSearch),
-          new StageTimings(0, detectorRan[i] ? palmMs : 0, landmarksMs, classifyMs, totalMs), null));
+      work.hands.set(i, hands);
+      work.next.set(i, next);
+      work.landmarksMs[i] += ms;
+      work.classifyMs[i] += millisSince(c0);
     }
-    return results;
   }
 
-  /** Adds palm regions for hands not already tracked, up to maxHands; tracked hands take precedence. */
-  private void addNewHands(List<HandRegion> tracked, List<PalmDetection> palms) {
-    List<HandRegion> known = List.copyOf(tracked);
+  /**
+   * Adds palm regions for hands not already known, up to maxHands; tracked hands take precedence over palms that
+   * overlap them.
+   */
+  private void addNewHands(List<HandRegion> regions, List<PalmDetection> palms, List<HandRegion> known) {
     for (PalmDetection palm : palms) {
-      if (tracked.size() >= options.maxHands()) {
+      if (regions.size() >= options.maxHands()) {
         return;
       }
       HandRegion region = HandRegion.fromPalm(palm);
       if (!overlapsAny(region, known)) {
-        tracked.add(region);
+        regions.add(region);
       }
     }
   }
@@ -283,7 +426,6 @@ public final class HandPipeline implements AutoCloseable {
 
   @Override
   public void close() {
-    palmDetector.close();
-    landmarkModel.close();
+    engine.close();
   }
 }

@@ -5,7 +5,7 @@ package io.palmreader.vision;
  * allowed. The message says what is wrong in words a client can be shown; {@link #reason()} is a stable
  * machine-readable cause.
  */
-public final class InvalidFrameException extends RuntimeException {
+public final class InvalidFrameException extends FrameException {
 
   /** Why a frame was refused. */
   public enum Reason {

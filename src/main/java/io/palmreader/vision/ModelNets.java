@@ -2,10 +2,6 @@ package io.palmreader.vision;
 
 import static org.bytedeco.opencv.global.opencv_dnn.readNetFromTFLite;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.javacpp.BytePointer;
@@ -17,19 +13,7 @@ import org.bytedeco.opencv.opencv_core.StringVector;
 /** Loading TFLite models into OpenCV DNN and running them with named outputs. */
 final class ModelNets {
 
-  /** Where models live inside the jar. */
-  static final String CLASSPATH_FOLDER = "/models/";
-
   private ModelNets() {
-  }
-
-  /**
-   * Loads a model from {@code folder} when given, else from the jar's {@code /models/}.
-   *
-   * @throws ModelLoadException naming the file when it is missing or not a model OpenCV can read
-   */
-  static Net load(Path folder, String file) {
-    return fromBytes(read(folder, file), file);
   }
 
   /**
@@ -53,27 +37,6 @@ final class ModelNets {
       throw new ModelLoadException("OpenCV loaded an empty network from " + file);
     }
     return net;
-  }
-
-  /** The model file's bytes, from {@code folder} when given, else from the jar's {@code /models/}. */
-  static byte[] read(Path folder, String file) {
-    try {
-      if (folder != null) {
-        Path path = folder.resolve(file);
-        if (!Files.isRegularFile(path)) {
-          throw new ModelLoadException("model file " + path.toAbsolutePath() + " does not exist");
-        }
-        return Files.readAllBytes(path);
-      }
-      try (InputStream in = ModelNets.class.getResourceAsStream(CLASSPATH_FOLDER + file)) {
-        if (in == null) {
-          throw new ModelLoadException("model " + file + " is not packaged under " + CLASSPATH_FOLDER);
-        }
-        return in.readAllBytes();
-      }
-    } catch (IOException e) {
-      throw new ModelLoadException("cannot read model " + file + ": " + e.getMessage(), e);
-    }
   }
 
   /** The network's output names, without the trailing NUL some JavaCPP string conversions leave. */

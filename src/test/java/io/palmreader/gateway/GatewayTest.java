@@ -106,43 +106,6 @@ class GatewayTest {
   }
 
   @Test
-  @DisplayName("overloaded workers refuse what they cannot answer in time: dropped as worker_busy, never an error")
-  void overloadIsShedNotQueued() throws Exception {
-    List<SessionClient> clients = new ArrayList<>();
-    try {
-      for (int i = 0; i < 8; i++) {
-        clients.add(connect());
-      }
-      int busy = 0;
-      int answered = 0;
-      long until = System.currentTimeMillis() + 4000;
-      long[] seq = new long[clients.size()];
-      for (int i = 0; i < clients.size(); i++) {
-        clients.get(i).sendFrame(++seq[i], photo(THUMB_UP));
-      }
-      while (System.currentTimeMillis() < until) {
-        for (int i = 0; i < clients.size(); i++) {
-          SessionClient c = clients.get(i);
-          JsonObject m = c.nextOf(30_000, "hands", "dropped", "error");
-          assertTrue(!m.getString("type").equals("error"), "no errors under overload: " + m.encode());
-          if (m.getString("type").equals("dropped")) {
-            assertEquals("worker_busy", m.getString("reason"), m.encode());
-            busy++;
-          } else {
-            assertEquals("Thumb_Up", m.getJsonArray("hands").getJsonObject(0).getString("gesture"));
-            answered++;
-          }
-          c.sendFrame(++seq[i], photo(THUMB_UP));
-        }
-      }
-      assertTrue(busy > 0, "8 sessions on 2 single-threaded workers shed some frames; answered " + answered);
-      assertTrue(answered > 0);
-    } finally {
-      clients.forEach(SessionClient::close);
-    }
-  }
-
-  @Test
   @DisplayName("a gesture seen in enough answers in a row is announced once as a 'gesture' event")
   void stableGestureIsAnnounced() throws Exception {
     try (SessionClient c = connect()) {
@@ -250,11 +213,12 @@ class GatewayTest {
         JsonObject m = new JsonObject(text);
         switch (m.getString("type")) {
           case "welcome" -> ws.writeBinaryMessage(ClientFrame.encode(seq[0], System.currentTimeMillis(), image));
-          // 50 frames at once are more than two workers answer within their queue time: a refused frame is
-          // followed by the next, as a streaming client would.
+          // 50 frames at once can be more than two workers answer within their queue time: a refused frame is
+          // followed by the camera's next one, a frame interval (30 fps) later, as a streaming client would.
           case "dropped" -> testContext.verify(() -> {
             assertEquals("worker_busy", m.getString("reason"), m.encode());
-            ws.writeBinaryMessage(ClientFrame.encode(++seq[0], System.currentTimeMillis(), image));
+            vertx.setTimer(33, id -> ws.writeBinaryMessage(ClientFrame.encode(++seq[0], System.currentTimeMillis(),
+                image)));
           });
           case "hands" -> testContext.verify(() -> {
             assertEquals(seq[0], m.getLong("seq"));

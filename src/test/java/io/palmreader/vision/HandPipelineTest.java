@@ -56,7 +56,7 @@ class HandPipelineTest {
     assertEquals(4, results.size());
     assertEquals(Gesture.THUMB_UP, results.get(0).hands().get(0).gesture());
     assertTrue(results.get(1).failed());
-    assertEquals(InvalidFrameException.Reason.UNSUPPORTED_FORMAT, results.get(1).error().reason());
+    assertEquals(InvalidFrameException.Reason.UNSUPPORTED_FORMAT, ((InvalidFrameException) results.get(1).error()).reason());
     assertTrue(results.get(1).hands().isEmpty());
     assertEquals(Gesture.VICTORY, results.get(2).hands().get(0).gesture());
     assertTrue(results.get(3).hands().isEmpty());
@@ -108,17 +108,36 @@ class HandPipelineTest {
   }
 
   @Test
-  @DisplayName("a hand that leaves the frame is dropped from tracking and searched for on the next frame")
-  void lostHandIsSearchedAgain() {
+  @DisplayName("a frame on which every tracked hand is lost is searched by the palm detector at once")
+  void lostHandIsSearchedInTheSameFrame() {
     FrameResult withHand = oneHand.process(List.of(new FrameRequest(THUMB_UP, TrackingState.NONE))).get(0);
     byte[] empty = blankJpeg(withHand.width(), withHand.height());
     FrameResult gone = oneHand.process(List.of(new FrameRequest(empty, withHand.tracking()))).get(0);
-    assertFalse(gone.detectorRan(), "the tracked region was tried first");
+    assertTrue(gone.detectorRan(), "the tracked region came up empty, so the detector looked at the same frame");
     assertTrue(gone.hands().isEmpty());
     assertTrue(gone.tracking().isEmpty());
     FrameResult next = oneHand.process(List.of(new FrameRequest(THUMB_UP, gone.tracking()))).get(0);
     assertTrue(next.detectorRan());
     assertEquals(1, next.hands().size());
+  }
+
+  @Test
+  @DisplayName("a stream of unrelated photos of one size finds, in each, the hands a fresh search finds")
+  void unrelatedPhotosInOneStreamLoseNoHand() {
+    List<byte[]> photos = List.of(
+        TestPhotos.resource("hands/pointing_up/hagrid_one_00b85ea4.jpg"),
+        TestPhotos.resource("hands/thumbs_down/hagrid_dislike_00c84257.jpg"),
+        TestPhotos.resource("hands/pointing_up/hagrid_one_0a0ef3d2.jpg"),
+        TestPhotos.resource("hands/pointing_up/hagrid_one_00b85ea4.jpg"),
+        TestPhotos.resource("hands/thumbs_down/hagrid_dislike_00c84257.jpg"));
+    TrackingState state = TrackingState.NONE;
+    for (int k = 0; k < 2 * photos.size(); k++) {
+      byte[] photo = photos.get(k % photos.size());
+      FrameResult fresh = twoHands.process(List.of(new FrameRequest(photo, TrackingState.NONE))).get(0);
+      FrameResult streamed = twoHands.process(List.of(new FrameRequest(photo, state))).get(0);
+      assertEquals(fresh.hands().size(), streamed.hands().size(), "photo " + k + " of the stream");
+      state = streamed.tracking();
+    }
   }
 
   @Test
@@ -168,6 +187,73 @@ class HandPipelineTest {
     ModelLoadException e = assertThrows(ModelLoadException.class,
         () -> new HandPipeline(PipelineOptions.defaults(), empty));
     assertTrue(e.getMessage().contains("palm_detection_full.tflite"), e.getMessage());
+  }
+
+  @Test
+  @DisplayName("a model file that is not a TFLite model fails loading on either engine, the file named")
+  void notAModelIsNamed(@TempDir Path folder) throws Exception {
+    for (ModelVariant v : ModelVariant.values()) {
+      java.nio.file.Files.write(folder.resolve(v.palmDetectorFile()), "not a flat buffer at all".getBytes());
+      java.nio.file.Files.write(folder.resolve(v.landmarkFile()), new byte[4096]);
+    }
+    ModelLoadException tflite = assertThrows(ModelLoadException.class,
+        () -> new HandPipeline(PipelineOptions.defaults(), folder, EngineOptions.CPU));
+    assertTrue(tflite.getMessage().contains("palm_detection_full.tflite"), tflite.getMessage());
+    assertTrue(tflite.getMessage().contains("not a TensorFlow Lite model"), tflite.getMessage());
+    ModelLoadException opencv = assertThrows(ModelLoadException.class, () -> new HandPipeline(PipelineOptions.defaults(),
+        folder, new EngineOptions(EngineKind.OPENCV, ComputeTarget.CPU, 1)));
+    assertTrue(opencv.getMessage().contains("palm_detection_full.tflite"), opencv.getMessage());
+  }
+
+  @Test
+  @DisplayName("a network failing on one frame of a batch fails that frame alone, naming the stage; the next batch runs")
+  void networkFailureFailsTheFrameAlone() {
+    byte[] poison = blankJpeg(333, 333);
+    try (HandPipeline pipeline = new HandPipeline(PipelineOptions.defaults(),
+        new FailingOnWidth(EngineOptions.CPU.open(null, ModelVariant.FULL), 333))) {
+      List<FrameResult> results = pipeline.process(List.of(new FrameRequest(THUMB_UP, TrackingState.NONE),
+          new FrameRequest(poison, TrackingState.NONE), new FrameRequest(VICTORY, TrackingState.NONE)));
+      assertEquals(Gesture.THUMB_UP, results.get(0).hands().get(0).gesture());
+      InferenceException e = (InferenceException) results.get(1).error();
+      assertEquals("palm detection", e.stage());
+      assertTrue(e.getMessage().contains("palm_detection_full.tflite"), e.getMessage());
+      assertEquals(Gesture.VICTORY, results.get(2).hands().get(0).gesture());
+      FrameResult after = pipeline.process(List.of(new FrameRequest(THUMB_UP, TrackingState.NONE))).get(0);
+      assertEquals(Gesture.THUMB_UP, after.hands().get(0).gesture());
+    }
+  }
+
+  /** A real engine whose palm detector fails, as an interpreter error would, on frames of one width. */
+  private record FailingOnWidth(ModelEngine real, int width) implements ModelEngine {
+    @Override
+    public String description() {
+      return real.description();
+    }
+
+    @Override
+    public EngineKind kind() {
+      return real.kind();
+    }
+
+    @Override
+    public List<PalmTensors> detectPalms(List<ModelInput> inputs) {
+      for (ModelInput in : inputs) {
+        if (in.frame().width() == width) {
+          throw new InferenceException("palm detection", "palm_detection_full.tflite", "TensorFlow Lite returned status 1");
+        }
+      }
+      return real.detectPalms(inputs);
+    }
+
+    @Override
+    public List<LandmarkTensors> findLandmarks(List<ModelInput> inputs) {
+      return real.findLandmarks(inputs);
+    }
+
+    @Override
+    public void close() {
+      real.close();
+    }
   }
 
   private static byte[] blankJpeg(int width, int height) {

@@ -159,7 +159,7 @@ class HandRegionTest {
         }
       }
     }
-    float[] second = PalmDetector.frameSlice(out, frames, 1, values);
+    float[] second = OpenCvEngine.frameSlice(out, frames, 1, values);
     for (int a = 0; a < 2016; a++) {
       assertEquals(10000 + a, second[a * values], 0, "anchor " + a);
     }

@@ -1,7 +1,7 @@
 package io.palmreader.inference;
 
 import io.palmreader.protocol.ErrorCode;
-import io.palmreader.vision.ComputeTarget;
+import io.palmreader.vision.EngineOptions;
 import io.palmreader.vision.FrameResult;
 import io.palmreader.vision.HandPipeline;
 import io.palmreader.vision.HandPipeline.DecodedFrame;
@@ -18,23 +18,38 @@ import java.util.Map;
  * use on the worker's own thread (where a CUDA worker has bound its device). A batch is split by pipeline; within
  * each, frames go through the networks together.
  */
-final class PipelineEngine implements InferenceEngine {
+final class PipelineProcessor implements FrameProcessor {
 
   private final PipelineOptions base;
   private final String worker;
-  private final ComputeTarget target;
+  private final EngineOptions engine;
   private final Map<PipelineOptions, HandPipeline> pipelines = new HashMap<>();
 
-  PipelineEngine(PipelineOptions base, String worker, ComputeTarget target) {
+  PipelineProcessor(PipelineOptions base, String worker, EngineOptions engine) {
     this.base = base;
     this.worker = worker;
-    this.target = target;
+    this.engine = engine;
     // Load the default models now, so that a missing model fails deployment rather than the first frame.
     pipelineFor(base);
   }
 
   private HandPipeline pipelineFor(PipelineOptions options) {
-    return pipelines.computeIfAbsent(options, o -> new HandPipeline(o, target));
+    return pipelines.computeIfAbsent(options, o -> new HandPipeline(o, engine));
+  }
+
+  @Override
+  public String description() {
+    return pipelineFor(base).engineDescription();
+  }
+
+  @Override
+  public double warmUp() {
+    return pipelineFor(base).warmUp(3);
+  }
+
+  @Override
+  public String shortfall() {
+    return pipelineFor(base).engineShortfall();
   }
 
   @Override
@@ -65,12 +80,12 @@ final class PipelineEngine implements InferenceEngine {
   private FrameAnswer answer(FrameTask task, FrameResult r, long startedMs, int batchSize) {
     double queueMs = Math.max(0, startedMs - task.sentAtMs());
     if (r.failed()) {
-      InvalidFrameException e = r.error();
-      ErrorCode code = e.reason() == InvalidFrameException.Reason.TOO_LARGE
-          ? ErrorCode.FRAME_TOO_LARGE : ErrorCode.INVALID_FRAME;
+      ErrorCode code = r.error() instanceof InvalidFrameException e
+          ? e.reason() == InvalidFrameException.Reason.TOO_LARGE ? ErrorCode.FRAME_TOO_LARGE : ErrorCode.INVALID_FRAME
+          : ErrorCode.INTERNAL;
       // A refused frame keeps the session's tracking: the next good frame continues where it left off.
       return new FrameAnswer(task.sequence(), 0, 0, List.of(), false, task.tracking(), r.timings(), queueMs, batchSize,
-          worker, code, e.getMessage());
+          worker, code, r.error().getMessage());
     }
     return new FrameAnswer(task.sequence(), r.width(), r.height(), r.hands(), r.detectorRan(), r.tracking(),
         r.timings(), queueMs, batchSize, worker, null, null);
