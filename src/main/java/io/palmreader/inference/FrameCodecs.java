@@ -170,6 +170,8 @@ public final class FrameCodecs {
     for (HandRegion r : t.regions()) {
       writeRegion(buffer, r);
     }
+    byte[] scene = t.scene();
+    buffer.appendInt(scene.length).appendBytes(scene);
   }
 
   /** Reads fields in the order they were written. */
@@ -242,7 +244,7 @@ public final class FrameCodecs {
       for (int i = 0; i < n; i++) {
         regions.add(region());
       }
-      return new TrackingState(width, height, regions, since);
+      return new TrackingState(width, height, regions, since, bytes(intValue()));
     }
   }
 }

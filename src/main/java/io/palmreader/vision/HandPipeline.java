@@ -75,6 +75,7 @@ public final class HandPipeline implements AutoCloseable {
   private final PalmDetector palmDetector;
   private final LandmarkModel landmarkModel;
   private final GestureClassifier classifier = new GestureClassifier();
+  private final SceneSignature sceneSignature = new SceneSignature();
 
   /** Loads the models packaged in the jar into the default engine: TensorFlow Lite on the CPU, one thread. */
   public HandPipeline(PipelineOptions options) {
@@ -232,9 +233,14 @@ public final class HandPipeline implements AutoCloseable {
     // Regions carried over from each stream's previous frame.
     List<Integer> search = new ArrayList<>();
     int[] trackedCount = new int[n];
+    byte[][] scenes = new byte[n][];
     for (int i = 0; i < n; i++) {
       Frame f = frames.get(i);
       TrackingState s = state(states, i);
+      scenes[i] = sceneSignature.of(f);
+      if (SceneSignature.isCut(s.scene(), scenes[i])) {
+        s = TrackingState.NONE; // another picture: seen afresh
+      }
       List<HandRegion> tracked = work.regions.get(i);
       if (s.appliesTo(f.width(), f.height())) {
         for (HandRegion r : s.regions()) {
@@ -288,7 +294,7 @@ public final class HandPipeline implements AutoCloseable {
       Frame f = frames.get(i);
       int sinceSearch = work.detectorRan[i] ? 0 : state(states, i).framesSincePalmSearch() + 1;
       results.add(new FrameResult(f.width(), f.height(), work.hands.get(i), work.detectorRan[i],
-          new TrackingState(f.width(), f.height(), work.next.get(i), sinceSearch),
+          new TrackingState(f.width(), f.height(), work.next.get(i), sinceSearch, scenes[i]),
           new StageTimings(0, work.palmMs[i], work.landmarksMs[i], work.classifyMs[i], millisSince(start)), null));
     }
     return results;
@@ -427,5 +433,6 @@ public final class HandPipeline implements AutoCloseable {
   @Override
   public void close() {
     engine.close();
+    sceneSignature.close();
   }
 }

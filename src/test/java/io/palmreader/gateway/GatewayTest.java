@@ -106,6 +106,31 @@ class GatewayTest {
   }
 
   @Test
+  @DisplayName("one session sent unrelated photos one after another finds in each the hands MediaPipe finds")
+  void unrelatedPhotosInOneSession() throws Exception {
+    JsonObject reference = new JsonObject(new String(photo("hands/reference.json"))).getJsonObject("images");
+    List<String> files = new ArrayList<>();
+    for (String file : new java.util.TreeSet<>(reference.fieldNames())) {
+      if (photo("hands/" + file).length <= MAX_FRAME_BYTES) { // this node's frame limit
+        files.add(file);
+      }
+    }
+    // Photos of one size back to back too, where the previous photo's tracking would apply.
+    files.addAll(List.of("pointing_up/hagrid_one_00b85ea4.jpg", "thumbs_down/hagrid_dislike_00c84257.jpg",
+        "pointing_up/hagrid_one_0a0ef3d2.jpg", "thumbs_down/hagrid_dislike_00c84257.jpg"));
+    try (SessionClient c = connect()) {
+      long seq = 0;
+      for (String file : files) {
+        c.sendFrame(++seq, photo("hands/" + file));
+        JsonObject hands = c.next("hands", 30_000);
+        assertEquals(seq, hands.getLong("seq"));
+        assertEquals(reference.getJsonObject(file).getJsonObject("complexity1").getInteger("numHands"),
+            hands.getJsonArray("hands").size(), file + " after " + (seq - 1) + " other photos");
+      }
+    }
+  }
+
+  @Test
   @DisplayName("a gesture seen in enough answers in a row is announced once as a 'gesture' event")
   void stableGestureIsAnnounced() throws Exception {
     try (SessionClient c = connect()) {

@@ -26,7 +26,7 @@ class FrameCodecsTest {
   void task() {
     byte[] image = {(byte) 0xFF, (byte) 0xD8, 42};
     FrameTask t = new FrameTask("s-1", 4_000_000_000L, 123L, 456L, ModelVariant.LITE, 1,
-        new TrackingState(640, 480, List.of(REGION), 3), Buffer.buffer(image));
+        new TrackingState(640, 480, List.of(REGION), 3, new byte[] {1, 2, 3}), Buffer.buffer(image));
     FrameCodecs.TaskCodec codec = new FrameCodecs.TaskCodec();
     Buffer wire = Buffer.buffer().appendString("xx");
     codec.encodeToWire(wire, t);
