@@ -47,7 +47,7 @@ final class AnalyzeCommand {
       options:
         --model lite|full   model size (default full)
         --engine E          auto (default: tflite), tflite (TensorFlow Lite with XNNPACK) or opencv (OpenCV DNN)
-        --threads N         threads for the engine, 1..256 (default 1)
+        --threads N         threads for the engine (XNNPACK's, or OpenCV's), 1..256 (default 1)
         --max-hands N       hands to find per frame, 1..16 (default 2)
         --track             videos: follow hands from frame to frame instead of searching every frame afresh
         --palm-interval N   with --track: while some but fewer than max-hands hands are followed, look for
@@ -74,7 +74,10 @@ final class AnalyzeCommand {
       throw new UsageException("name at least one image, video or folder");
     }
     PipelineOptions options;
-    EngineOptions engine = cl.engine(ComputeTarget.CPU, cl.getInt("threads", 1, 1, 256));
+    int threads = cl.getInt("threads", 1, 1, 256);
+    EngineOptions engine = cl.engine(ComputeTarget.CPU, threads);
+    // OpenCV's pool is process-wide: both engines get the same number of threads, so their times compare.
+    org.bytedeco.opencv.global.opencv_core.setNumThreads(threads);
     try {
       options = PipelineOptions.defaults()
           .withModel(ModelVariant.parse(cl.get("model", "full")))

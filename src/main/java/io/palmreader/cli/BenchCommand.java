@@ -46,9 +46,9 @@ final class BenchCommand {
         --engine E               auto (default: tflite), tflite, opencv, or both (each in turn, compared at the end)
         --frames N               frames per measurement (default 300)
         --batch N                frames per pipeline call (default 1)
-        --threads N              pipelines running side by side, one per thread, each on its own photos; TensorFlow
-                                 Lite runs one thread per pipeline, OpenCV's own pool is shared out among them
-                                 (default 1)
+        --threads N              pipelines running side by side, one per thread, each on its own photos (default 1)
+        --engine-threads N       threads each pipeline's engine uses: TensorFlow Lite's XNNPACK threads, or OpenCV's
+                                 (process-wide); default: the cores shared out among the pipelines
         --soak N                 frames for the memory check, per engine (default 2000; 0 = skip)
         --reference FILE         MediaPipe's reference.json for the same photos (default: PATH/reference.json)
         --mediapipe FILE         results.json of scripts/mediapipe-bench, MediaPipe timed on this machine: compared
@@ -75,7 +75,8 @@ final class BenchCommand {
   }
 
   int run(String[] args) {
-    CommandLine cl = new CommandLine(args, Set.of("model", "frames", "batch", "soak", "reference", "mediapipe", "threads", "engine"), Set.of("help"));
+    CommandLine cl = new CommandLine(args, Set.of("model", "frames", "batch", "soak", "reference", "mediapipe", "threads", "engine",
+        "engine-threads"), Set.of("help"));
     if (cl.has("help")) {
       out.print(USAGE);
       return 0;
@@ -90,16 +91,18 @@ final class BenchCommand {
     } catch (IllegalArgumentException e) {
       throw new UsageException("--model must be lite, full or both, was '" + model + "'");
     }
-    List<EngineOptions> engines = new ArrayList<>();
-    if (cl.get("engine", "auto").equals("both")) {
-      engines.add(new EngineOptions(EngineKind.TFLITE, ComputeTarget.CPU, 1));
-      engines.add(new EngineOptions(EngineKind.OPENCV, ComputeTarget.CPU, 1));
-    } else {
-      engines.add(cl.engine(ComputeTarget.CPU, 1));
-    }
     int frames = cl.getInt("frames", 300, 1, 1_000_000);
     int batch = cl.getInt("batch", 1, 1, 1024);
     int threads = cl.getInt("threads", 1, 1, 256);
+    int engineThreads = cl.getInt("engine-threads", Math.max(1, Runtime.getRuntime().availableProcessors() / threads),
+        1, 256);
+    List<EngineOptions> engines = new ArrayList<>();
+    if (cl.get("engine", "auto").equals("both")) {
+      engines.add(new EngineOptions(EngineKind.TFLITE, ComputeTarget.CPU, engineThreads));
+      engines.add(new EngineOptions(EngineKind.OPENCV, ComputeTarget.CPU, engineThreads));
+    } else {
+      engines.add(cl.engine(ComputeTarget.CPU, engineThreads));
+    }
     int soak = cl.getInt("soak", 2000, 0, 10_000_000);
     List<Photo> photos = loadPhotos(cl.operands());
     if (photos.isEmpty()) {
@@ -111,12 +114,10 @@ final class BenchCommand {
     out.println("# Palmreader benchmark");
     out.println();
     out.println(MachineDescription.describe());
-    if (threads > 1) {
-      // Each pipeline thread gets its share of the cores instead of all of them contending for OpenCV's pool.
-      opencv_core.setNumThreads(Math.max(1, Runtime.getRuntime().availableProcessors() / threads));
-    }
-    out.printf(Locale.ROOT, "%d photos, %d frames per measurement, batch %d, %d pipeline thread(s), OpenCV threads %d.%n%n",
-        photos.size(), frames, batch, threads, opencv_core.getNumThreads());
+    // OpenCV's pool is process-wide: each pipeline gets its share of the cores instead of all contending for it.
+    opencv_core.setNumThreads(engineThreads);
+    out.printf(Locale.ROOT, "%d photos, %d frames per measurement, batch %d, %d pipeline thread(s), %d engine thread(s) "
+        + "each.%n%n", photos.size(), frames, batch, threads, engineThreads);
     List<Summary> summaries = new ArrayList<>();
     try {
       for (EngineOptions engine : engines) {

@@ -34,7 +34,7 @@ class BenchCommandTest {
         "| untracked (every frame searched afresh) |", "| tracked (each photo as a still video) |",
         "median 80.0 ms per photo) | 12.5 |", "median 100.0 ms per photo) | 10.0 |",
         "## Memory (full, engine tflite, 8 frames", "## Memory (full, engine opencv, 8 frames", "over the second half",
-        "2 pipeline thread(s)"}) {
+        "2 pipeline thread(s), 1 engine thread(s) each"}) {
       assertTrue(report.contains(expected), () -> "report lacks '" + expected + "':\n" + report);
     }
   }
