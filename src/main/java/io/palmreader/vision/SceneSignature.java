@@ -28,14 +28,14 @@ final class SceneSignature implements AutoCloseable {
   static final int CUT_THRESHOLD = 20;
 
   private final Mat cells = new Mat(GRID, GRID, CV_8UC3);
+  private final BytePointer cellData = cells.data();
   private final Size size = new Size(GRID, GRID);
   private final byte[] bgr = new byte[GRID * GRID * 3];
 
   /** The signature of {@code frame}: {@code GRID × GRID} brightness values, row by row. */
   byte[] of(Frame frame) {
     resize(frame.bgr(), cells, size, 0, 0, INTER_AREA);
-    BytePointer data = cells.data();
-    data.get(bgr);
+    cellData.get(bgr);
     byte[] signature = new byte[GRID * GRID];
     for (int i = 0; i < signature.length; i++) {
       int b = bgr[3 * i] & 0xff;

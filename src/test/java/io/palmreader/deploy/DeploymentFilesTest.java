@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesList;
@@ -58,7 +55,6 @@ class DeploymentFilesTest {
 
   private static final Path K8S = Path.of("deploy", "k8s");
   private static final Path COMPOSE = Path.of("deploy", "compose");
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   private static List<HasMetadata> manifests() throws Exception {
     List<HasMetadata> all = new ArrayList<>();
@@ -111,15 +107,15 @@ class DeploymentFilesTest {
     assertEquals("1", ollama.getContainers().get(0).getResources().getLimits().get("nvidia.com/gpu").getAmount());
     assertEquals("None", ((io.fabric8.kubernetes.api.model.Service) all.get("Service/palmreader-cluster"))
         .getSpec().getClusterIP(), "a headless Service for discovery");
-    JsonNode kustomization = YAML.readTree(K8S.resolve("kustomization.yaml").toFile());
-    for (JsonNode resource : kustomization.get("resources")) {
-      assertTrue(Files.isRegularFile(K8S.resolve(resource.asText())), "kustomization lists " + resource);
+    JsonObject kustomization = composeDocument(Files.readString(K8S.resolve("kustomization.yaml")));
+    for (Object resource : kustomization.getJsonArray("resources")) {
+      assertTrue(Files.isRegularFile(K8S.resolve((String) resource)), "kustomization lists " + resource);
     }
   }
 
   /**
-   * Loads a Compose file the way Compose does: merge keys ({@code <<: *anchor}) expanded, then as JSON,
-   * which is what the specification's schema describes.
+   * Loads a YAML document the way Compose does: merge keys ({@code <<: *anchor}) expanded, then as JSON, which is
+   * what the Compose specification's schema describes.
    */
   private static JsonObject composeDocument(String yaml) {
     Object loaded = new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml);
@@ -230,21 +226,22 @@ class DeploymentFilesTest {
           s + " clustered");
     }
     assertEquals("8080:8080", services.getJsonObject("balancer").getJsonArray("ports").getString(0));
-    JsonNode prometheus = YAML.readTree(COMPOSE.resolve("prometheus.yml").toFile());
+    JsonObject prometheus = composeDocument(Files.readString(COMPOSE.resolve("prometheus.yml")));
     List<String> targets = new ArrayList<>();
-    prometheus.at("/scrape_configs/0/static_configs/0/targets").forEach(t -> targets.add(t.asText()));
+    prometheus.getJsonArray("scrape_configs").getJsonObject(0).getJsonArray("static_configs").getJsonObject(0)
+        .getJsonArray("targets").forEach(t -> targets.add((String) t));
     assertEquals(List.of("edge1:8080", "edge2:8080", "gpu:8080"), targets);
   }
 
   @Test
   @DisplayName("every metric the Grafana dashboard queries is exported by a running node")
   void dashboardMetricsExist() throws Exception {
-    JsonNode dashboard = new ObjectMapper().readTree(COMPOSE.resolve("grafana/dashboards/palmreader.json").toFile());
+    JsonObject dashboard = new JsonObject(Files.readString(COMPOSE.resolve("grafana/dashboards/palmreader.json")));
     Set<String> wanted = new TreeSet<>();
     Pattern name = Pattern.compile("palmreader_[a-z_]+");
-    for (JsonNode panel : dashboard.get("panels")) {
-      for (JsonNode target : panel.get("targets")) {
-        Matcher m = name.matcher(target.get("expr").asText());
+    for (Object panel : dashboard.getJsonArray("panels")) {
+      for (Object target : ((JsonObject) panel).getJsonArray("targets")) {
+        Matcher m = name.matcher(((JsonObject) target).getString("expr"));
         while (m.find()) {
           wanted.add(m.group().replaceAll("_(bucket|sum|count)$", ""));
         }
