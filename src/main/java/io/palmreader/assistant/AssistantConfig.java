@@ -20,15 +20,22 @@ import java.net.URI;
  * @param cacheTtlMs         how long an answer to a text-only prompt is served from the cache (0: no cache)
  * @param historyTtlMs       how long a conversation is kept after its last message
  * @param maxAnswerChars     an answer is cut here and Ollama stopped (its tokens are spent on nobody)
+ * @param enabled            whether sessions start with the assistant on ({@code hello} can turn it off)
+ * @param attachFrame        whether the triggering frame goes with each prompt ({@code hello} can change it)
+ * @param gestureCooldownMs  a gesture asks the assistant at most once per this time per session
+ * @param asksPerMinute      questions per minute per session, across nodes (0: no limit)
+ * @param asksPerMinutePerAddress questions per minute per client address, across nodes (0: no limit)
  */
 public record AssistantConfig(URI ollamaUrl, String model, JsonObject options, String systemPrompt,
                               int historyMessages, int busyRetries, int requestTimeoutMs, int breakerFailures,
-                              int breakerResetMs, long cacheTtlMs, long historyTtlMs, int maxAnswerChars) {
+                              int breakerResetMs, long cacheTtlMs, long historyTtlMs, int maxAnswerChars,
+                              boolean enabled, boolean attachFrame, int gestureCooldownMs, int asksPerMinute,
+                              int asksPerMinutePerAddress) {
 
   public static final String DEFAULT_SYSTEM_PROMPT = "You are Palmreader's assistant. You see the user's hand "
       + "gestures, named by a recognizer, and sometimes their camera frame. Answer briefly and helpfully.";
 
-  public static AssistantConfig from(Settings s, JsonObject raw) {
+  public static AssistantConfig from(Settings s) {
     URI url;
     String text = s.string("ollama.url", "http://localhost:11434");
     try {
@@ -39,7 +46,7 @@ public record AssistantConfig(URI ollamaUrl, String model, JsonObject options, S
     if (url.getHost() == null || !("http".equals(url.getScheme()) || "https".equals(url.getScheme()))) {
       throw new ConfigException("ollama.url must be an http(s) URL with a host, was '" + text + "'");
     }
-    JsonObject options = raw.getJsonObject("ollama", new JsonObject()).getJsonObject("options", new JsonObject());
+    JsonObject options = s.json("ollama.options");
     return new AssistantConfig(url, s.string("ollama.model", "llama3.2:1b"), options,
         s.string("assistant.systemPrompt", DEFAULT_SYSTEM_PROMPT),
         s.integer("assistant.historyMessages", 12, 0, 200),
@@ -49,6 +56,10 @@ public record AssistantConfig(URI ollamaUrl, String model, JsonObject options, S
         s.integer("ollama.breakerResetMs", 10_000, 100, 600_000),
         s.integer("assistant.cacheTtlMs", 600_000, 0, 86_400_000),
         s.integer("assistant.historyTtlMs", 3_600_000, 1000, 604_800_000),
-        s.integer("assistant.maxAnswerChars", 4000, 1, 1_000_000));
+        s.integer("assistant.maxAnswerChars", 4000, 1, 1_000_000),
+        s.bool("assistant.enabled", true), s.bool("assistant.attachFrame", false),
+        s.integer("assistant.gestureCooldownMs", 10_000, 0, 3_600_000),
+        s.integer("assistant.asksPerMinute", 20, 0, 100_000),
+        s.integer("assistant.asksPerMinutePerAddress", 60, 0, 1_000_000));
   }
 }

@@ -1,5 +1,6 @@
 package io.palmreader.assistant;
 
+import io.palmreader.protocol.ServerMessages;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -25,7 +26,7 @@ public record AssistantRequest(String sessionId, String conversationId, String a
   public static AssistantRequest fromJson(JsonObject json) {
     return new AssistantRequest(json.getString("sessionId"),
         json.getString("conversationId", json.getString("sessionId")), json.getString("answerId"),
-        json.getJsonObject("trigger", new JsonObject().put("type", "question")), json.getString("question"),
+        json.getJsonObject("trigger", ServerMessages.questionTrigger()), json.getString("question"),
         json.getJsonArray("gestures", new JsonArray()), json.getString("image"));
   }
 }

@@ -4,9 +4,10 @@ import io.palmreader.config.Settings;
 import io.palmreader.eventlog.EventLog;
 import io.palmreader.observability.PalmreaderMetrics;
 import io.palmreader.protocol.ErrorCode;
-import io.palmreader.session.KeyValueStore;
-import io.palmreader.session.NodeStore;
-import io.palmreader.session.StoreKeys;
+import io.palmreader.store.KeyValueStore;
+import io.palmreader.store.NodeStore;
+import io.palmreader.store.StoreConfig;
+import io.palmreader.store.StoreKeys;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;
@@ -39,6 +40,7 @@ public final class AssistantVerticle extends VerticleBase {
   private static final long BUSY_BACKOFF_MS = 250;
 
   private AssistantConfig config;
+  private String nodeId;
   private HttpClient http;
   private CircuitBreaker breaker;
   private PalmreaderMetrics metrics;
@@ -49,9 +51,11 @@ public final class AssistantVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    config = AssistantConfig.from(new Settings(config()), config());
+    Settings settings = new Settings(config());
+    config = AssistantConfig.from(settings);
+    nodeId = config().getString("nodeId", "local");
     metrics = PalmreaderMetrics.get();
-    store = NodeStore.of(vertx, new Settings(config()));
+    store = NodeStore.of(vertx, StoreConfig.from(settings));
     http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true), new io.vertx.core.http.PoolOptions()
         .setHttp1MaxSize(64));
     breaker = CircuitBreaker.create("ollama", vertx, new CircuitBreakerOptions()
@@ -89,13 +93,9 @@ public final class AssistantVerticle extends VerticleBase {
   }
 
   private void onStatus(Message<Object> message) {
-    probe().onComplete(ar -> message.reply(new JsonObject()
-        .put("available", ar.succeeded() && breaker.state() != CircuitBreakerState.OPEN)
-        .put("reachable", ar.succeeded())
-        .put("model", config.model())
-        .put("url", config.ollamaUrl().toString())
-        .put("breaker", breaker.state().name())
-        .put("lastError", ar.succeeded() ? lastError : ar.cause().getMessage())));
+    probe().onComplete(ar -> message.reply(new AssistantHealth(ar.succeeded() && breaker.state() != CircuitBreakerState.OPEN,
+        ar.succeeded(), config.model(), config.ollamaUrl().toString(), breaker.state().name(),
+        ar.succeeded() ? lastError : ar.cause().getMessage()).toJson()));
   }
 
   private void onRequest(Message<JsonObject> message) {
@@ -219,8 +219,7 @@ public final class AssistantVerticle extends VerticleBase {
         }
       }
       sent.append(piece);
-      send(new JsonObject().put("type", "ai").put("answerId", request.answerId()).put("delta", piece)
-          .put("done", false).put("trigger", request.trigger()));
+      send(new AssistantEvent.Delta(request.answerId(), piece, request.trigger()));
     }
 
     /** The answer's record in the event log, whatever its outcome. */
@@ -236,9 +235,8 @@ public final class AssistantVerticle extends VerticleBase {
       log("cached", text);
       delta(text);
       remember(text);
-      send(new JsonObject().put("type", "ai").put("answerId", request.answerId()).put("delta", "").put("done", true)
-          .put("trigger", request.trigger())
-          .put("stats", new JsonObject().put("ttftMs", Math.round(firstTokenMs * 10) / 10.0).put("cached", true)));
+      send(new AssistantEvent.Done(request.answerId(), request.trigger(), "cached", null,
+          new JsonObject().put("ttftMs", Math.round(firstTokenMs * 10) / 10.0).put("cached", true)));
     }
 
     void end(OllamaChat chat, Throwable failure, OllamaChat.Stats stats) {
@@ -251,16 +249,13 @@ public final class AssistantVerticle extends VerticleBase {
         metrics.answer("truncated");
         log("truncated", sent.toString());
         remember(sent.toString());
-        send(new JsonObject().put("type", "ai").put("answerId", request.answerId()).put("delta", "")
-            .put("done", true).put("truncated", true).put("trigger", request.trigger())
-            .put("node", config().getString("nodeId", "local")));
+        send(new AssistantEvent.Done(request.answerId(), request.trigger(), "truncated", nodeId, null));
         return;
       }
       if (chat != null && chat.cancelled()) {
         metrics.answer("stopped");
         log("stopped", chat.text());
-        send(new JsonObject().put("type", "ai").put("answerId", request.answerId()).put("delta", "")
-            .put("done", true).put("stopped", true).put("trigger", request.trigger()));
+        send(new AssistantEvent.Done(request.answerId(), request.trigger(), "stopped", null, null));
         return;
       }
       if (failure == null) {
@@ -271,10 +266,9 @@ public final class AssistantVerticle extends VerticleBase {
         if (cacheKey != null) {
           store.set(cacheKey, chat.text(), config.cacheTtlMs());
         }
-        send(new JsonObject().put("type", "ai").put("answerId", request.answerId()).put("delta", "").put("done", true)
-            .put("trigger", request.trigger()).put("node", config().getString("nodeId", "local"))
-            .put("stats", new JsonObject().put("ttftMs", Math.round(firstTokenMs * 10) / 10.0)
-                .put("tokens", stats.tokens()).put("tokensPerSec", Math.round(stats.tokensPerSecond() * 10) / 10.0)));
+        send(new AssistantEvent.Done(request.answerId(), request.trigger(), "completed", nodeId,
+            new JsonObject().put("ttftMs", Math.round(firstTokenMs * 10) / 10.0).put("tokens", stats.tokens())
+                .put("tokensPerSec", Math.round(stats.tokensPerSecond() * 10) / 10.0)));
         return;
       }
       ErrorCode code;
@@ -294,8 +288,7 @@ public final class AssistantVerticle extends VerticleBase {
       metrics.answer(code.wire());
       log(code.wire(), chat == null ? "" : chat.text());
       LOG.warn("assistant: answer {} for session {} failed: {}", request.answerId(), request.sessionId(), text);
-      send(new JsonObject().put("type", "ai_error").put("answerId", request.answerId()).put("code", code.wire())
-          .put("message", text).put("partial", chat == null ? "" : chat.text()));
+      send(new AssistantEvent.Failed(request.answerId(), code, text, chat == null ? "" : chat.text()));
     }
 
     private void remember(String answerText) {
@@ -305,8 +298,8 @@ public final class AssistantVerticle extends VerticleBase {
           Math.max(2, config.historyMessages()), config.historyTtlMs());
     }
 
-    private void send(JsonObject message) {
-      vertx.eventBus().send(AssistantAddresses.session(request.sessionId()), message);
+    private void send(AssistantEvent event) {
+      vertx.eventBus().send(AssistantAddresses.session(request.sessionId()), event.toJson());
     }
   }
 }

@@ -8,7 +8,7 @@ import io.palmreader.vision.Frame;
 import io.palmreader.vision.FrameDecoder;
 import io.palmreader.vision.FrameResult;
 import io.palmreader.vision.HandPipeline;
-import io.palmreader.vision.HandPipeline.FrameRequest;
+import io.palmreader.vision.FrameRequest;
 import io.palmreader.vision.ComputeTarget;
 import io.palmreader.vision.EngineOptions;
 import io.palmreader.vision.FrameException;

@@ -1,11 +1,12 @@
 package io.palmreader.cli;
 
+import io.palmreader.observability.Latencies;
 import io.palmreader.vision.ComputeTarget;
 import io.palmreader.vision.EngineKind;
 import io.palmreader.vision.EngineOptions;
 import io.palmreader.vision.FrameResult;
 import io.palmreader.vision.HandPipeline;
-import io.palmreader.vision.HandPipeline.FrameRequest;
+import io.palmreader.vision.FrameRequest;
 import io.palmreader.vision.ModelLoadException;
 import io.palmreader.vision.ModelVariant;
 import io.palmreader.vision.PipelineOptions;
@@ -130,7 +131,7 @@ final class BenchCommand {
       }
       if (soak > 0) {
         for (EngineOptions engine : engines) {
-          soak(engine, models.get(models.size() - 1), photos, soak);
+          MemorySoak.run(out, err, engine, models.get(models.size() - 1), photoBytes(photos), soak);
         }
       }
     } catch (ModelLoadException e) {
@@ -327,53 +328,8 @@ final class BenchCommand {
     return new Samples(decode, palm, landmarks, classify, total, frames / seconds, (double) detectorRuns / frames);
   }
 
-  /**
-   * Resident memory through a long run, sampled five times after a warm-up: native memory that is never released
-   * shows up as steady growth. The allocator keeps growing its arenas for a while as frames of different sizes
-   * come and go, so the verdict is the growth over the second half, once that has settled. JavaCPP's own count of
-   * live native allocations is reported beside it.
-   */
-  private void soak(EngineOptions engine, ModelVariant model, List<Photo> photos, int frames) {
-    err.printf("memory, %s: %d frames…%n", engine.kind().id(), frames);
-    try (HandPipeline pipeline = new HandPipeline(PipelineOptions.defaults().withModel(model), engine)) {
-      TrackingState[] states = new TrackingState[photos.size()];
-      Arrays.fill(states, TrackingState.NONE);
-      // Up to 500 frames, so that a short check stays short.
-      int warmup = Math.min(500, Math.max(1, frames / 4));
-      for (int i = 0; i < warmup; i++) {
-        pipeline.process(List.of(new FrameRequest(photos.get(i % photos.size()).bytes(), TrackingState.NONE)));
-      }
-      out.printf("## Memory (%s, engine %s, %d frames after %d warm-up frames)%n%n", model.id(), engine.kind().id(),
-          frames, warmup);
-      out.println("| frames | resident MiB | JavaCPP native MiB | heap used MiB |");
-      out.println("|---:|---:|---:|---:|");
-      long first = memoryRow(0);
-      long last = first;
-      long half = first;
-      int quarter = Math.max(1, frames / 4);
-      for (int i = 0; i < frames; i++) {
-        int k = i % photos.size();
-        // Alternate searched and tracked frames so both paths allocate and free.
-        TrackingState state = (i / photos.size()) % 2 == 0 ? TrackingState.NONE : states[k];
-        states[k] = pipeline.process(List.of(new FrameRequest(photos.get(k).bytes(), state))).get(0).tracking();
-        if ((i + 1) % quarter == 0 || i + 1 == frames) {
-          last = memoryRow(i + 1);
-          if (i + 1 == 2 * quarter) {
-            half = last;
-          }
-        }
-      }
-      out.printf(Locale.ROOT, "%nResident set: %+.1f MiB from first to last sample; %+.1f MiB (%+.2f%%) over the second half.%n%n",
-          (last - first) / 1048576.0, (last - half) / 1048576.0, 100.0 * (last - half) / half);
-    }
-  }
-
-  private long memoryRow(int frames) {
-    long resident = ProcessMemory.residentBytes();
-    Runtime rt = Runtime.getRuntime();
-    out.printf(Locale.ROOT, "| %d | %.1f | %.1f | %.1f |%n", frames, resident / 1048576.0,
-        org.bytedeco.javacpp.Pointer.totalBytes() / 1048576.0, (rt.totalMemory() - rt.freeMemory()) / 1048576.0);
-    return resident;
+  private static List<byte[]> photoBytes(List<Photo> photos) {
+    return photos.stream().map(Photo::bytes).toList();
   }
 
   private static double mediaPipeMedianMs(JsonObject reference, ModelVariant model, List<Photo> photos) {
@@ -396,14 +352,9 @@ final class BenchCommand {
   }
 
   static double percentile(double[] values, double p) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    if (sorted.length == 0) {
-      return 0;
-    }
-    int index = (int) Math.ceil(p / 100 * sorted.length) - 1;
-    return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    return Latencies.of(values).percentile(p);
   }
+
 
   private static List<Photo> loadPhotos(List<String> paths) {
     List<Photo> photos = new ArrayList<>();

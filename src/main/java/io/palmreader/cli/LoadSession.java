@@ -1,5 +1,7 @@
 package io.palmreader.cli;
 
+import io.palmreader.protocol.ClientMessages;
+
 import io.palmreader.protocol.ClientFrame;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -157,7 +159,7 @@ final class LoadSession {
     if (ws == null) {
       return;
     }
-    ws.writeTextMessage(new JsonObject().put("type", "ask").put("text", "What gesture am I making?").encode());
+    ws.writeTextMessage(ClientMessages.ask("What gesture am I making?").encode());
     tally.asked();
   }
 

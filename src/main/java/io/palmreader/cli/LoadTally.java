@@ -176,13 +176,10 @@ final class LoadTally {
         skippedWriteQueue.sum(), lost.sum(), statsMessages.sum(), serverDropped.sum(), errorCopy, count);
   }
 
-  /** The latencies recorded between two snapshots' counts, sorted. */
-  double[] sortedLatencies(int from, int to) {
-    double[] copy;
+  /** The latencies recorded between two snapshots' counts. */
+  double[] latencies(int from, int to) {
     synchronized (this) {
-      copy = Arrays.copyOfRange(latencies, from, to);
+      return Arrays.copyOfRange(latencies, from, to);
     }
-    Arrays.sort(copy);
-    return copy;
   }
 }

@@ -1,5 +1,6 @@
 package io.palmreader.cli;
 
+import io.palmreader.observability.Latencies;
 import io.palmreader.cli.LoadTally.Snapshot;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
@@ -182,7 +183,7 @@ final class LoadgenCommand {
     }
 
     Snapshot measured = measureEnd.since(measureStart);
-    report(plan, images.length, tally, measured, tally.sortedLatencies(measureStart.latencyCount(), measureEnd.latencyCount()));
+    report(plan, images.length, tally, measured, tally.latencies(measureStart.latencyCount(), measureEnd.latencyCount()));
     if (measured.answered() > 0) {
       return 0;
     }
@@ -231,7 +232,7 @@ final class LoadgenCommand {
 
   private void progress(int second, boolean warmup, Snapshot lastSecond, LoadTally tally, int latencyFrom, Plan plan) {
     double seconds = lastSecond.atNanos() / 1e9;
-    double[] latencies = tally.sortedLatencies(latencyFrom, lastSecond.latencyCount());
+    double[] latencies = tally.latencies(latencyFrom, lastSecond.latencyCount());
     err.printf(Locale.ROOT, "%4d s%s  sessions %d/%d  sent %.0f/s  answered %.0f/s  p50 %s p99 %s ms (last second)  "
             + "skipped %d  lost %d  errors %d%n",
         second, warmup ? " (warm-up)" : "", tally.welcomedCount(), plan.sessions(), lastSecond.sent() / seconds,
@@ -282,15 +283,14 @@ final class LoadgenCommand {
     for (int p : new int[] {50, 95, 99}) {
       out.printf("| latency p%d ms | %s |%n", p, latencies.length == 0 ? "-" : format(percentile(latencies, p)));
     }
-    out.printf("| latency max ms | %s |%n", latencies.length == 0 ? "-" : format(latencies[latencies.length - 1]));
+    out.printf("| latency max ms | %s |%n", latencies.length == 0 ? "-" : format(Latencies.of(latencies).max()));
     out.println();
   }
 
-  /** Nearest-rank percentile of sorted values, as {@link BenchCommand#percentile} computes it. */
-  private static double percentile(double[] sorted, double p) {
-    int index = (int) Math.ceil(p / 100 * sorted.length) - 1;
-    return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+  private static double percentile(double[] samples, double p) {
+    return Latencies.of(samples).percentile(p);
   }
+
 
   private static String format(double ms) {
     return String.format(Locale.ROOT, ms < 10 ? "%.2f" : "%.1f", ms);

@@ -82,6 +82,38 @@ public final class Settings {
     return integer(key, auto, min, max);
   }
 
+  /** {@code true} or {@code false} (any case). */
+  public boolean bool(String key, boolean fallback) {
+    return oneOf(key, String.valueOf(fallback), "true", "false").equals("true");
+  }
+
+  /** A JSON object value (from a configuration file; environment variables cannot hold one), or an empty object. */
+  public JsonObject json(String key) {
+    Object v = raw(key);
+    if (v == null) {
+      return new JsonObject();
+    }
+    if (v instanceof JsonObject j) {
+      return j.copy();
+    }
+    try {
+      return new JsonObject(String.valueOf(v));
+    } catch (RuntimeException e) {
+      throw new ConfigException(key + " must be a JSON object, was '" + v + "'");
+    }
+  }
+
+  /** A comma-separated list, trimmed, without empty items. */
+  public java.util.List<String> list(String key) {
+    java.util.List<String> items = new java.util.ArrayList<>();
+    for (String item : string(key, "").split(",")) {
+      if (!item.isBlank()) {
+        items.add(item.trim());
+      }
+    }
+    return java.util.List.copyOf(items);
+  }
+
   public String oneOf(String key, String fallback, String... allowed) {
     String v = string(key, fallback).trim().toLowerCase(Locale.ROOT);
     for (String a : allowed) {

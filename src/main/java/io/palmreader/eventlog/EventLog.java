@@ -18,6 +18,15 @@ public final class EventLog {
   private EventLog() {
   }
 
+  /** Address the event log verticle answers its status on: buffered, sent, dropped, connected, last error. */
+  public static final String STATUS = "events.status";
+
+  /** The event log's status from whichever node runs it; fails when none does. */
+  public static io.vertx.core.Future<JsonObject> status(Vertx vertx, long timeoutMs) {
+    return vertx.eventBus().<JsonObject>request(STATUS, null,
+        new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(timeoutMs)).map(m -> m.body());
+  }
+
   /** Reports one record on {@code topic}, keyed by session id; {@code at} is added. Lost if no event log runs. */
   public static void record(Vertx vertx, String topic, String sessionId, JsonObject value) {
     vertx.eventBus().send(ADDRESS, new JsonObject().put("topic", topic).put("key", sessionId)

@@ -25,7 +25,7 @@ public final class EventLogVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(EventLogVerticle.class);
   /** Status of the event log, request/reply: {@code enabled, connected, buffered, sent, dropped, lastError}. */
-  public static final String STATUS = "events.status";
+  private static final String STATUS = EventLog.STATUS;
   private static final long RETRY_MS = 1000;
   private static final int MAX_IN_FLIGHT = 256;
 
@@ -44,10 +44,10 @@ public final class EventLogVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Settings s = new Settings(config());
-    String bootstrap = s.string("kafka.bootstrap", "");
-    capacity = s.integer("kafka.bufferRecords", 10_000, 1, 10_000_000);
-    if (bootstrap.isBlank()) {
+    EventLogConfig eventLog = EventLogConfig.from(new Settings(config()));
+    String bootstrap = eventLog.bootstrap();
+    capacity = eventLog.bufferRecords();
+    if (!eventLog.enabled()) {
       LOG.info("event log off (kafka.bootstrap is unset)");
       return vertx.eventBus().consumer(STATUS, m -> m.reply(status(false))).completion();
     }

@@ -14,13 +14,13 @@ final class ConnectionCounts implements Shareable {
   private final ConcurrentHashMap<String, AtomicInteger> byAddress = new ConcurrentHashMap<>();
 
   /** Why a new session from {@code address} may not open, or null when it may (and is then counted). */
-  synchronized String admit(String address, int maxSessions, int maxPerAddress) {
+  synchronized ConnectionRefusal admit(String address, int maxSessions, int maxPerAddress) {
     if (total.get() >= maxSessions) {
-      return "sessions";
+      return ConnectionRefusal.SESSIONS;
     }
     AtomicInteger mine = byAddress.computeIfAbsent(address, a -> new AtomicInteger());
     if (maxPerAddress > 0 && mine.get() >= maxPerAddress) {
-      return "sessions_per_address";
+      return ConnectionRefusal.SESSIONS_PER_ADDRESS;
     }
     total.incrementAndGet();
     mine.incrementAndGet();

@@ -23,12 +23,13 @@ public record SessionGrant(String subject, int maxFps, int asksPerMinute) {
     return new SessionGrant(claims.getValue("sub") instanceof String s ? s : "unknown", fps, asks);
   }
 
-  /** {@code config} with this grant's limits in place of the node's. */
-  GatewayConfig applyTo(GatewayConfig config) {
-    if (maxFps == 0 && asksPerMinute < 0) {
-      return config;
-    }
-    return config.withSessionLimits(maxFps > 0 ? maxFps : config.maxFps(),
-        asksPerMinute >= 0 ? asksPerMinute : config.asksPerMinute());
+  /** Frames per second for this client's sessions: the claim's, or the node's {@code nodeMaxFps}. */
+  int maxFps(int nodeMaxFps) {
+    return maxFps > 0 ? maxFps : nodeMaxFps;
+  }
+
+  /** Questions per minute for this client's sessions: the claim's, or the node's {@code nodeAsks}. */
+  int asksPerMinute(int nodeAsks) {
+    return asksPerMinute >= 0 ? asksPerMinute : nodeAsks;
   }
 }

@@ -1,6 +1,6 @@
 package io.palmreader.inference;
 
-import io.palmreader.vision.HandPipeline.DecodedFrame;
+import io.palmreader.vision.DecodedFrame;
 import io.palmreader.vision.StageTimings;
 import java.util.ArrayList;
 import java.util.List;

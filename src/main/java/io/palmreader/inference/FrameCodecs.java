@@ -1,7 +1,7 @@
 package io.palmreader.inference;
 
 import io.palmreader.protocol.ErrorCode;
-import io.palmreader.vision.Gesture;
+import io.palmreader.gesture.Gesture;
 import io.palmreader.vision.Hand;
 import io.palmreader.vision.HandRegion;
 import io.palmreader.vision.ModelVariant;
@@ -33,7 +33,7 @@ public final class FrameCodecs {
     @Override
     public void encodeToWire(Buffer buffer, FrameTask t) {
       writeString(buffer, t.sessionId());
-      buffer.appendLong(t.sequence()).appendLong(t.captureTs()).appendLong(t.sentAtMs());
+      buffer.appendLong(t.sequence()).appendLong(t.captureTs()).appendLong(t.sentAtMs()).appendLong(t.expiresAtMs());
       buffer.appendByte((byte) t.model().ordinal()).appendInt(t.maxHands());
       writeTracking(buffer, t.tracking());
       buffer.appendInt(t.image().length()).appendBuffer(t.image());
@@ -46,11 +46,12 @@ public final class FrameCodecs {
       long seq = r.longValue();
       long capture = r.longValue();
       long sent = r.longValue();
+      long expires = r.longValue();
       ModelVariant model = ModelVariant.values()[r.byteValue()];
       int maxHands = r.intValue();
       TrackingState tracking = r.tracking();
       Buffer image = Buffer.buffer(r.bytes(r.intValue()));
-      return new FrameTask(session, seq, capture, sent, model, maxHands, tracking, image);
+      return new FrameTask(session, seq, capture, sent, expires, model, maxHands, tracking, image);
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.palmreader.inference;
 
-import io.palmreader.vision.HandPipeline.DecodedFrame;
+import io.palmreader.vision.DecodedFrame;
 import java.util.List;
 
 /**

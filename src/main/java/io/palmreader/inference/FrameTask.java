@@ -12,12 +12,15 @@ import io.vertx.core.buffer.Buffer;
  * @param sequence   the client's frame number
  * @param captureTs  the client's capture time, ms since the epoch (its clock)
  * @param sentAtMs   when the gateway sent the task (server clock, ms since the epoch), for queue time
+ * @param expiresAtMs when the gateway stops waiting for the answer ({@code session.answerTimeoutMs} after sending):
+ *                   a worker does not run a frame nobody waits for
  * @param model      which model size the session asked for
  * @param maxHands   how many hands the session wants
  * @param tracking   the session's tracking state from its previous answer
  * @param image      the encoded JPEG or PNG, as received: copied into the pipeline's array on the worker thread,
  *                   not on the event loop
  */
-public record FrameTask(String sessionId, long sequence, long captureTs, long sentAtMs, ModelVariant model, int maxHands,
+public record FrameTask(String sessionId, long sequence, long captureTs, long sentAtMs, long expiresAtMs,
+                        ModelVariant model, int maxHands,
                         TrackingState tracking, Buffer image) {
 }

@@ -6,30 +6,33 @@ import io.palmreader.vision.ComputeTarget;
 import io.palmreader.vision.EngineOptions;
 import io.palmreader.vision.ModelVariant;
 import io.palmreader.vision.PipelineOptions;
+import java.util.List;
 
 /**
- * How an inference worker runs; keys under {@code inference.} (README, Configuration).
+ * Where and how a node runs inference; keys under {@code inference.} (README, Configuration).
  *
  * @param echo             answer without running the model (transport and load tests only)
  * @param echoDelayMs      with {@code echo}: how long each frame occupies the worker, ms
+ * @param device           {@code auto}, {@code cpu} or {@code cuda}
+ * @param gpus             CUDA devices to run workers on; empty: all
+ * @param fp16             run the networks in half precision on CUDA
+ * @param workers          CPU workers on this node, {@link #AUTO} for one per core
+ * @param opencvThreads    OpenCV's threads per call (process-wide), {@link #AUTO} for cores / workers
  * @param engine           {@code auto}, {@code tflite} or {@code opencv}: what runs the networks
  * @param threadsPerWorker threads one worker's engine uses (TensorFlow Lite's XNNPACK threads)
  * @param maxBatch         most frames run through the networks together; {@link #AUTO} for the target's default
  * @param maxBatchDelayMs  longest a frame waits for others to join its batch
  * @param pipeline         the default model, hand count and thresholds
+ * @param prepThreads      threads of the node's shared pool that decode frames ahead of the workers; {@code 0}: each
+ *                         worker decodes its own frames; {@link #AUTO}: all cores but one for GPU workers, none for
+ *                         CPU workers (which already use every core)
  * @param maxQueueMs       longest a frame may expect to spend at a worker, waiting and being run; beyond that the
  *                         worker refuses it at once (busy) rather than answer it late
- * @param answerTimeoutMs  how long a gateway waits for an answer ({@code session.answerTimeoutMs}): frames older
- *                         than that are no longer awaited and are not run
- * @param prepThreads      threads of the node's shared pool that decode frames ahead of the workers; {@code 0}: each
- *                         worker decodes its own frames; {@link #AUTO_PREP}: all cores but one for GPU workers, none
- *                         for CPU workers (which already use every core)
  */
-public record InferenceConfig(boolean echo, int echoDelayMs, String engine, int threadsPerWorker, int maxBatch,
-                              int maxBatchDelayMs, PipelineOptions pipeline, int prepThreads, int maxQueueMs,
-                              int answerTimeoutMs) {
+public record InferenceConfig(boolean echo, int echoDelayMs, String device, List<Integer> gpus, boolean fp16,
+                              int workers, int opencvThreads, String engine, int threadsPerWorker, int maxBatch,
+                              int maxBatchDelayMs, PipelineOptions pipeline, int prepThreads, int maxQueueMs) {
 
-  public static final int AUTO_PREP = -1;
   public static final int AUTO = -1;
   /**
    * {@code inference.maxBatch} on the CPU: TensorFlow Lite runs a batch's frames one by one, so a larger batch only
@@ -45,20 +48,59 @@ public record InferenceConfig(boolean echo, int echoDelayMs, String engine, int 
   public static final int DEFAULT_MAX_QUEUE_MS = 100;
 
   public static InferenceConfig from(Settings s) {
-    boolean echo = s.oneOf("inference.mode", "model", "model", "echo").equals("echo");
     PipelineOptions options = PipelineOptions.defaults()
         .withModel(ModelVariant.parse(s.oneOf("inference.model", "full", "lite", "full")))
         .withMaxHands(s.integer("inference.maxHands", PipelineOptions.DEFAULT_MAX_HANDS, 1, 16))
         .withPalmSearchInterval(s.integer("inference.palmSearchInterval", PipelineOptions.DEFAULT_PALM_SEARCH_INTERVAL,
             1, 1000));
-    int prep = s.integerOrAuto("inference.prepThreads", AUTO_PREP, 0, 256);
-    return new InferenceConfig(echo, s.integer("inference.echoDelayMs", 0, 0, 60_000),
-        s.oneOf("inference.engine", "auto", "auto", "tflite", "opencv"),
-        s.integer("inference.threadsPerWorker", 1, 1, 256),
-        s.integerOrAuto("inference.maxBatch", AUTO, 1, 256),
-        s.integer("inference.maxBatchDelayMs", 0, 0, 1000), options, prep,
-        s.integer("inference.maxQueueMs", DEFAULT_MAX_QUEUE_MS, 1, 600_000),
-        s.integer("session.answerTimeoutMs", 1_000, 100, 600_000));
+    String device = s.oneOf("inference.device", "auto", "auto", "cpu", "cuda");
+    String engine = s.oneOf("inference.engine", "auto", "auto", "tflite", "opencv");
+    if (engine.equals("tflite") && device.equals("cuda")) {
+      throw new ConfigException("inference.engine = tflite runs on the CPU only, but inference.device = cuda; "
+          + "use inference.engine = opencv (or auto) on CUDA");
+    }
+    return new InferenceConfig(s.oneOf("inference.mode", "model", "model", "echo").equals("echo"),
+        s.integer("inference.echoDelayMs", 0, 0, 60_000), device, gpus(s.string("inference.gpus", "all")),
+        s.oneOf("inference.precision", "fp32", "fp32", "fp16").equals("fp16"),
+        s.integerOrAuto("inference.workers", AUTO, 1, 256), s.integerOrAuto("inference.opencvThreads", AUTO, 1, 256),
+        engine, s.integer("inference.threadsPerWorker", 1, 1, 256), s.integerOrAuto("inference.maxBatch", AUTO, 1, 256),
+        s.integer("inference.maxBatchDelayMs", 0, 0, 1000), options,
+        s.integerOrAuto("inference.prepThreads", AUTO, 0, 256),
+        s.integer("inference.maxQueueMs", DEFAULT_MAX_QUEUE_MS, 1, 600_000));
+  }
+
+  private static List<Integer> gpus(String value) {
+    String text = value.trim();
+    if (text.isEmpty() || text.equals("all")) {
+      return List.of();
+    }
+    try {
+      return java.util.Arrays.stream(text.split(",")).map(String::trim).map(Integer::parseInt).distinct().sorted()
+          .toList();
+    } catch (NumberFormatException e) {
+      throw new ConfigException("inference.gpus must be 'all' or CUDA device numbers like 0,1; was '" + value + "'");
+    }
+  }
+
+  /** Whether CUDA may be probed for: not in echo mode, not on {@code device = cpu}, not for the tflite engine. */
+  public String cudaRuledOut() {
+    if (echo) {
+      return "inference.mode = echo runs no model";
+    }
+    if (device.equals("cpu")) {
+      return "inference.device = cpu";
+    }
+    return engine.equals("tflite") ? "inference.engine = tflite runs on the CPU" : null;
+  }
+
+  /** CPU workers on a machine of {@code cores}. */
+  public int workersFor(int cores) {
+    return workers == AUTO ? cores : workers;
+  }
+
+  /** OpenCV threads per call with {@code workers} CPU workers on {@code cores}. */
+  public int opencvThreadsFor(int cores, int workers) {
+    return opencvThreads == AUTO ? Math.max(1, cores / workers) : opencvThreads;
   }
 
   /**
@@ -84,7 +126,7 @@ public record InferenceConfig(boolean echo, int echoDelayMs, String engine, int 
 
   /** Decoding threads for a worker on {@code target}, {@code auto} resolved. */
   public int prepThreadsFor(ComputeTarget target) {
-    if (prepThreads != AUTO_PREP) {
+    if (prepThreads != AUTO) {
       return prepThreads;
     }
     // A GPU answers a batch in a fraction of a millisecond per frame while a 640 × 480 JPEG takes about 1.4 ms to

@@ -1,7 +1,6 @@
 package io.palmreader.inference;
 
 import io.palmreader.config.ConfigException;
-import io.palmreader.config.Settings;
 import io.palmreader.vision.ComputeTarget;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,16 +31,15 @@ public record InferencePlacement(List<Worker> workers, boolean cuda, String repo
   }
 
   /**
-   * @param settings   the node's configuration ({@code inference.device}, {@code inference.gpus},
-   *                   {@code inference.precision}, {@code inference.workers})
+   * @param config     the node's inference configuration ({@code inference.device}, {@code inference.gpus},
+   *                   {@code inference.precision})
    * @param devices    the CUDA devices this process can use
    * @param cpuPool    the pool CPU workers run on (from the inference descriptor)
    * @param cpuWorkers how many CPU workers when falling back or asked for the CPU
    */
-  public static InferencePlacement plan(Settings settings, CudaDevices devices, String cpuPool, int cpuWorkers) {
-    String device = settings.oneOf("inference.device", "auto", "auto", "cpu", "cuda");
-    boolean fp16 = settings.oneOf("inference.precision", "fp32", "fp32", "fp16").equals("fp16");
-    String gpus = settings.string("inference.gpus", "all").trim();
+  public static InferencePlacement plan(InferenceConfig config, CudaDevices devices, String cpuPool, int cpuWorkers) {
+    String device = config.device();
+    boolean fp16 = config.fp16();
     List<Worker> cpu = List.of(new Worker("cpu", cpuPool, cpuWorkers, ComputeTarget.CPU));
     String cpuLine = String.format(Locale.ROOT, "inference on the CPU: %d worker(s)", cpuWorkers);
     if (device.equals("cpu")) {
@@ -51,7 +49,7 @@ public record InferencePlacement(List<Worker> workers, boolean cuda, String repo
       String line = cpuLine + "; CUDA not used: " + devices.absentReason();
       return new InferencePlacement(cpu, false, line, device.equals("cuda"));
     }
-    List<Integer> chosen = choose(gpus, devices);
+    List<Integer> chosen = choose(config.gpus(), devices);
     List<Worker> workers = new ArrayList<>(chosen.size());
     List<String> names = new ArrayList<>();
     for (int index : chosen) {
@@ -63,26 +61,18 @@ public record InferencePlacement(List<Worker> workers, boolean cuda, String repo
     return new InferencePlacement(List.copyOf(workers), true, line, false);
   }
 
-  /** {@code all}, or a comma-separated list of CUDA indices that must exist. */
-  private static List<Integer> choose(String gpus, CudaDevices devices) {
+  /** Every device when none is named, else the named ones, which must exist. */
+  private static List<Integer> choose(List<Integer> gpus, CudaDevices devices) {
     TreeSet<Integer> present = new TreeSet<>();
     devices.devices().forEach(d -> present.add(d.index()));
-    if (gpus.isEmpty() || gpus.equals("all")) {
+    if (gpus.isEmpty()) {
       return List.copyOf(present);
     }
-    TreeSet<Integer> chosen = new TreeSet<>();
-    for (String part : gpus.split(",")) {
-      int index;
-      try {
-        index = Integer.parseInt(part.trim());
-      } catch (NumberFormatException e) {
-        throw new ConfigException("inference.gpus must be 'all' or CUDA device numbers like 0,1; was '" + gpus + "'");
-      }
+    for (int index : gpus) {
       if (!present.contains(index)) {
         throw new ConfigException("inference.gpus names CUDA device " + index + ", but the devices are " + present);
       }
-      chosen.add(index);
     }
-    return List.copyOf(chosen);
+    return gpus;
   }
 }

@@ -5,7 +5,7 @@ import io.palmreader.observability.PalmreaderMetrics;
 import io.palmreader.protocol.ErrorCode;
 import io.palmreader.vision.ComputeTarget;
 import io.palmreader.vision.FrameDecoder;
-import io.palmreader.vision.HandPipeline.DecodedFrame;
+import io.palmreader.vision.DecodedFrame;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -214,7 +214,7 @@ public final class InferenceVerticle extends VerticleBase {
    * than expected when it was admitted). Either way it is refused rather than answered later still.
    */
   private String lateness(Pending p, long now, long nowMs) {
-    if (nowMs - p.message().body().sentAtMs() > config.answerTimeoutMs()) {
+    if (nowMs > p.message().body().expiresAtMs()) {
       return "expired";
     }
     if ((now - p.arrivedNanos()) / 1e6 > config.maxQueueMs()) {

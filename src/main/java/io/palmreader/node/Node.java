@@ -1,11 +1,13 @@
 package io.palmreader.node;
 
 import io.palmreader.config.ConfigException;
+import io.palmreader.config.NodeConfig;
 import io.palmreader.config.Settings;
 import io.palmreader.inference.CudaDevices;
 import io.palmreader.inference.FrameCodecs;
 import io.palmreader.inference.InferenceConfig;
 import io.palmreader.inference.InferencePlacement;
+import io.palmreader.observability.ClusterMembership;
 import io.vertx.config.ConfigRetriever;
 import io.vertx.config.ConfigRetrieverOptions;
 import io.vertx.config.ConfigStoreOptions;
@@ -20,7 +22,6 @@ import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -64,10 +65,12 @@ public final class Node {
     }
     VertxOptions options = options();
     options.getEventBusOptions().setHost(cluster.host()).setClusterPublicHost(cluster.host());
+    HazelcastClusterManager manager = new HazelcastClusterManager(cluster.hazelcast());
     return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory())
-        .withClusterManager(new HazelcastClusterManager(cluster.hazelcast())).buildClustered()
+        .withClusterManager(manager).buildClustered()
         .onSuccess(vertx -> {
           FrameCodecs.register(vertx);
+          ClusterMembership.register(vertx, manager);
           LOG.info("joined cluster '{}' as {}:{} (members {})", cluster.name(), cluster.host(), cluster.port(),
               cluster.kubernetesDns().isBlank() ? cluster.members() : "from " + cluster.kubernetesDns());
         });
@@ -111,9 +114,10 @@ public final class Node {
       return Future.failedFuture(new ConfigException("role must be all, edge or gpu, was '" + role + "'"));
     }
     Settings settings = new Settings(config);
+    NodeConfig node = NodeConfig.from(settings);
     int cores = Runtime.getRuntime().availableProcessors();
-    JsonObject effective = config.copy().put("nodeId", settings.string("node.id", defaultNodeId()));
-    if (settings.integer("http.port", 8080, 0, 65535) == 0) {
+    JsonObject effective = config.copy().put("nodeId", node.nodeId());
+    if (node.port() == 0) {
       // Gateway instances share one listening port only when it is named: with 0 each would bind its own.
       JsonObject http = effective.getJsonObject("http", new JsonObject()).copy().put("port", freePort());
       effective.put("http", http);
@@ -126,28 +130,11 @@ public final class Node {
     names.forEach(n -> ordered.add(0, (String) n));
     for (String name : ordered) {
       VerticleDescriptor d = VerticleDescriptor.parse(name + ".json", descriptor(name));
-      int instances = d.instances() != null ? d.instances() : autoInstances(d, settings, cores);
       if (d.name().equals("inference")) {
-        InferenceConfig inference = InferenceConfig.from(settings);
-        InferencePlacement placement = placeInference(settings, d, instances);
-        // A bad engine for the place (tflite on a GPU worker) stops the node here, before anything is deployed.
-        placement.workers().forEach(w -> inference.engineFor(w.target()));
-        if (!placement.cuda()) {
-          configureCpuThreads(settings, cores, instances);
-        }
-        for (InferencePlacement.Worker w : placement.workers()) {
-          // Each instance admits frames on an event loop and runs its networks on a thread of the pool named here.
-          JsonObject workerConfig = effective.copy().put("workerId", effective.getString("nodeId") + "/" + w.name())
-              .put("cudaDevice", w.target().cudaDevice()).put("fp16", w.target().fp16())
-              .put("workerPool", w.poolName()).put("workerPoolSize", w.instances())
-              .put("maxExecuteTimeMs", d.maxWorkerExecuteTimeMs());
-          chain = chain.compose(v -> vertx.deployVerticle(d.className(), d.options(w.instances(), workerConfig))
-              .onSuccess(id -> LOG.info("deployed {} × {} on {} ({})", w.instances(), d.name(), w.target(),
-                  w.poolName())));
-          deployed.add(chain);
-        }
+        chain = deployInference(vertx, d, InferenceConfig.from(settings), effective, cores, chain, deployed);
         continue;
       }
+      int instances = d.instances() != null ? d.instances() : node.httpInstances(cores);
       chain = chain.compose(v -> vertx.deployVerticle(d.className(), d.options(instances, effective.copy()))
           .onSuccess(id -> LOG.info("deployed {} × {} ({})", instances, d.name(), d.className())));
       deployed.add(chain);
@@ -159,45 +146,43 @@ public final class Node {
     });
   }
 
-  /** CUDA workers when this build and host have CUDA and the configuration allows; CPU workers otherwise. */
-  private static InferencePlacement placeInference(Settings settings, VerticleDescriptor d, int cpuWorkers) {
-    boolean echo = settings.oneOf("inference.mode", "model", "model", "echo").equals("echo");
-    String device = settings.oneOf("inference.device", "auto", "auto", "cpu", "cuda");
-    String engine = settings.oneOf("inference.engine", "auto", "auto", "tflite", "opencv");
-    if (engine.equals("tflite") && device.equals("cuda")) {
-      throw new ConfigException("inference.engine = tflite runs on the CPU only, but inference.device = cuda; "
-          + "use inference.engine = opencv (or auto) on CUDA");
-    }
-    CudaDevices devices = echo ? CudaDevices.none("inference.mode = echo runs no model")
-        : device.equals("cpu") ? CudaDevices.none("inference.device = cpu")
-        : engine.equals("tflite") ? CudaDevices.none("inference.engine = tflite runs on the CPU")
-        : CudaDevices.probe();
-    InferencePlacement placement = InferencePlacement.plan(settings, devices,
+  /**
+   * Deploys the inference workers where {@link InferencePlacement} puts them: CUDA workers when this build and host
+   * have CUDA and the configuration allows, CPU workers otherwise. A bad engine for the place (tflite on a GPU
+   * worker) stops the node here, before anything is deployed.
+   */
+  private static Future<String> deployInference(Vertx vertx, VerticleDescriptor d, InferenceConfig inference,
+                                                JsonObject effective, int cores, Future<String> chain,
+                                                List<Future<String>> deployed) {
+    int cpuWorkers = d.instances() != null ? d.instances() : inference.workersFor(cores);
+    String ruledOut = inference.cudaRuledOut();
+    CudaDevices devices = ruledOut != null ? CudaDevices.none(ruledOut) : CudaDevices.probe();
+    InferencePlacement placement = InferencePlacement.plan(inference,  devices,
         d.workerPoolName() == null ? d.name() : d.workerPoolName(), cpuWorkers);
     if (placement.fellBack()) {
       LOG.warn("inference.device = cuda, falling back to the CPU: {}", placement.report());
     } else {
       LOG.info("{}", placement.report());
     }
-    return placement;
-  }
-
-  private static int autoInstances(VerticleDescriptor d, Settings settings, int cores) {
-    if (d.name().equals("inference")) {
-      // One single-threaded worker per core: on two cores that answered the most frames (2 x 1 beat 1 x 2 and 2 x 2
-      // threads by 40% and 25%, README, Server performance); the event loops' share is small beside the networks.
-      return settings.integerOrAuto("inference.workers", cores, 1, 256);
+    placement.workers().forEach(w -> inference.engineFor(w.target()));
+    if (!placement.cuda() && !inference.echo()) {
+      int threads = inference.opencvThreadsFor(cores, cpuWorkers);
+      org.bytedeco.opencv.global.opencv_core.setNumThreads(threads);
+      LOG.info("OpenCV uses {} threads per call, {} worker(s) on {} cores", threads, cpuWorkers, cores);
     }
-    return settings.integerOrAuto("http.instances", cores, 1, 256);
-  }
-
-  private static void configureCpuThreads(Settings settings, int cores, int workers) {
-    if (settings.oneOf("inference.mode", "model", "model", "echo").equals("echo")) {
-      return;
+    Future<String> next = chain;
+    for (InferencePlacement.Worker w : placement.workers()) {
+      // Each instance admits frames on an event loop and runs its networks on a thread of the pool named here.
+      JsonObject workerConfig = effective.copy().put("workerId", effective.getString("nodeId") + "/" + w.name())
+          .put("cudaDevice", w.target().cudaDevice()).put("fp16", w.target().fp16())
+          .put("workerPool", w.poolName()).put("workerPoolSize", w.instances())
+          .put("maxExecuteTimeMs", d.maxWorkerExecuteTimeMs());
+      next = next.compose(v -> vertx.deployVerticle(d.className(), d.options(w.instances(), workerConfig))
+          .onSuccess(id -> LOG.info("deployed {} × {} on {} ({})", w.instances(), d.name(), w.target(),
+              w.poolName())));
+      deployed.add(next);
     }
-    int threads = settings.integerOrAuto("inference.opencvThreads", Math.max(1, cores / workers), 1, 256);
-    org.bytedeco.opencv.global.opencv_core.setNumThreads(threads);
-    LOG.info("OpenCV uses {} threads per call, {} worker(s) on {} cores", threads, workers, cores);
+    return next;
   }
 
   static JsonObject descriptor(String name) {
@@ -217,10 +202,6 @@ public final class Node {
     } catch (IOException e) {
       throw new ConfigException("http.port 0: no free port to listen on: " + e.getMessage());
     }
-  }
-
-  private static String defaultNodeId() {
-    return ManagementFactory.getRuntimeMXBean().getName();
   }
 
   public Vertx vertx() {

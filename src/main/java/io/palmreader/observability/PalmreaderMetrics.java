@@ -29,16 +29,6 @@ public final class PalmreaderMetrics {
       Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(20),
       Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500)};
 
-  /** The reasons a frame is dropped for, as counted in {@code palmreader_frames_dropped_total}. */
-  private static final String[] DROP_REASONS = {"superseded", "rate_limited", "frame_too_large", "invalid_frame",
-      "over_capacity", "worker_busy", "client_slow", "internal", "session_closed", "shutting_down"};
-
-  /** Why a connection was refused, as counted in {@code palmreader_connections_refused_total}. */
-  private static final String[] REFUSALS = {"origin", "unauthenticated", "sessions", "sessions_per_address",
-      "draining", "path"};
-  /** Why a message was refused without a frame being dropped, in {@code palmreader_messages_refused_total}. */
-  private static final String[] MESSAGE_REFUSALS = {"text_too_large", "bad_message", "too_large_for_socket"};
-
   private final MeterRegistry registry;
   private final Map<String, Counter> refusedConnections = new ConcurrentHashMap<>();
   private final Map<String, Counter> refusedMessages = new ConcurrentHashMap<>();
@@ -70,16 +60,6 @@ public final class PalmreaderMetrics {
         .register(registry);
     tokensPerSecond = DistributionSummary.builder("palmreader.assistant.tokens.per.second").register(registry);
     registry.gauge("palmreader.assistant.breaker.state", breakerState);
-    // Every drop reason exists from the start, at zero, so dashboards and alerts see a series before the first drop.
-    for (String reason : DROP_REASONS) {
-      count(dropped, "palmreader.frames.dropped", "reason", reason, 0);
-    }
-    for (String reason : REFUSALS) {
-      count(refusedConnections, "palmreader.connections.refused", "reason", reason, 0);
-    }
-    for (String reason : MESSAGE_REFUSALS) {
-      count(refusedMessages, "palmreader.messages.refused", "reason", reason, 0);
-    }
   }
 
   private static PalmreaderMetrics shared;
@@ -105,9 +85,24 @@ public final class PalmreaderMetrics {
         .register(registry)).increment();
   }
 
-  /** A frame that was not answered with hands, and why ({@code superseded}, {@code rate_limited}, ...). */
-  public void frameDropped(String reason) {
-    count(dropped, "palmreader.frames.dropped", "reason", reason, 1);
+  /**
+   * Registers every reason of a kind at zero, so dashboards and alerts see a series before the first drop or
+   * refusal: {@code kind} is {@code dropped}, {@code connections} or {@code messages}.
+   */
+  public void declare(String kind, MetricTag... reasons) {
+    for (MetricTag reason : reasons) {
+      switch (kind) {
+        case "dropped" -> count(dropped, "palmreader.frames.dropped", "reason", reason.tag(), 0);
+        case "connections" -> count(refusedConnections, "palmreader.connections.refused", "reason", reason.tag(), 0);
+        case "messages" -> count(refusedMessages, "palmreader.messages.refused", "reason", reason.tag(), 0);
+        default -> throw new IllegalArgumentException("no reasons of kind " + kind);
+      }
+    }
+  }
+
+  /** A frame that was not answered with hands, and why. */
+  public void frameDropped(MetricTag reason) {
+    count(dropped, "palmreader.frames.dropped", "reason", reason.tag(), 1);
   }
 
   /** A frame a worker refused without running it: its queue was too long, or its sender had given up. */
@@ -117,13 +112,13 @@ public final class PalmreaderMetrics {
   }
 
   /** A WebSocket upgrade or session refused: bad origin, no valid token, too many sessions, ... */
-  public void connectionRefused(String reason) {
-    count(refusedConnections, "palmreader.connections.refused", "reason", reason, 1);
+  public void connectionRefused(MetricTag reason) {
+    count(refusedConnections, "palmreader.connections.refused", "reason", reason.tag(), 1);
   }
 
   /** A text message refused (too large, malformed, beyond the socket's limit). */
-  public void messageRefused(String reason) {
-    count(refusedMessages, "palmreader.messages.refused", "reason", reason, 1);
+  public void messageRefused(MetricTag reason) {
+    count(refusedMessages, "palmreader.messages.refused", "reason", reason.tag(), 1);
   }
 
   /** Adds to the counter {@code name} with one tag, registered on first use ({@code n} 0 only registers it). */

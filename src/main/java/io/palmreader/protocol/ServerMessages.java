@@ -60,11 +60,68 @@ public final class ServerMessages {
   }
 
   /**
-   * A frame that will get no answer, and why ({@code superseded}, {@code rate_limited}, {@code over_capacity}): lets a
-   * client that counts frames in flight send the next one at once. Errors are told once; this is told per frame.
+   * A frame that will get no answer, and why (a drop reason's wire name: {@code superseded}, {@code rate_limited},
+   * {@code over_capacity}, {@code worker_busy}): lets a client that counts frames in flight send the next one at once.
+   * Errors are told once; this is told per frame.
    */
   public static JsonObject dropped(long seq, String reason) {
     return new JsonObject().put("type", "dropped").put("seq", seq).put("reason", reason);
+  }
+
+  /** The next piece of an answer. */
+  public static JsonObject aiDelta(String answerId, String delta, JsonObject trigger) {
+    return new JsonObject().put("type", "ai").put("answerId", answerId).put("delta", delta).put("done", false)
+        .put("trigger", trigger);
+  }
+
+  /**
+   * The end of an answer: {@code ending} is {@code completed}, {@code cached}, {@code stopped} or {@code truncated}
+   * (the last two flagged as such); {@code node} and {@code stats} when known.
+   */
+  public static JsonObject aiDone(String answerId, JsonObject trigger, String ending, String node, JsonObject stats) {
+    JsonObject m = new JsonObject().put("type", "ai").put("answerId", answerId).put("delta", "").put("done", true)
+        .put("trigger", trigger);
+    if ("truncated".equals(ending) || "stopped".equals(ending)) {
+      m.put(ending, true);
+    }
+    if (node != null) {
+      m.put("node", node);
+    }
+    if (stats != null) {
+      m.put("stats", stats);
+    }
+    return m;
+  }
+
+  /** An answer that failed after {@code partial}. */
+  public static JsonObject aiError(String answerId, ErrorCode code, String message, String partial) {
+    return new JsonObject().put("type", "ai_error").put("answerId", answerId).put("code", code.wire())
+        .put("message", message).put("partial", partial);
+  }
+
+  /** Whether answers can come now, and from which model. */
+  public static JsonObject assistant(boolean enabled, boolean available, String model, String breaker) {
+    return new JsonObject().put("type", "assistant").put("enabled", enabled).put("available", available)
+        .put("model", model).put("breaker", breaker);
+  }
+
+  /** What set an answer off, as {@code ai} messages name it: a typed question. */
+  public static JsonObject questionTrigger() {
+    return new JsonObject().put("type", "question");
+  }
+
+  /** What set an answer off: a gesture held or made by a hand. */
+  public static JsonObject gestureTrigger(String name, String hand) {
+    return new JsonObject().put("type", "gesture").put("name", name).put("hand", hand);
+  }
+
+  /** The one mapping of a frame that gets no answer to what its client is told. */
+  public static JsonObject notice(FrameNotice n) {
+    if (n.code() == null) {
+      return dropped(n.seq(), n.reason());
+    }
+    JsonObject error = n.seq() >= 0 ? error(n.code(), n.message(), false, n.seq()) : error(n.code(), n.message(), false);
+    return n.retryAfterMs() > 0 ? error.put("retryAfterMs", n.retryAfterMs()) : error;
   }
 
   public static JsonObject pong(long ts) {

@@ -1,5 +1,7 @@
 package io.palmreader.session;
 
+import io.palmreader.store.KeyValueStore;
+import io.palmreader.store.StoreKeys;
 import io.vertx.core.Future;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

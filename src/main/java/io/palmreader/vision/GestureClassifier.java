@@ -1,5 +1,7 @@
 package io.palmreader.vision;
 
+import io.palmreader.gesture.Gesture;
+
 /**
  * Names a hand's gesture from its 21 landmarks: MediaPipe's canned set (Closed_Fist, Open_Palm, Pointing_Up,
  * Thumb_Down, Thumb_Up, Victory, ILoveYou, or None) plus OK and Pinch.

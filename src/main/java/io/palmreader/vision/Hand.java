@@ -1,5 +1,7 @@
 package io.palmreader.vision;
 
+import io.palmreader.gesture.Gesture;
+
 /**
  * One hand found in a frame.
  *

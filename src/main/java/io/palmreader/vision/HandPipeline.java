@@ -24,51 +24,6 @@ public final class HandPipeline implements AutoCloseable {
   /** Palm regions overlapping a tracked hand more than this are the same hand. */
   static final float SAME_HAND_OVERLAP = 0.5f;
 
-  /**
-   * One frame to process: the stream's tracking state (or {@link TrackingState#NONE}) and either the encoded bytes,
-   * or the outcome of decoding them ahead of time on another thread ({@link #decoded}).
-   */
-  public record FrameRequest(byte[] encoded, TrackingState tracking, DecodedFrame decoded) {
-    public FrameRequest {
-      tracking = tracking == null ? TrackingState.NONE : tracking;
-      if ((encoded == null) == (decoded == null)) {
-        throw new IllegalArgumentException("a frame request carries either encoded bytes or a decoded frame");
-      }
-    }
-
-    public FrameRequest(byte[] encoded, TrackingState tracking) {
-      this(encoded, tracking, null);
-    }
-
-    /** A frame decoded ahead of time; the pipeline takes ownership of its pixels. */
-    public static FrameRequest decoded(DecodedFrame decoded, TrackingState tracking) {
-      return new FrameRequest(null, tracking, decoded);
-    }
-  }
-
-  /**
-   * The outcome of decoding one frame: its pixels, or why it could not be decoded, and how long it took. Decoding
-   * is thread-safe and the costliest CPU step in front of a GPU, so a GPU worker has it done by other threads.
-   */
-  public record DecodedFrame(Frame frame, InvalidFrameException error, double decodeMs) {
-    public static DecodedFrame decode(FrameDecoder decoder, byte[] encoded) {
-      long t0 = System.nanoTime();
-      try {
-        Frame frame = decoder.decode(encoded);
-        return new DecodedFrame(frame, null, millisSince(t0));
-      } catch (InvalidFrameException e) {
-        return new DecodedFrame(null, e, millisSince(t0));
-      }
-    }
-
-    /** Frees the pixels of a frame that will not be processed after all. */
-    public void discard() {
-      if (frame != null) {
-        frame.close();
-      }
-    }
-  }
-
   private final PipelineOptions options;
   private final FrameDecoder decoder;
   private final ModelEngine engine;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.palmreader.protocol.ErrorCode;
-import io.palmreader.vision.Gesture;
+import io.palmreader.gesture.Gesture;
 import io.palmreader.vision.Hand;
 import io.palmreader.vision.HandRegion;
 import io.palmreader.vision.ModelVariant;
@@ -25,7 +25,7 @@ class FrameCodecsTest {
   @DisplayName("a task: ids, times, options, tracking state and the image bytes")
   void task() {
     byte[] image = {(byte) 0xFF, (byte) 0xD8, 42};
-    FrameTask t = new FrameTask("s-1", 4_000_000_000L, 123L, 456L, ModelVariant.LITE, 1,
+    FrameTask t = new FrameTask("s-1", 4_000_000_000L, 123L, 456L, 1456L, ModelVariant.LITE, 1,
         new TrackingState(640, 480, List.of(REGION), 3, new byte[] {1, 2, 3}), Buffer.buffer(image));
     FrameCodecs.TaskCodec codec = new FrameCodecs.TaskCodec();
     Buffer wire = Buffer.buffer().appendString("xx");

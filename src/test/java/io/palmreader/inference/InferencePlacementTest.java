@@ -33,10 +33,14 @@ class InferencePlacementTest {
     return new Settings(new JsonObject().put("inference", inference));
   }
 
+  private static InferenceConfig config(String... keyValues) {
+    return InferenceConfig.from(inference(keyValues));
+  }
+
   @Test
   @DisplayName("with two GPUs: a worker each, alone on its own gpu-N pool, bound to its device, fp32 by default")
   void oneWorkerPerGpu() {
-    InferencePlacement p = InferencePlacement.plan(inference(), TWO_GPUS, "inference-cpu", 4);
+    InferencePlacement p = InferencePlacement.plan(config(), TWO_GPUS, "inference-cpu", 4);
     assertTrue(p.cuda());
     assertEquals(List.of(new Worker("gpu-0", "gpu-0", 1, ComputeTarget.cuda(0, false)),
         new Worker("gpu-1", "gpu-1", 1, ComputeTarget.cuda(1, false))), p.workers());
@@ -46,7 +50,7 @@ class InferencePlacementTest {
   @Test
   @DisplayName("inference.gpus picks devices, inference.precision fp16 selects the half-precision target")
   void chosenDevicesAndPrecision() {
-    InferencePlacement p = InferencePlacement.plan(inference("gpus", "1", "precision", "fp16"), TWO_GPUS,
+    InferencePlacement p = InferencePlacement.plan(config("gpus", "1", "precision", "fp16"), TWO_GPUS,
         "inference-cpu", 4);
     assertEquals(List.of(new Worker("gpu-1", "gpu-1", 1, ComputeTarget.cuda(1, true))), p.workers());
     assertEquals("cuda:1/fp16", p.workers().get(0).target().toString());
@@ -56,21 +60,20 @@ class InferencePlacementTest {
   @DisplayName("a GPU that is not there is a configuration error naming the ones that are")
   void missingGpuIsAnError() {
     ConfigException e = assertThrows(ConfigException.class,
-        () -> InferencePlacement.plan(inference("gpus", "0,3"), TWO_GPUS, "inference-cpu", 4));
+        () -> InferencePlacement.plan(config("gpus", "0,3"), TWO_GPUS, "inference-cpu", 4));
     assertTrue(e.getMessage().contains("device 3") && e.getMessage().contains("[0, 1]"), e.getMessage());
-    assertThrows(ConfigException.class,
-        () -> InferencePlacement.plan(inference("gpus", "first"), TWO_GPUS, "inference-cpu", 4));
+    assertThrows(ConfigException.class, () -> config("gpus", "first"));
   }
 
   @Test
   @DisplayName("without CUDA: CPU workers, the reason in the report; a fallback when CUDA was asked for")
   void cpuFallback() {
-    InferencePlacement auto = InferencePlacement.plan(inference(), NO_CUDA, "inference-cpu", 3);
+    InferencePlacement auto = InferencePlacement.plan(config(), NO_CUDA, "inference-cpu", 3);
     assertFalse(auto.cuda());
     assertFalse(auto.fellBack());
     assertEquals(List.of(new Worker("cpu", "inference-cpu", 3, ComputeTarget.CPU)), auto.workers());
     assertTrue(auto.report().contains("this build's OpenCV has no CUDA"), auto.report());
-    InferencePlacement asked = InferencePlacement.plan(inference("device", "cuda"), NO_CUDA, "inference-cpu", 3);
+    InferencePlacement asked = InferencePlacement.plan(config("device", "cuda"), NO_CUDA, "inference-cpu", 3);
     assertTrue(asked.fellBack());
     assertEquals(auto.workers(), asked.workers());
   }
@@ -78,11 +81,10 @@ class InferencePlacementTest {
   @Test
   @DisplayName("inference.device = cpu keeps GPUs out of it")
   void cpuByChoice() {
-    InferencePlacement p = InferencePlacement.plan(inference("device", "cpu"), TWO_GPUS, "inference-cpu", 2);
+    InferencePlacement p = InferencePlacement.plan(config("device", "cpu"), TWO_GPUS, "inference-cpu", 2);
     assertFalse(p.cuda());
     assertEquals(ComputeTarget.CPU, p.workers().get(0).target());
-    assertThrows(ConfigException.class,
-        () -> InferencePlacement.plan(inference("device", "tpu"), TWO_GPUS, "inference-cpu", 2));
+    assertThrows(ConfigException.class, () -> config("device", "tpu"));
   }
 
   @Test

@@ -8,7 +8,7 @@ import io.palmreader.assistant.FakeOllama;
 import io.palmreader.eventlog.KafkaBroker;
 import io.palmreader.gateway.GatewayTestAccess;
 import io.palmreader.gateway.SessionClient;
-import io.palmreader.session.RedisServer;
+import io.palmreader.store.RedisServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;

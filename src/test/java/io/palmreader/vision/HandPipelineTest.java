@@ -1,5 +1,6 @@
 package io.palmreader.vision;
 
+import io.palmreader.gesture.Gesture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
 
-import io.palmreader.vision.HandPipeline.FrameRequest;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

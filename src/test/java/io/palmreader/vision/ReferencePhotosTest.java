@@ -1,9 +1,9 @@
 package io.palmreader.vision;
 
+import io.palmreader.gesture.Gesture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.palmreader.vision.HandPipeline.FrameRequest;
 import io.palmreader.vision.TestPhotos.Photo;
 import java.util.ArrayList;
 import java.util.EnumMap;

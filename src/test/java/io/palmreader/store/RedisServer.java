@@ -1,4 +1,4 @@
-package io.palmreader.session;
+package io.palmreader.store;
 
 import java.io.IOException;
 import java.io.InputStream;

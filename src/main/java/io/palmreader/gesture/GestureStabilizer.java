@@ -1,4 +1,4 @@
-package io.palmreader.session;
+package io.palmreader.gesture;
 
 import java.util.ArrayList;
 import java.util.HashMap;

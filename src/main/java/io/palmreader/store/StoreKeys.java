@@ -1,4 +1,4 @@
-package io.palmreader.session;
+package io.palmreader.store;
 
 /** Key patterns in the shared store (Redis), in one place. */
 public final class StoreKeys {

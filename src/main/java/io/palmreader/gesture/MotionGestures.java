@@ -1,4 +1,4 @@
-package io.palmreader.session;
+package io.palmreader.gesture;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -29,6 +29,9 @@ public final class MotionGestures {
   static final int WAVE_TURNS = 3;
   static final double WAVE_SWING = 0.04;
   private static final double WAVE_MAX_VERTICAL = 0.15;
+
+  /** Every movement this detector names. */
+  public static final List<String> NAMES = List.of("Swipe_Left", "Swipe_Right", "Swipe_Up", "Swipe_Down", "Wave");
 
   /** A movement that just completed on a hand. */
   public record Motion(String name, String hand, long since) {

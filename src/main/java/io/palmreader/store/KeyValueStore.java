@@ -1,4 +1,4 @@
-package io.palmreader.session;
+package io.palmreader.store;
 
 import io.vertx.core.Future;
 import java.util.List;

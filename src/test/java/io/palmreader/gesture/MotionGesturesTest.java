@@ -1,9 +1,9 @@
-package io.palmreader.session;
+package io.palmreader.gesture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.palmreader.session.MotionGestures.Motion;
+import io.palmreader.gesture.MotionGestures.Motion;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.palmreader.session;
+package io.palmreader.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

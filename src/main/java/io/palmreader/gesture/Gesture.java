@@ -1,4 +1,4 @@
-package io.palmreader.vision;
+package io.palmreader.gesture;
 
 /** Gestures the classifier names: MediaPipe's canned set plus OK and Pinch. */
 public enum Gesture {

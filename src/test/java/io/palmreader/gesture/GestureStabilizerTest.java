@@ -1,9 +1,9 @@
-package io.palmreader.session;
+package io.palmreader.gesture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.palmreader.session.GestureStabilizer.StableGesture;
+import io.palmreader.gesture.GestureStabilizer.StableGesture;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;

@@ -1,0 +1,32 @@
+package io.palmreader.config;
+
+import java.lang.management.ManagementFactory;
+
+/**
+ * What a node is and where it listens; keys under {@code node.}, {@code http.} and {@code metrics.} (README,
+ * Configuration).
+ *
+ * @param nodeId        this node's name in answers and health ({@code PID@host} by default)
+ * @param host          interface the HTTP server listens on
+ * @param port          HTTP and WebSocket port (0: a free port, chosen once for all gateway instances)
+ * @param httpInstances gateway verticle instances, {@link #AUTO} for one per core
+ * @param metricsPort   serve {@code /metrics} on this port only (0: on {@code port})
+ * @param metricsHost   interface of the metrics port
+ */
+public record NodeConfig(String nodeId, String host, int port, int httpInstances, int metricsPort,
+                         String metricsHost) {
+
+  public static final int AUTO = -1;
+
+  public static NodeConfig from(Settings s) {
+    return new NodeConfig(s.string("node.id", ManagementFactory.getRuntimeMXBean().getName()),
+        s.string("http.host", "0.0.0.0"), s.integer("http.port", 8080, 0, 65535),
+        s.integerOrAuto("http.instances", AUTO, 1, 256), s.integer("metrics.port", 0, 0, 65535),
+        s.string("metrics.host", "0.0.0.0"));
+  }
+
+  /** Gateway instances on a machine of {@code cores}. */
+  public int httpInstances(int cores) {
+    return httpInstances == AUTO ? cores : httpInstances;
+  }
+}

@@ -1,0 +1,151 @@
+package io.palmreader.gateway;
+
+import io.palmreader.observability.PalmreaderMetrics;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.ServerWebSocketHandshake;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Who gets a session: decides on each WebSocket upgrade before it happens (path, draining, origin, token when one is
+ * on the request, the node's session limits), and gives a connection whose upgrade carried no token
+ * {@code auth.helloTimeoutMs} to send a {@code hello} with one. Refusals are HTTP statuses before the upgrade, or
+ * close 1008 with the reason after it, counted by reason.
+ */
+final class SessionAdmission {
+
+  /** Starts the session of an admitted socket; {@code release} frees its slot when it ends. */
+  interface Opener {
+    ClientSession open(ServerWebSocket socket, SessionGrant grant, Runnable release);
+  }
+
+  private final Vertx vertx;
+  private final AccessConfig access;
+  private final TokenVerifier tokens;
+  private final ConnectionCounts connections;
+  private final PalmreaderMetrics metrics;
+  private final int maxTextBytes;
+  private final Opener opener;
+  private boolean draining;
+
+  SessionAdmission(Vertx vertx, AccessConfig access, TokenVerifier tokens, ConnectionCounts connections,
+                   PalmreaderMetrics metrics, int maxTextBytes, Opener opener) {
+    this.vertx = vertx;
+    this.access = access;
+    this.tokens = tokens;
+    this.connections = connections;
+    this.metrics = metrics;
+    this.maxTextBytes = maxTextBytes;
+    this.opener = opener;
+  }
+
+  /** From now on upgrades are refused: the node is stopping. */
+  void drain() {
+    draining = true;
+  }
+
+  void onHandshake(ServerWebSocketHandshake handshake) {
+    if (!"/ws".equals(handshake.path())) {
+      refuse(handshake, ConnectionRefusal.PATH);
+    } else if (draining) {
+      refuse(handshake, ConnectionRefusal.DRAINING);
+    } else if (!access.originAllowed(handshake.headers().get("Origin"))) {
+      refuse(handshake, ConnectionRefusal.ORIGIN);
+    } else if (tokens == null) {
+      admit(handshake, SessionGrant.ANONYMOUS);
+    } else if (tokens.refusedUrlToken(handshake.query())) {
+      refuse(handshake, ConnectionRefusal.UNAUTHENTICATED);
+    } else {
+      String token = tokens.tokenOf(handshake.headers(), handshake.query());
+      if (token == null) {
+        admit(handshake, null); // the first message must be a hello carrying the token
+      } else {
+        tokens.verify(token).onComplete(ar -> {
+          if (ar.succeeded()) {
+            admit(handshake, ar.result());
+          } else {
+            refuse(handshake, ConnectionRefusal.UNAUTHENTICATED);
+          }
+        });
+      }
+    }
+  }
+
+  private void refuse(ServerWebSocketHandshake handshake, ConnectionRefusal reason) {
+    metrics.connectionRefused(reason);
+    handshake.reject(reason.status());
+  }
+
+  /** Counts the session against the node's limits and upgrades; {@code grant} null: authenticate by hello. */
+  private void admit(ServerWebSocketHandshake handshake, SessionGrant grant) {
+    String address = handshake.remoteAddress() == null ? "unknown" : handshake.remoteAddress().host();
+    ConnectionRefusal refusal = connections.admit(address, access.maxSessions(), access.maxSessionsPerAddress());
+    if (refusal != null) {
+      refuse(handshake, refusal);
+      return;
+    }
+    boolean[] released = {false};
+    Runnable release = () -> {
+      if (!released[0]) {
+        released[0] = true;
+        connections.release(address);
+      }
+    };
+    handshake.accept().onComplete(ar -> {
+      if (ar.failed()) {
+        release.run();
+      } else if (grant != null) {
+        opener.open(ar.result(), grant, release);
+      } else {
+        awaitHelloToken(ar.result(), release);
+      }
+    });
+  }
+
+  /** Anything but a {@code hello} with a valid token first, or silence, closes the connection with 1008. */
+  private void awaitHelloToken(ServerWebSocket socket, Runnable release) {
+    long timer = vertx.setTimer(access.helloTimeoutMs(), t -> closeUnauthenticated(socket, release,
+        "authentication required: send a hello with your token"));
+    socket.closeHandler(v -> {
+      vertx.cancelTimer(timer);
+      release.run();
+    });
+    socket.binaryMessageHandler(b -> {
+      vertx.cancelTimer(timer);
+      closeUnauthenticated(socket, release, "authentication required before frames");
+    });
+    socket.textMessageHandler(text -> {
+      vertx.cancelTimer(timer);
+      socket.textMessageHandler(null);
+      socket.binaryMessageHandler(null);
+      JsonObject hello = text.length() <= maxTextBytes ? parseObject(text) : null;
+      if (hello == null || !"hello".equals(hello.getValue("type")) || !(hello.getValue("token") instanceof String t)) {
+        closeUnauthenticated(socket, release, "authentication required: the first message must be a hello with a token");
+        return;
+      }
+      tokens.verify(t).onComplete(ar -> {
+        if (ar.failed()) {
+          closeUnauthenticated(socket, release, ar.cause().getMessage());
+        } else {
+          hello.remove("token");
+          opener.open(socket, ar.result(), release).onText(hello.encode());
+        }
+      });
+    });
+  }
+
+  private static JsonObject parseObject(String text) {
+    try {
+      return new JsonObject(text);
+    } catch (DecodeException | ClassCastException e) {
+      return null;
+    }
+  }
+
+  private void closeUnauthenticated(ServerWebSocket socket, Runnable release, String reason) {
+    metrics.connectionRefused(ConnectionRefusal.UNAUTHENTICATED);
+    socket.close((short) 1008, reason.length() > 120 ? reason.substring(0, 120) : reason);
+    release.run();
+  }
+}

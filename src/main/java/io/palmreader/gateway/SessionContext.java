@@ -1,0 +1,30 @@
+package io.palmreader.gateway;
+
+import io.palmreader.assistant.AssistantConfig;
+import io.palmreader.inference.InferenceClient;
+import io.palmreader.observability.PalmreaderMetrics;
+import io.palmreader.protocol.ClientFrame;
+import io.palmreader.store.KeyValueStore;
+import io.palmreader.vision.ModelVariant;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * What every session of a gateway shares: its settings, the node's store and meters, and the way to inference.
+ *
+ * @param model        the model size a session gets unless its {@code hello} asks otherwise
+ * @param maxHands     the most hands a session may ask for
+ * @param node         this node's id
+ * @param capabilities what {@code welcome} says the node can do
+ */
+record SessionContext(Vertx vertx, GatewayConfig gateway, AssistantConfig assistant, ModelVariant model,
+                      int maxHands, String node, JsonObject capabilities, KeyValueStore store,
+                      PalmreaderMetrics metrics, InferenceClient inference) {
+
+  /** What the {@code welcome} message tells a client about its limits. */
+  JsonObject limits(int maxFps, int sessionMaxHands) {
+    return new JsonObject().put("inflight", gateway.inflight()).put("maxFrameBytes", gateway.maxFrameBytes())
+        .put("maxFps", maxFps).put("idleTimeoutMs", gateway.idleTimeoutMs()).put("maxHands", sessionMaxHands)
+        .put("headerBytes", ClientFrame.HEADER_BYTES).put("maxTextBytes", gateway.maxTextBytes());
+  }
+}

@@ -1,0 +1,30 @@
+package io.palmreader.node;
+
+import io.palmreader.config.NodeConfig;
+import io.palmreader.config.Settings;
+import io.palmreader.inference.InferenceClient;
+import io.palmreader.observability.HealthRoutes;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.Router;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+
+/**
+ * {@code /metrics} and the health routes for nodes without a gateway (the {@code gpu} role), so that Prometheus and
+ * Kubernetes see inference nodes too. Ready means this node's own workers answer.
+ */
+public final class OpsVerticle extends VerticleBase {
+
+  @Override
+  public Future<?> start() {
+    NodeConfig node = NodeConfig.from(new Settings(config()));
+    Router router = Router.router(vertx);
+    router.route("/metrics").handler(PrometheusScrapingHandler.create());
+    new HealthRoutes(vertx).readiness("inference", p -> InferenceClient.probe(vertx, true).onComplete(ar ->
+        p.complete(ar.succeeded() ? Status.OK(new JsonObject().put("worker", ar.result()))
+            : Status.KO(new JsonObject().put("reason", ar.cause().getMessage()))))).mount(router);
+    return vertx.createHttpServer().requestHandler(router).listen(node.port(), node.host());
+  }
+}

@@ -1,0 +1,164 @@
+package io.palmreader.session;
+
+import io.palmreader.inference.FrameAnswer;
+import io.palmreader.inference.InferenceOutcome;
+import io.palmreader.protocol.ClientFrame;
+import io.palmreader.protocol.ErrorCode;
+import io.palmreader.protocol.FrameNotice;
+import io.palmreader.protocol.ProtocolException;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * One session's frames on their way to inference, newest first: at most {@code inflight} frames with inference, one
+ * more waiting, and a newer frame replaces the waiting one, so latency stays bounded by construction. Frames are
+ * admitted against the size limit, the session's rate and its address's rate. Pure but for the shared address
+ * limit's background count; not thread-safe (one per session, on its event loop).
+ */
+public final class FrameFlow {
+
+  private static final long RATE_LIMIT_NOTICE_INTERVAL_MS = 1000;
+
+  /** A frame as received, with its arrival time for the server-side latency. */
+  public record Arrival(ClientFrame frame, long receivedNanos) {
+  }
+
+  /** What to do with a binary message. */
+  public sealed interface Admission {
+  }
+
+  /** Send it to inference now. */
+  public record Dispatch(Arrival arrival) implements Admission {
+  }
+
+  /** It waits for a slot; the frame it replaced, if any, is told {@code superseded}. */
+  public record Wait(FrameNotice superseded) implements Admission {
+  }
+
+  /** It is refused; the client is told why. */
+  public record Refuse(DropReason reason, FrameNotice notice) implements Admission {
+  }
+
+  private final int inflightLimit;
+  private final int maxFrameBytes;
+  private final int maxFps;
+  private final FrameRateLimiter rate;
+  private final SharedLimits limits;
+  private final String address;
+  private int inflight;
+  private Arrival waiting;
+  private long lastRateNoticeMs = Long.MIN_VALUE / 2;
+  private boolean overCapacityTold;
+
+  public FrameFlow(int inflightLimit, int maxFrameBytes, int maxFps, SharedLimits limits, String address) {
+    this.inflightLimit = inflightLimit;
+    this.maxFrameBytes = maxFrameBytes;
+    this.maxFps = maxFps;
+    this.rate = new FrameRateLimiter(maxFps);
+    this.limits = limits;
+    this.address = address;
+  }
+
+  /** Decides on one binary message received at {@code nowNanos} / {@code nowMs}. */
+  public Admission admit(Buffer message, long nowNanos, long nowMs) {
+    int imageBytes = message.length() - ClientFrame.HEADER_BYTES;
+    if (imageBytes > maxFrameBytes) {
+      long seq = message.length() >= 6 ? message.getUnsignedInt(2) : -1;
+      return refuse(DropReason.FRAME_TOO_LARGE, seq, ErrorCode.FRAME_TOO_LARGE, "frame of " + imageBytes
+          + " bytes is over the limit of " + maxFrameBytes, 0);
+    }
+    ClientFrame frame;
+    try {
+      frame = ClientFrame.parse(message);
+    } catch (ProtocolException e) {
+      return refuse(DropReason.INVALID_FRAME, -1, e.code(), e.getMessage(), 0);
+    }
+    long addressRetryMs = limits.frame(address);
+    if (addressRetryMs > 0) {
+      return rateLimited(frame.sequence(), nowMs, "too many frames from this address", addressRetryMs);
+    }
+    if (!rate.tryAcquire(nowNanos)) {
+      return rateLimited(frame.sequence(), nowMs, "more than " + maxFps
+          + " frames per second; frames over the limit are dropped", 0);
+    }
+    Arrival arrival = new Arrival(frame, nowNanos);
+    if (inflight < inflightLimit) {
+      inflight++;
+      return new Dispatch(arrival);
+    }
+    FrameNotice superseded = waiting == null ? null
+        : FrameNotice.dropped(waiting.frame().sequence(), DropReason.SUPERSEDED.tag());
+    waiting = arrival;
+    return new Wait(superseded);
+  }
+
+  /** Errors about the rate are told once a second; the frames in between get {@code dropped}. */
+  private Refuse rateLimited(long seq, long nowMs, String message, long retryAfterMs) {
+    if (nowMs - lastRateNoticeMs >= RATE_LIMIT_NOTICE_INTERVAL_MS) {
+      lastRateNoticeMs = nowMs;
+      return refuse(DropReason.RATE_LIMITED, seq, ErrorCode.RATE_LIMITED, message, retryAfterMs);
+    }
+    return new Refuse(DropReason.RATE_LIMITED, FrameNotice.dropped(seq, DropReason.RATE_LIMITED.tag()));
+  }
+
+  private static Refuse refuse(DropReason reason, long seq, ErrorCode code, String message, long retryAfterMs) {
+    return new Refuse(reason, new FrameNotice(seq, reason.tag(), code, message, retryAfterMs));
+  }
+
+  /**
+   * A frame's outcome came back: its slot is free. Returns what to tell about it when it got no answer, with the
+   * drop reason, or null when {@code outcome} is an answer to deliver.
+   */
+  public Refuse settle(Arrival arrival, InferenceOutcome outcome) {
+    inflight--;
+    long seq = arrival.frame().sequence();
+    if (outcome instanceof InferenceOutcome.Answered a) {
+      return answered(seq, a.answer());
+    }
+    if (outcome instanceof InferenceOutcome.Busy) {
+      // Capacity is there but taken: this frame is skipped and the session's next one goes ahead.
+      overCapacityTold = false;
+      return new Refuse(DropReason.WORKER_BUSY, FrameNotice.dropped(seq, DropReason.WORKER_BUSY.tag()));
+    }
+    if (outcome instanceof InferenceOutcome.NoCapacity n) {
+      // Told once per outage, not once per frame: frames keep flowing and answers resume by themselves.
+      if (overCapacityTold) {
+        return new Refuse(DropReason.OVER_CAPACITY, FrameNotice.dropped(seq, DropReason.OVER_CAPACITY.tag()));
+      }
+      overCapacityTold = true;
+      return refuse(DropReason.OVER_CAPACITY, seq, ErrorCode.OVER_CAPACITY, n.noWorkers()
+          ? "no inference worker is running" : "inference did not answer in time", 0);
+    }
+    return refuse(DropReason.INTERNAL, seq, ErrorCode.INTERNAL, "inference failed for this frame", 0);
+  }
+
+  private Refuse answered(long seq, FrameAnswer answer) {
+    if (answer.failed()) {
+      return refuse(DropReason.of(answer.error()), seq, answer.error(), answer.errorMessage(), 0);
+    }
+    overCapacityTold = false;
+    return null;
+  }
+
+  /** The waiting frame, if a slot is free for it now; it then counts as in flight. */
+  public Arrival next() {
+    if (waiting == null || inflight >= inflightLimit) {
+      return null;
+    }
+    Arrival next = waiting;
+    waiting = null;
+    inflight++;
+    return next;
+  }
+
+  /** Forgets the waiting frame (the session is closing or draining); true when there was one. */
+  public boolean discardWaiting() {
+    boolean had = waiting != null;
+    waiting = null;
+    return had;
+  }
+
+  /** Whether no frame is with inference. */
+  public boolean idle() {
+    return inflight == 0;
+  }
+}

@@ -1,0 +1,41 @@
+package io.palmreader.session;
+
+import io.palmreader.protocol.ErrorCode;
+import io.palmreader.protocol.ProtocolException;
+import io.palmreader.vision.ModelVariant;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A {@code hello} (or {@code config}) message's settings, checked; a field left out is null and changes nothing.
+ *
+ * @param maxHands    hands to find, 1 to the node's limit
+ * @param model       lite or full
+ * @param assistant   whether the assistant answers this session
+ * @param attachFrame whether prompts carry the frame
+ * @param resume      a resume token from an earlier session's {@code welcome}
+ */
+public record HelloRequest(Integer maxHands, ModelVariant model, Boolean assistant, Boolean attachFrame,
+                           String resume) {
+
+  /**
+   * @throws ProtocolException {@code bad_message} naming the field and what is allowed
+   */
+  public static HelloRequest parse(JsonObject hello, int maxHandsLimit) {
+    Object hands = hello.getValue("maxHands");
+    if (hands != null && !(hands instanceof Integer n && n >= 1 && n <= maxHandsLimit)) {
+      throw new ProtocolException(ErrorCode.BAD_MESSAGE, "maxHands must be a whole number from 1 to " + maxHandsLimit
+          + ", was " + hands);
+    }
+    Object model = hello.getValue("model");
+    if (model != null && !("lite".equals(model) || "full".equals(model))) {
+      throw new ProtocolException(ErrorCode.BAD_MESSAGE, "model must be 'lite' or 'full', was " + model);
+    }
+    Object on = hello.getValue("assistant");
+    Object frame = hello.getValue("attachFrame");
+    if (on != null && !(on instanceof Boolean) || frame != null && !(frame instanceof Boolean)) {
+      throw new ProtocolException(ErrorCode.BAD_MESSAGE, "assistant and attachFrame must be true or false");
+    }
+    return new HelloRequest((Integer) hands, model == null ? null : ModelVariant.parse((String) model), (Boolean) on,
+        (Boolean) frame, hello.getValue("resume") instanceof String token ? token : null);
+  }
+}

@@ -1,0 +1,68 @@
+package io.palmreader.session;
+
+import io.palmreader.store.KeyValueStore;
+import io.palmreader.store.StoreKeys;
+import io.palmreader.vision.ModelVariant;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * What the shared store keeps about one session, so that any node can pick it up: the record a reconnecting client
+ * resumes with its token (conversation and settings), and the registry entry saying where the session lives. Writes
+ * go one after the other: pooled connections could otherwise land an older record last.
+ */
+public final class SessionRecords {
+
+  /** What a resumed session gets back. */
+  public record Resume(String conversationId, ModelVariant model, int maxHands, boolean assistant,
+                       boolean attachFrame) {
+
+    JsonObject toJson() {
+      return new JsonObject().put("conversationId", conversationId).put("model", model.id()).put("maxHands", maxHands)
+          .put("assistant", assistant).put("attachFrame", attachFrame);
+    }
+
+    static Resume fromJson(JsonObject json, ModelVariant model, int maxHands) {
+      return new Resume(json.getString("conversationId"), ModelVariant.parse(json.getString("model", model.id())),
+          json.getInteger("maxHands", maxHands), json.getBoolean("assistant", true),
+          json.getBoolean("attachFrame", false));
+    }
+  }
+
+  private final KeyValueStore store;
+  private final String sessionId;
+  private final String node;
+  private final long createdMs;
+  private final long ttlMs;
+  private Future<Void> saving = Future.succeededFuture();
+
+  /** @param ttlMs how long a record outlives its last write ({@code session.resumeTtlMs}) */
+  public SessionRecords(KeyValueStore store, String sessionId, String node, long createdMs, long ttlMs) {
+    this.store = store;
+    this.sessionId = sessionId;
+    this.node = node;
+    this.createdMs = createdMs;
+    this.ttlMs = ttlMs;
+  }
+
+  /** Saves what token {@code resumeToken} gives back, and the registry entry with it. */
+  public void save(String resumeToken, Resume resume, long lastSeenMs) {
+    String record = resume.toJson().encode();
+    saving = saving.transform(v -> store.set(StoreKeys.resume(resumeToken), record, ttlMs));
+    register(resume.conversationId(), lastSeenMs);
+  }
+
+  /** Refreshes the registry entry other nodes can see: where this session lives and when it was last heard from. */
+  public void register(String conversationId, long lastSeenMs) {
+    String entry = new JsonObject().put("node", node).put("created", createdMs).put("lastSeen", lastSeenMs)
+        .put("conversationId", conversationId).encode();
+    saving = saving.transform(v -> store.set(StoreKeys.session(sessionId), entry, ttlMs));
+  }
+
+  /** What {@code token} resumes, or null when it is unknown or expired (or the store cannot say). */
+  public Future<Resume> load(String token, ModelVariant model, int maxHands) {
+    return store.get(StoreKeys.resume(token))
+        .map(json -> json == null ? null : Resume.fromJson(new JsonObject(json), model, maxHands))
+        .otherwise((Resume) null);
+  }
+}
