@@ -9,7 +9,7 @@ export function createAssistantPanel(send) {
     const up = status.available && status.enabled !== false;
     badge.textContent = up ? `${status.model} ready` : status.enabled === false ? 'off' : 'unavailable';
     badge.className = `badge ${up ? 'up' : 'down'}`;
-    badge.title = status.lastError || status.url || '';
+    badge.title = status.breaker ? `circuit breaker ${status.breaker.toLowerCase()}` : '';
     document.body.dataset.assistant = up ? 'up' : 'down';
   }
 

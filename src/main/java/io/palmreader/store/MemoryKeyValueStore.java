@@ -19,11 +19,21 @@ public final class MemoryKeyValueStore implements KeyValueStore {
   }
 
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+  private final java.util.function.LongSupplier clock;
+
+  public MemoryKeyValueStore() {
+    this(System::currentTimeMillis);
+  }
+
+  /** A store whose time, in ms, comes from {@code clock}: the tests' way to let entries expire. */
+  MemoryKeyValueStore(java.util.function.LongSupplier clock) {
+    this.clock = clock;
+  }
   private int writes;
 
   private Entry live(String key) {
     Entry e = entries.get(key);
-    if (e != null && e.expiresAtMs() <= System.currentTimeMillis()) {
+    if (e != null && e.expiresAtMs() <= clock.getAsLong()) {
       entries.remove(key, e);
       return null;
     }
@@ -32,7 +42,7 @@ public final class MemoryKeyValueStore implements KeyValueStore {
 
   private void sweepNowAndThen() {
     if (++writes % 1000 == 0) {
-      long now = System.currentTimeMillis();
+      long now = clock.getAsLong();
       for (Iterator<Entry> it = entries.values().iterator(); it.hasNext(); ) {
         if (it.next().expiresAtMs() <= now) {
           it.remove();
@@ -49,7 +59,7 @@ public final class MemoryKeyValueStore implements KeyValueStore {
 
   @Override
   public Future<Void> set(String key, String value, long ttlMs) {
-    entries.put(key, new Entry(value, System.currentTimeMillis() + ttlMs));
+    entries.put(key, new Entry(value, clock.getAsLong() + ttlMs));
     sweepNowAndThen();
     return Future.succeededFuture();
   }
@@ -63,7 +73,7 @@ public final class MemoryKeyValueStore implements KeyValueStore {
     while (list.size() > max) {
       list.removeFirst();
     }
-    entries.put(key, new Entry(list, System.currentTimeMillis() + ttlMs));
+    entries.put(key, new Entry(list, clock.getAsLong() + ttlMs));
     sweepNowAndThen();
     return Future.succeededFuture();
   }
@@ -81,7 +91,7 @@ public final class MemoryKeyValueStore implements KeyValueStore {
 
   @Override
   public synchronized Future<long[]> count(String key, long windowMs) {
-    long now = System.currentTimeMillis();
+    long now = clock.getAsLong();
     Entry e = live(key);
     long n = e == null ? 1 : (Long) e.value() + 1;
     long expires = e == null ? now + windowMs : e.expiresAtMs();

@@ -1,5 +1,9 @@
 package io.palmreader.assistant;
 
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.vertx.junit5.VertxExtension;
+import io.palmreader.testing.Eventually;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +19,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+@ExtendWith(VertxExtension.class)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 @DisplayName("The assistant when Ollama is absent or failing")
 class AssistantOutageTest {
@@ -73,14 +78,13 @@ class AssistantOutageTest {
 
       ollama.busyFor.set(0);
       // After the reset time the breaker lets one call through; it succeeds and the breaker closes.
-      long deadline = System.currentTimeMillis() + 10_000;
-      JsonObject reply;
-      do {
-        Thread.sleep(100);
+      JsonObject[] reply = new JsonObject[1];
+      Eventually.await(vertx, 10_000, "the breaker to let a call through", () -> {
         s.sendText(new JsonObject().put("type", "ask").put("text", "again").encode());
-        reply = s.nextOf(10_000, "ai", "ai_error");
-      } while ("ai_error".equals(reply.getString("type")) && System.currentTimeMillis() < deadline);
-      assertEquals("ai", reply.getString("type"), reply.encode());
+        reply[0] = s.nextOf(10_000, "ai", "ai_error");
+        return "ai".equals(reply[0].getString("type"));
+      });
+      assertEquals("ai", reply[0].getString("type"), reply[0].encode());
       JsonObject status = vertx.eventBus().<JsonObject>request(AssistantAddresses.STATUS, null)
           .await(5, TimeUnit.SECONDS).body();
       assertEquals("CLOSED", status.getString("breaker"));

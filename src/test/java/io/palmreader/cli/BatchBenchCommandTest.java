@@ -7,6 +7,7 @@ import io.palmreader.inference.CudaDevices;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,9 +55,8 @@ class BatchBenchCommandTest {
   @Test
   @DisplayName("asking for a GPU or fp16 that is not there is a usage error, not a silent CPU run")
   void missingDevice() {
-    if (CudaDevices.probe().available()) {
-      return; // a CUDA host has device 0; these refusals are for hosts without it
-    }
+    Assumptions.assumeFalse(CudaDevices.probe().available(),
+        "a CUDA host has device 0; these refusals are for hosts without it");
     CommandRun fp16 = CommandRun.of("batchbench", "--device", "cpu", "--precision", "fp16", "missing.jpg");
     assertEquals(2, fp16.exitCode());
     assertTrue(fp16.err().contains("fp16 needs a CUDA device"), fp16.err());

@@ -1,5 +1,7 @@
 package io.palmreader.cli;
 
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.vertx.junit5.VertxExtension;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Against a node in echo mode, so the run measures the transport; figures are checked for shape, not speed. */
+@ExtendWith(VertxExtension.class)
 @DisplayName("palmreader loadgen: sessions at a fixed rate against a server, and a Markdown report")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class LoadgenCommandTest {

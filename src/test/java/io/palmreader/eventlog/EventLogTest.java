@@ -1,5 +1,9 @@
 package io.palmreader.eventlog;
 
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.vertx.junit5.VertxExtension;
+import io.palmreader.testing.Eventually;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+@ExtendWith(VertxExtension.class)
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 @DisplayName("The event log against a real Kafka broker")
 class EventLogTest {
@@ -103,16 +108,16 @@ class EventLogTest {
         s.sendFrame(10, victory);
         assertEquals(10, s.next("hands", 30_000).getLong("seq"), "frames flow while Kafka is down");
         var http = vertx.createHttpClient();
-        long deadline = System.currentTimeMillis() + 30_000;
-        JsonObject kafkaCheck;
-        do {
-          Thread.sleep(300);
+        JsonObject[] checked = new JsonObject[1];
+        Eventually.await(vertx, 30_000, "health to show Kafka down", () -> {
           JsonObject health = http.request(io.vertx.core.http.HttpMethod.GET, port, "127.0.0.1", "/api/health")
               .compose(r -> r.send().compose(resp -> resp.body())).map(b -> b.toJsonObject())
               .await(10, TimeUnit.SECONDS);
-          kafkaCheck = health.getJsonArray("checks").stream().map(c -> (JsonObject) c)
+          checked[0] = health.getJsonArray("checks").stream().map(c -> (JsonObject) c)
               .filter(c -> "kafka".equals(c.getString("id"))).findFirst().orElseThrow();
-        } while (!"DOWN".equals(kafkaCheck.getString("status")) && System.currentTimeMillis() < deadline);
+          return "DOWN".equals(checked[0].getString("status"));
+        });
+        JsonObject kafkaCheck = checked[0];
         assertEquals("DOWN", kafkaCheck.getString("status"), kafkaCheck.encode());
         assertTrue(kafkaCheck.getJsonObject("data").getLong("dropped") > 0, "a full buffer drops the oldest: "
             + kafkaCheck.encode());

@@ -1,5 +1,9 @@
 package io.palmreader.eventlog;
 
+import io.palmreader.testing.ProcessOutput;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -67,18 +71,15 @@ public final class KafkaBroker implements AutoCloseable {
 
   /** Starts (or restarts) the broker and waits until its port accepts connections. */
   public void startProcess() throws Exception {
-    process = java(dir, List.of("kafka.Kafka", dir.resolve("server.properties").toString())).start();
-    long deadline = System.currentTimeMillis() + 60_000;
-    while (true) {
-      try (Socket s = new Socket("127.0.0.1", port)) {
-        return;
-      } catch (IOException notYet) {
-        if (System.currentTimeMillis() > deadline || !process.isAlive()) {
-          throw new IllegalStateException("Kafka did not start: " + Files.readString(dir.resolve("kafka.log"),
-              StandardCharsets.UTF_8));
-        }
-        Thread.sleep(100);
-      }
+    process = java(dir, List.of("kafka.Kafka", dir.resolve("server.properties").toString()))
+        .redirectOutput(ProcessBuilder.Redirect.PIPE).start();
+    try {
+      ProcessOutput.follow(process, Pattern.compile("Kafka Server started"), dir.resolve("kafka.log")).ready()
+          .get(60, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      process.destroyForcibly();
+      throw new IllegalStateException("Kafka did not start: " + Files.readString(dir.resolve("kafka.log"),
+          StandardCharsets.UTF_8), e);
     }
   }
 

@@ -1,5 +1,10 @@
 package io.palmreader.gateway;
 
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.vertx.junit5.VertxExtension;
+import io.palmreader.testing.Eventually;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -31,6 +36,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /** A node with tokens required, an origin allow-list, per-address session limits and /metrics on its own port. */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @DisplayName("Access: tokens, origins, session limits, security headers, CORS and a private metrics port")
 class AccessTest {
@@ -195,18 +202,15 @@ class AccessTest {
       open.forEach(SessionClient::close);
     }
     // The slots come back as the sessions close.
-    long deadline = System.currentTimeMillis() + 5000;
-    while (true) {
+    // The slots come back as the closed sessions end on the server, a moment after the client's close.
+    Eventually.await(vertx, 5000, "a session from the address again", () -> {
       try (SessionClient again = SessionClient.connect(vertx, withToken(valid()))) {
         again.next("welcome", 5000);
-        break;
+        return true;
       } catch (Exception e) {
-        if (System.currentTimeMillis() > deadline) {
-          throw e;
-        }
-        Thread.sleep(100);
+        return false;
       }
-    }
+    });
   }
 
   private HttpClientResponse get(int onPort, String uri, String origin) throws Exception {

@@ -1,5 +1,9 @@
 package io.palmreader.gateway;
 
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.vertx.junit5.VertxExtension;
+import io.palmreader.testing.Eventually;
+
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2YUV_I420;
@@ -28,6 +32,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+@ExtendWith(VertxExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 @DisplayName("The browser client in headless Chromium with a fake camera showing a real thumbs-up")
@@ -90,20 +95,25 @@ class BrowserClientTest {
     writeY4m(GatewayTest.photo(GatewayTest.THUMB_UP), camera, 640, 520, 1);
     try (HeadlessChromium chromium = HeadlessChromium.open(vertx, "http://127.0.0.1:" + port + "/?autostart=1",
         camera, dir.resolve("profile"))) {
-      String gesture = "";
-      long answered = 0;
-      String events = "";
-      String answer = "";
       String expectedAnswer = String.join("", ollama.tokens);
-      long deadline = System.currentTimeMillis() + 60_000;
-      while (System.currentTimeMillis() < deadline && !("Thumb_Up".equals(gesture) && answered > 0
-          && events.contains("Thumb_Up") && expectedAnswer.equals(answer))) {
-        Thread.sleep(250);
-        gesture = String.valueOf(chromium.evaluate("document.body.dataset.gesture"));
-        answered = Long.parseLong(String.valueOf(chromium.evaluate("document.getElementById('answered-fps').textContent")));
-        events = String.valueOf(chromium.evaluate("document.getElementById('events').textContent"));
-        answer = String.valueOf(chromium.evaluate("document.body.dataset.answer || ''"));
+      // The page's state: the gesture shown, answered frames per second, the events list, the assistant's answer.
+      String[] page = {"", "0", "", ""};
+      try {
+        Eventually.await(vertx, 60_000, "the page to show Thumb_Up, answers, the event and the answer", () -> {
+          page[0] = String.valueOf(chromium.evaluate("document.body.dataset.gesture"));
+          page[1] = String.valueOf(chromium.evaluate("document.getElementById('answered-fps').textContent"));
+          page[2] = String.valueOf(chromium.evaluate("document.getElementById('events').textContent"));
+          page[3] = String.valueOf(chromium.evaluate("document.body.dataset.answer || ''"));
+          return "Thumb_Up".equals(page[0]) && Long.parseLong(page[1]) > 0 && page[2].contains("Thumb_Up")
+              && expectedAnswer.equals(page[3]);
+        });
+      } catch (AssertionError | java.util.concurrent.TimeoutException notYet) {
+        // The assertions below say which part never showed.
       }
+      String gesture = page[0];
+      long answered = Long.parseLong(page[1]);
+      String events = page[2];
+      String answer = page[3];
       chromium.screenshot(Path.of("target", "browser-thumbs-up.png"));
       String message = String.valueOf(chromium.evaluate("document.getElementById('message').textContent"));
       assertEquals("Thumb_Up", gesture, "gesture shown; page message: " + message);

@@ -1,5 +1,10 @@
 package io.palmreader.gateway;
 
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.vertx.junit5.VertxExtension;
+import io.palmreader.testing.Eventually;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,6 +39,8 @@ import org.junit.jupiter.api.TestInstance;
  * Every hostile message must get its coded error (or, for one that still decodes, its answer) or a policy close;
  * the good session must get the right gesture throughout; the node must be live and hold no session afterwards.
  */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @DisplayName("Hostile input: over 10,000 malformed messages, each answered with its code, and a good session unharmed")
 class HostileInputTest {
@@ -241,8 +248,9 @@ class HostileInputTest {
             c.sendFrame(++seq, thumbsUp);
             JsonObject hands = c.nextOf(30_000, "hands", "dropped", "error");
             if ("dropped".equals(hands.getString("type")) && "worker_busy".equals(hands.getString("reason"))) {
-              // The one worker is also busy with the attack's frames: this frame waits for none, the next goes.
-              Thread.sleep(50);
+              // The one worker is also busy with the attack's frames: this frame waits for none, the next goes
+              // a camera frame later.
+              vertx.timer(50).await(1, TimeUnit.SECONDS);
               continue;
             }
             if (!"hands".equals(hands.getString("type"))) {
@@ -255,7 +263,7 @@ class HostileInputTest {
               goodFailures.add("frame " + seq + ": " + hands.encode());
             }
             goodAnswers.incrementAndGet();
-            Thread.sleep(50);
+            vertx.timer(50).await(1, TimeUnit.SECONDS); // a well-behaved client's frame rate
           }
         }
         return null;
@@ -293,11 +301,8 @@ class HostileInputTest {
         .compose(r -> r.send().map(resp -> resp.statusCode())).await(10, TimeUnit.SECONDS);
     assertEquals(200, live);
     // No session is left behind by any of the connections.
-    long deadline = System.currentTimeMillis() + 5000;
-    while (io.palmreader.observability.PalmreaderMetrics.get().sessions().get() > 0
-        && System.currentTimeMillis() < deadline) {
-      Thread.sleep(50);
-    }
+    Eventually.await(vertx, 5000, "every session to end",
+        () -> io.palmreader.observability.PalmreaderMetrics.get().sessions().get() == 0);
     assertEquals(0, io.palmreader.observability.PalmreaderMetrics.get().sessions().get());
   }
 }

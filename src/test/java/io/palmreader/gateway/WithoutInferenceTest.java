@@ -1,5 +1,9 @@
 package io.palmreader.gateway;
 
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.vertx.junit5.VertxExtension;
+import io.palmreader.testing.Eventually;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
+@ExtendWith(VertxExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 @DisplayName("An edge node with no inference worker anywhere")
@@ -78,10 +83,7 @@ class WithoutInferenceTest {
   void idleSessionIsClosed() throws Exception {
     try (SessionClient c = SessionClient.connect(vertx, port)) {
       c.next("welcome", 5000);
-      long deadline = System.currentTimeMillis() + 10_000;
-      while (c.closeStatus() == null && System.currentTimeMillis() < deadline) {
-        Thread.sleep(100);
-      }
+      Eventually.await(vertx, 10_000, "the idle session to be closed", () -> c.closeStatus() != null);
       assertEquals((short) 1001, c.closeStatus());
     }
   }

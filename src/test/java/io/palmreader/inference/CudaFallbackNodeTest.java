@@ -1,5 +1,8 @@
 package io.palmreader.inference;
 
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.vertx.junit5.VertxExtension;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +15,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -20,6 +24,8 @@ import org.junit.jupiter.api.TestInstance;
  * A node asked for CUDA where there is none (any host running the CPU build) still serves: it runs its workers
  * on the CPU, and with frames decoded ahead on the prep pool, as GPU workers have them, answers stay right.
  */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @DisplayName("A node asked for CUDA without it falls back to the CPU and, decoding ahead, answers as before")
 class CudaFallbackNodeTest {
@@ -46,9 +52,8 @@ class CudaFallbackNodeTest {
   @DisplayName("frames decoded on the prep pool give the same gestures; a corrupt one its error, the next its hands")
   void answersThroughPrepPool() throws Exception {
     CudaDevices devices = CudaDevices.probe();
-    if (devices.available()) {
-      return; // on a CUDA host the node runs on its GPUs: what this test checks does not arise
-    }
+    // On a CUDA host the node runs on its GPUs: what this test checks does not arise there, and it says so.
+    Assumptions.assumeFalse(devices.available(), "a CUDA host runs its GPU workers, not the fallback");
     try (SessionClient c = SessionClient.connect(vertx, GatewayTestAccess.port(vertx))) {
       c.next("welcome", 5000);
       c.sendFrame(1, GatewayTestAccess.photo("hands/thumbs_up/mpsamples_hand_thumb_up.jpg"));

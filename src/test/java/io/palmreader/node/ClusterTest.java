@@ -1,5 +1,9 @@
 package io.palmreader.node;
 
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.vertx.junit5.VertxExtension;
+import io.palmreader.testing.Eventually;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +22,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+@ExtendWith(VertxExtension.class)
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 @DisplayName("A cluster of separate JVMs on loopback: an edge node here, inference nodes in other processes")
 class ClusterTest {
@@ -34,7 +39,8 @@ class ClusterTest {
   }
 
   /** Sends frames until one is answered by {@code worker}'s node; returns the messages seen meanwhile. */
-  private static List<JsonObject> untilAnsweredBy(SessionClient s, String worker, long[] seq) throws Exception {
+  private static List<JsonObject> untilAnsweredBy(Vertx vertx, SessionClient s, String worker, long[] seq)
+      throws Exception {
     List<JsonObject> seen = new ArrayList<>();
     long deadline = System.currentTimeMillis() + 90_000;
     while (System.currentTimeMillis() < deadline) {
@@ -44,7 +50,7 @@ class ClusterTest {
       if ("hands".equals(m.getString("type")) && m.getString("worker").startsWith(worker)) {
         return seen;
       }
-      Thread.sleep(100);
+      vertx.timer(100).await(1, TimeUnit.SECONDS); // a camera's pace, not a flood, while no worker answers
     }
     throw new AssertionError("no answer from " + worker + "; saw " + seen);
   }
@@ -68,11 +74,8 @@ class ClusterTest {
     try {
       int port = GatewayTestAccess.port(vertx);
       HttpClient http = vertx.createHttpClient();
-      long deadline = System.currentTimeMillis() + 90_000;
-      while (status(http, port, "/api/health/ready") != 200) {
-        assertTrue(System.currentTimeMillis() < deadline, "the edge node never saw an inference worker");
-        Thread.sleep(250);
-      }
+      Eventually.await(clientVertx, 90_000, "the edge node to see an inference worker",
+          () -> status(http, port, "/api/health/ready") == 200);
       // The client has its own Vert.x: the edge node's goes away when the node stops.
       JsonObject health = http.request(HttpMethod.GET, port, "127.0.0.1", "/api/health")
           .compose(r -> r.send().compose(resp -> resp.body())).map(body -> body.toJsonObject())
@@ -84,7 +87,7 @@ class ClusterTest {
       try (SessionClient s = SessionClient.connect(clientVertx, port)) {
         s.next("welcome", 5000);
         long[] seq = {0};
-        untilAnsweredBy(s, "gpu-a/", seq);
+        untilAnsweredBy(clientVertx, s, "gpu-a/", seq);
 
         a.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         int overCapacity = 0;
@@ -101,14 +104,11 @@ class ClusterTest {
         assertEquals(503, status(http, port, "/api/health/ready"));
 
         b = gpuNode("gpu-b", gpuB, members);
-        untilAnsweredBy(s, "gpu-b/", seq);
+        untilAnsweredBy(clientVertx, s, "gpu-b/", seq);
         assertNull(s.closeStatus());
 
         edge.stop().await(30, TimeUnit.SECONDS);
-        long closeDeadline = System.currentTimeMillis() + 10_000;
-        while (s.closeStatus() == null && System.currentTimeMillis() < closeDeadline) {
-          Thread.sleep(50);
-        }
+        Eventually.await(clientVertx, 10_000, "the session to be closed", () -> s.closeStatus() != null);
         assertEquals((short) 1001, s.closeStatus(), "a stopping edge tells its clients to reconnect");
       }
     } finally {

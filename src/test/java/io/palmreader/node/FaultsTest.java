@@ -1,5 +1,8 @@
 package io.palmreader.node;
 
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.vertx.junit5.VertxExtension;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,6 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * session is still open, frames and answers resume, no frame is answered twice, health showed the fault while it
  * lasted, and the event log catches up. (An inference node killed under a live session is ThreeNodeClusterTest.)
  */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
 @DisplayName("Faults under a live session: Redis, Kafka and Ollama fail and return; nothing is lost or doubled")
 class FaultsTest {
 
@@ -43,13 +48,15 @@ class FaultsTest {
   private SessionClient session;
   private final Set<Long> answered = new HashSet<>();
   private long seq;
+  private Vertx vertx;
   private HttpClient http;
   private int port;
 
-  /** Streams frames for a while; every answer is new and right. */
+  /** Streams frames at a camera's pace (30 fps) for a while; every answer is new and right. */
   private void stream(int frames) throws Exception {
     int got = 0;
     for (int i = 0; i < frames; i++) {
+      vertx.timer(33).await(5, TimeUnit.SECONDS);
       session.sendFrame(++seq, GatewayTestAccess.photo(PHOTO));
       JsonObject m = session.nextOf(30_000, "hands", "dropped", "error");
       assertTrue(!"error".equals(m.getString("type")), "frames keep working: " + m.encode());
@@ -123,7 +130,7 @@ class FaultsTest {
   @Test
   void faultsOneAfterAnother(@TempDir Path dir) throws Exception {
     try (RedisServer redis = RedisServer.start(); KafkaBroker kafka = KafkaBroker.start(dir)) {
-      Vertx vertx = Node.createVertx();
+      vertx = Node.createVertx();
       FakeOllama ollama = FakeOllama.start(vertx);
       JsonObject config = new JsonObject()
           .put("http", new JsonObject().put("port", 0).put("host", "127.0.0.1"))

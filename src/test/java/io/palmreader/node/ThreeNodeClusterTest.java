@@ -1,5 +1,7 @@
 package io.palmreader.node;
 
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.vertx.junit5.VertxExtension;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+@ExtendWith(VertxExtension.class)
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 @DisplayName("Three JVMs on loopback: edge A (here, role all), edge B (assistant) and inference node C")
 class ThreeNodeClusterTest {
@@ -65,7 +68,6 @@ class ThreeNodeClusterTest {
             assertTrue(answered.add(m.getLong("seq")), "answered twice: " + m.getLong("seq"));
             worker = m.getString("worker");
           }
-          Thread.sleep(50);
         }
 
         String answeredBy = "";

@@ -1,5 +1,10 @@
 package io.palmreader.store;
 
+import io.palmreader.testing.ProcessOutput;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -44,21 +49,13 @@ public final class RedisServer implements AutoCloseable {
   /** Starts the server process on this server's port and waits until it answers. */
   private void launch() throws Exception {
     process = new ProcessBuilder(binary.toString(), "--bind", "127.0.0.1", "--port", Integer.toString(port),
-        "--save", "", "--appendonly", "no").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .start();
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (true) {
-      try {
-        if (command("PING").startsWith("+PONG")) {
-          return;
-        }
-      } catch (IOException notYet) {
-        if (System.currentTimeMillis() > deadline || !process.isAlive()) {
-          process.destroyForcibly();
-          throw new IllegalStateException("redis-server did not start on port " + port, notYet);
-        }
-        Thread.sleep(50);
-      }
+        "--save", "", "--appendonly", "no").redirectErrorStream(true).start();
+    try {
+      ProcessOutput.follow(process, Pattern.compile("Ready to accept connections"), null).ready()
+          .get(10, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      process.destroyForcibly();
+      throw new IllegalStateException("redis-server did not start on port " + port, e);
     }
   }
 

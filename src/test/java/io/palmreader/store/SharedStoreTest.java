@@ -1,5 +1,7 @@
 package io.palmreader.store;
 
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.vertx.junit5.VertxExtension;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
+@ExtendWith(VertxExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 @DisplayName("Two nodes sharing a real redis-server: resume, shared rate limits, the answer cache, and Redis dying")
@@ -112,7 +115,7 @@ class SharedStoreTest {
     // Limits count in fixed one-minute windows: start early in one so that all five questions fall in it.
     long intoMinute = System.currentTimeMillis() % 60_000;
     if (intoMinute > 40_000) {
-      Thread.sleep(60_000 - intoMinute + 50);
+      vertxA.timer(60_000 - intoMinute + 50).await(30, TimeUnit.SECONDS);
     }
     try (SessionClient onA = connect(vertxA); SessionClient onB = connect(vertxB)) {
       onA.next("welcome", 5000);
