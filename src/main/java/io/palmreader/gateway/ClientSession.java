@@ -1,29 +1,17 @@
 package io.palmreader.gateway;
 
 import io.palmreader.assistant.AssistantClient;
-import io.palmreader.assistant.AssistantEvent;
 import io.palmreader.eventlog.EventLog;
-import io.palmreader.gesture.GestureEvents;
-import io.palmreader.inference.FrameAnswer;
-import io.palmreader.inference.FrameTask;
-import io.palmreader.inference.InferenceOutcome;
 import io.palmreader.protocol.ClientChannel;
-import io.palmreader.protocol.ClientFrame;
 import io.palmreader.protocol.ErrorCode;
-import io.palmreader.protocol.FrameNotice;
 import io.palmreader.protocol.ProtocolException;
 import io.palmreader.protocol.ServerMessages;
-import io.palmreader.session.DropReason;
-import io.palmreader.session.FrameFlow;
 import io.palmreader.session.HelloRequest;
 import io.palmreader.session.SessionRecords;
 import io.palmreader.session.SessionStats;
 import io.palmreader.session.SharedLimits;
-import io.palmreader.vision.ModelVariant;
-import io.palmreader.vision.TrackingState;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -31,9 +19,9 @@ import java.util.UUID;
 
 /**
  * One WebSocket connection, one session, on its gateway's event loop: a thin adapter from the socket to the session's
- * parts. Frames go through {@link FrameFlow} to the {@code InferenceClient}; answers come back as {@code hands} and
- * gestures; questions and gestures go to the {@link AssistantClient}, whose events come back as {@code ai} messages;
- * everything the client is sent goes through its {@link ClientChannel}.
+ * parts. Frames go down the {@link FramePath}; text messages are read here ({@code hello}, {@code ask}, ...);
+ * questions and gestures go to the {@link AssistantClient}, whose events come back as {@code ai} messages; everything
+ * the client is sent goes through its {@link ClientChannel}.
  */
 final class ClientSession {
 
@@ -47,16 +35,12 @@ final class ClientSession {
   private final ClientChannel channel;
   private final String address;
   private final SharedLimits limits;
-  private final FrameFlow flow;
-  private final GestureEvents gestures;
+  private final FramePath frames;
   private final AssistantClient assistant;
   private final SessionRecords records;
   private final SessionStats stats = new SessionStats(System.nanoTime());
   private final long createdMs = System.currentTimeMillis();
   private final int maxFps;
-  private ModelVariant model;
-  private int maxHands;
-  private TrackingState tracking = TrackingState.NONE;
   private long lastActivityMs = createdMs;
   private boolean closed;
   private Runnable onEnd = () -> { };
@@ -70,12 +54,10 @@ final class ClientSession {
     this.address = socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().host();
     this.limits = limits;
     this.maxFps = maxFps;
-    this.flow = new FrameFlow(ctx.gateway().inflight(), ctx.gateway().maxFrameBytes(), maxFps, limits, address);
-    this.gestures = new GestureEvents(ctx.gateway().holdFrames(), ctx.gateway().holdMs());
-    this.assistant = new AssistantClient(ctx.vertx(), id, ctx.assistant(), this::onAssistant);
+    this.assistant = new AssistantClient(ctx.vertx(), id, ctx.assistant(), e -> channel.send(e.toWire()));
     this.records = new SessionRecords(ctx.store(), id, ctx.node(), createdMs, ctx.gateway().resumeTtlMs());
-    this.model = ctx.model();
-    this.maxHands = ctx.maxHands();
+    this.frames = new FramePath(ctx, id, channel, assistant, stats, () -> drained != null, () -> closed,
+        this::closeForShutdown, maxFps, limits, address);
   }
 
   String id() {
@@ -89,7 +71,10 @@ final class ClientSession {
 
   void start() {
     ctx.metrics().sessions().incrementAndGet();
-    socket.binaryMessageHandler(this::onBinary);
+    socket.binaryMessageHandler(b -> {
+      lastActivityMs = System.currentTimeMillis();
+      frames.onBinary(b, lastActivityMs);
+    });
     socket.textMessageHandler(this::onText);
     socket.exceptionHandler(this::onSocketError);
     socket.closeHandler(v -> onClosed());
@@ -111,8 +96,8 @@ final class ClientSession {
       return Future.succeededFuture();
     }
     drained = Promise.promise();
-    flow.discardWaiting();
-    if (flow.idle()) {
+    frames.discardWaiting(false);
+    if (frames.idle()) {
       closeForShutdown();
     }
     return drained.future();
@@ -132,82 +117,13 @@ final class ClientSession {
   }
 
   private JsonObject welcome() {
-    return ServerMessages.welcome(id, ctx.limits(maxFps, maxHands).put("model", model.id()), ctx.capabilities())
+    return ServerMessages.welcome(id, ctx.limits(maxFps, frames.maxHands()).put("model", frames.model().id()), ctx.capabilities())
         .put("resumeToken", resumeToken);
   }
 
   private void saveForResume() {
-    records.save(resumeToken, new SessionRecords.Resume(assistant.conversationId(), model, maxHands,
-        assistant.enabled(), assistant.attachFrame()), lastActivityMs);
-  }
-
-  private void onBinary(Buffer message) {
-    lastActivityMs = System.currentTimeMillis();
-    ctx.metrics().frameReceived();
-    stats.received();
-    if (drained != null) {
-      drop(DropReason.SHUTTING_DOWN);
-      return;
-    }
-    FrameFlow.Admission admission = flow.admit(message, System.nanoTime(), lastActivityMs);
-    if (admission instanceof FrameFlow.Dispatch d) {
-      dispatch(d.arrival());
-    } else if (admission instanceof FrameFlow.Wait w && w.superseded() != null) {
-      tell(DropReason.SUPERSEDED, w.superseded());
-    } else if (admission instanceof FrameFlow.Refuse r) {
-      tell(r.reason(), r.notice());
-    }
-  }
-
-  private void dispatch(FrameFlow.Arrival arrival) {
-    ctx.metrics().pendingFrames().incrementAndGet();
-    ClientFrame f = arrival.frame();
-    FrameTask task = new FrameTask(id, f.sequence(), f.captureTs(), System.currentTimeMillis(),
-        ctx.inference().deadlineFromNow(), model, maxHands, tracking, f.image());
-    ctx.inference().submit(task).onSuccess(outcome -> onOutcome(arrival, outcome));
-  }
-
-  private void onOutcome(FrameFlow.Arrival arrival, InferenceOutcome outcome) {
-    ctx.metrics().pendingFrames().decrementAndGet();
-    FrameFlow.Refuse refused = flow.settle(arrival, outcome);
-    if (closed) {
-      return;
-    }
-    if (refused == null) {
-      deliver(arrival, ((InferenceOutcome.Answered) outcome).answer());
-    } else if (drained == null) {
-      tell(refused.reason(), refused.notice());
-    }
-    if (drained != null) {
-      if (flow.idle()) {
-        closeForShutdown();
-      }
-      return;
-    }
-    FrameFlow.Arrival next = flow.next();
-    if (next != null) {
-      dispatch(next);
-    }
-  }
-
-  private void deliver(FrameFlow.Arrival arrival, FrameAnswer answer) {
-    tracking = answer.tracking();
-    double serverMs = (System.nanoTime() - arrival.receivedNanos()) / 1e6;
-    ctx.metrics().stage("server", answer.worker(), serverMs);
-    stats.answered(serverMs);
-    ClientFrame f = arrival.frame();
-    if (!channel.send(ServerMessages.hands(f.sequence(), f.captureTs(), answer.width(), answer.height(),
-        answer.hands(), answer.queueMs(), answer.timings().totalMs(), serverMs, answer.worker()))) {
-      drop(DropReason.CLIENT_SLOW); // the next answer supersedes it
-    }
-    assistant.onFrame(f.image());
-    long now = System.currentTimeMillis();
-    for (GestureEvents.Event g : gestures.observe(answer.hands(), now)) {
-      channel.send(ServerMessages.gesture(g.name(), g.hand(), g.since()));
-      log(EventLog.GESTURES, new JsonObject().put("name", g.name()).put("hand", g.hand()).put("since", g.since())
-          .put("kind", g.kind()));
-      assistant.onGesture(g.name(), g.hand(), now);
-    }
+    records.save(resumeToken, new SessionRecords.Resume(assistant.conversationId(), frames.model(),
+        frames.maxHands(), assistant.enabled(), assistant.attachFrame()), lastActivityMs);
   }
 
   /** A text message, also one that reached the gateway before the session existed (an authenticating hello). */
@@ -244,23 +160,21 @@ final class ClientSession {
   }
 
   private void onHello(HelloRequest hello) {
-    maxHands = hello.maxHands() != null ? hello.maxHands() : maxHands;
-    model = hello.model() != null ? hello.model() : model;
+    frames.configure(hello.model() != null ? hello.model() : frames.model(),
+        hello.maxHands() != null ? hello.maxHands() : frames.maxHands());
     assistant.configure(hello.assistant(), hello.attachFrame());
-    tracking = TrackingState.NONE;
     if (hello.resume() == null) {
       saveForResume();
       channel.send(welcome());
       return;
     }
-    records.load(hello.resume(), model, maxHands).onSuccess(resumed -> {
+    records.load(hello.resume(), frames.model(), frames.maxHands()).onSuccess(resumed -> {
       if (resumed == null) {
         channel.send(ServerMessages.error(ErrorCode.BAD_MESSAGE, "resume token unknown or expired; this is a new "
             + "session", false));
         return;
       }
-      model = resumed.model();
-      maxHands = Math.min(ctx.maxHands(), resumed.maxHands());
+      frames.configure(resumed.model(), Math.min(ctx.maxHands(), resumed.maxHands()));
       assistant.configure(resumed.assistant(), resumed.attachFrame());
       assistant.continueConversation(resumed.conversationId());
       saveForResume();
@@ -285,20 +199,6 @@ final class ClientSession {
             + (retryAfterMs + 999) / 1000 + " s", false).put("retryAfterMs", retryAfterMs));
       }
     });
-  }
-
-  private void onAssistant(AssistantEvent event) {
-    channel.send(event.toWire());
-  }
-
-  private void tell(DropReason reason, FrameNotice notice) {
-    drop(reason);
-    channel.send(ServerMessages.notice(notice));
-  }
-
-  private void drop(DropReason reason) {
-    stats.dropped();
-    ctx.metrics().frameDropped(reason);
   }
 
   private void sendStats() {
@@ -331,9 +231,7 @@ final class ClientSession {
         .put("durationMs", System.currentTimeMillis() - createdMs).put("dropped", stats.droppedSoFar()));
     assistant.close();
     onEnd.run();
-    if (flow.discardWaiting()) {
-      drop(DropReason.SESSION_CLOSED);
-    }
+    frames.discardWaiting(true);
     // A session closed while draining (by its client, or idle) has nothing left to finish.
     if (drained != null) {
       drained.tryComplete();
