@@ -5,8 +5,13 @@ public final class AssistantAddresses {
 
   /** Send: an {@link AssistantRequest} as JSON; any assistant instance in the cluster takes it. */
   public static final String REQUESTS = "assistant.requests";
-  /** Publish: {@code {"sessionId": …}} stops that session's running answer, wherever it runs. */
-  public static final String CANCEL = "assistant.cancel";
+  /**
+   * Send: {@code {"sessionId": …, "keep": answerId?}} stops that session's running answer on the node whose
+   * {@link #cancel(String)} address it is: the node that acknowledged the request names it.
+   */
+  public static String cancel(String nodeId) {
+    return "assistant.cancel." + nodeId;
+  }
   /** Request/reply: the assistant's state ({@code available}, {@code model}, {@code breaker}, {@code lastError}). */
   public static final String STATUS = "assistant.status";
 

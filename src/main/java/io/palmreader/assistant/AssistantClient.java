@@ -17,9 +17,10 @@ import java.util.function.Consumer;
 
 /**
  * One session's way to the assistant, which may run on any node: turns questions and gestures into requests (a
- * gesture at most once per cooldown), keeps the recent gesture timeline and the latest frame for them, hands the
- * answer's events from the session's event bus address to the session as {@link AssistantEvent}s, and stops the
- * running answer on {@code stop}, a new trigger, or the session's end.
+ * gesture at most once per cooldown), keeps the recent gesture timeline (and, when frames go with prompts, the latest
+ * frame), hands the answer's events from the session's event bus address to the session as {@link AssistantEvent}s,
+ * and stops the running answer on {@code stop}, a new trigger, or the session's end, through the node that runs it.
+ * A session may turn off what the node turns on (the assistant, attached frames), never the other way round.
  */
 public final class AssistantClient {
 
@@ -29,6 +30,9 @@ public final class AssistantClient {
 
   private final Vertx vertx;
   private final String sessionId;
+  private final String subject;
+  private final boolean nodeEnabled;
+  private final boolean nodeAttachFrame;
   private final long gestureCooldownMs;
   private final Consumer<AssistantEvent> events;
   private final Deque<JsonObject> timeline = new ArrayDeque<>();
@@ -38,15 +42,24 @@ public final class AssistantClient {
   private boolean attachFrame;
   private long lastGestureTriggerMs = Long.MIN_VALUE / 2;
   private Buffer latestFrame;
+  /** The running answer and the address that cancels it, once its node has acknowledged it. */
+  private String runningAnswerId;
+  private String runningCancel;
+  private boolean stopWhenAcknowledged;
 
   /**
    * @param config the node's assistant settings: whether sessions start with it on, with frames attached, and the
    *               gesture cooldown
+   * @param subject the user's token subject with authentication on, else null
    * @param events where the session hears answers and status
    */
-  public AssistantClient(Vertx vertx, String sessionId, AssistantConfig config, Consumer<AssistantEvent> events) {
+  public AssistantClient(Vertx vertx, String sessionId, String subject, AssistantConfig config,
+                         Consumer<AssistantEvent> events) {
     this.vertx = vertx;
     this.sessionId = sessionId;
+    this.subject = subject;
+    this.nodeEnabled = config.enabled();
+    this.nodeAttachFrame = config.attachFrame();
     this.conversationId = sessionId;
     this.gestureCooldownMs = config.gestureCooldownMs();
     this.events = events;
@@ -78,13 +91,19 @@ public final class AssistantClient {
     return attachFrame;
   }
 
-  /** Turns the assistant and attached frames on or off for this session; null leaves a setting as it is. */
+  /**
+   * Turns the assistant and attached frames on or off for this session (null leaves a setting as it is); what the
+   * node has off stays off.
+   */
   public void configure(Boolean on, Boolean withFrame) {
     if (on != null) {
-      enabled = on;
+      enabled = on && nodeEnabled;
     }
     if (withFrame != null) {
-      attachFrame = withFrame;
+      attachFrame = withFrame && nodeAttachFrame;
+    }
+    if (!attachFrame) {
+      latestFrame = null;
     }
   }
 
@@ -97,21 +116,32 @@ public final class AssistantClient {
     return conversationId;
   }
 
-  /** The latest frame, sent with the next prompt when frames are attached. */
+  /** The latest frame, kept only while frames go with prompts (a session holds no frame it will not send). */
   public void onFrame(Buffer image) {
-    latestFrame = image;
+    if (attachFrame && enabled) {
+      latestFrame = image;
+    }
   }
 
-  /** A held or moving gesture was announced: remember it, and ask about it unless one was asked about lately. */
-  public void onGesture(String name, String hand, long nowMs) {
+  /**
+   * A held or moving gesture was announced: remember it; true when it is time to ask about it (the assistant is on
+   * and no gesture was asked about within the cooldown), which the session does through its question limits.
+   */
+  public boolean onGesture(String name, String hand, long nowMs) {
     timeline.addLast(new JsonObject().put("name", name).put("hand", hand).put("at", nowMs));
     while (timeline.size() > TIMELINE) {
       timeline.removeFirst();
     }
     if (enabled && nowMs - lastGestureTriggerMs >= gestureCooldownMs) {
       lastGestureTriggerMs = nowMs;
-      request(ServerMessages.gestureTrigger(name, hand), null);
+      return true;
     }
+    return false;
+  }
+
+  /** Asks about a gesture (already counted against the session's question limits). */
+  public void askAbout(String gesture, String hand) {
+    request(ServerMessages.gestureTrigger(gesture, hand), null);
   }
 
   /** Asks a question (already checked and counted against the session's limits). */
@@ -122,24 +152,46 @@ public final class AssistantClient {
   private void request(JsonObject trigger, String question) {
     String image = attachFrame && latestFrame != null ? Base64.getEncoder().encodeToString(latestFrame.getBytes()) : null;
     AssistantRequest request = new AssistantRequest(sessionId, conversationId, UUID.randomUUID().toString(), trigger,
-        question, new JsonArray(new ArrayList<>(timeline)), image);
-    // The cancel and the request may reach another node in either order: the new answer is named as the one to keep.
-    stop(request.answerId());
-    vertx.eventBus().request(AssistantAddresses.REQUESTS, request.toJson(),
+        question, new JsonArray(new ArrayList<>(timeline)), image, subject);
+    // The previous answer, if any, stops; the assistant also replaces a session's running answer by itself, so a
+    // cancel that arrives late names the new answer as the one to keep.
+    cancel(request.answerId());
+    runningAnswerId = request.answerId();
+    runningCancel = null;
+    stopWhenAcknowledged = false;
+    vertx.eventBus().<JsonObject>request(AssistantAddresses.REQUESTS, request.toJson(),
             new DeliveryOptions().setSendTimeout(REQUEST_TIMEOUT_MS))
+        .onSuccess(ack -> acknowledged(request.answerId(), ack.body().getString("cancel")))
         // The assistant acknowledges at once; its own failures come back as events on the session address.
         .onFailure(e -> events.accept(new AssistantEvent.Failed(request.answerId(), ErrorCode.ASSISTANT_UNAVAILABLE,
-            "no assistant is running", "")));
+            "the assistant is unavailable; try again later", "")));
   }
 
-  /** Stops this session's running answer, wherever it runs. */
+  private void acknowledged(String answerId, String cancelAddress) {
+    if (!answerId.equals(runningAnswerId)) {
+      return; // a newer answer has been asked for since
+    }
+    runningCancel = cancelAddress;
+    if (stopWhenAcknowledged) {
+      stop();
+    }
+  }
+
+  /** Stops this session's running answer, on the node that runs it. */
   public void stop() {
-    stop(null);
+    if (runningCancel == null) {
+      stopWhenAcknowledged = runningAnswerId != null;
+      return;
+    }
+    cancel(null);
+    runningAnswerId = null;
   }
 
-  private void stop(String keepAnswerId) {
-    vertx.eventBus().publish(AssistantAddresses.CANCEL, new JsonObject().put("sessionId", sessionId)
-        .put("keep", keepAnswerId));
+  /** Sends a cancel to the running answer's node, keeping {@code keepAnswerId} if that is what runs there. */
+  private void cancel(String keepAnswerId) {
+    if (runningCancel != null) {
+      vertx.eventBus().send(runningCancel, new JsonObject().put("sessionId", sessionId).put("keep", keepAnswerId));
+    }
   }
 
   /** Stops the running answer and stops hearing answers: the session is over. */

@@ -73,7 +73,7 @@ public final class AssistantVerticle extends VerticleBase {
     });
     return Future.all(
         vertx.eventBus().<JsonObject>consumer(AssistantAddresses.REQUESTS, this::onRequest).completion(),
-        vertx.eventBus().<JsonObject>consumer(AssistantAddresses.CANCEL,
+        vertx.eventBus().<JsonObject>consumer(AssistantAddresses.cancel(nodeId),
                 m -> stop(m.body().getString("sessionId"), m.body().getString("keep")))
             .completion(),
         vertx.eventBus().consumer(AssistantAddresses.STATUS, this::onStatus).completion());
@@ -100,7 +100,8 @@ public final class AssistantVerticle extends VerticleBase {
 
   private void onRequest(Message<JsonObject> message) {
     AssistantRequest request = AssistantRequest.fromJson(message.body());
-    message.reply(request.answerId());
+    // The session stops this answer through this node's own address: a cancel goes to one node, not to every one.
+    message.reply(new JsonObject().put("answerId", request.answerId()).put("cancel", AssistantAddresses.cancel(nodeId)));
     // One answer per session: a new trigger replaces the running one.
     stop(request.sessionId());
     // The conversation so far; without the store the answer goes ahead without it rather than not at all.
@@ -116,7 +117,10 @@ public final class AssistantVerticle extends VerticleBase {
     JsonObject body = PromptBuilder.chatBody(config, past, request, now);
     Answer answer = new Answer(request, PromptBuilder.userText(request, now));
     // Only text prompts are cached: the same words in the same context get the same answer; a frame never repeats.
-    String cacheKey = request.image() == null && config.cacheTtlMs() > 0 ? StoreKeys.answer(sha256(body.encode())) : null;
+    // A user's cached answers are theirs: with authentication on the key includes the token's subject, so that a
+    // cached answer tells nobody what another user asked.
+    String cacheKey = request.image() == null && config.cacheTtlMs() > 0
+        ? StoreKeys.answer(sha256((request.subject() == null ? "" : request.subject() + "\n") + body.encode())) : null;
     answer.cacheKey = cacheKey;
     Future<String> cached = cacheKey == null ? Future.succeededFuture() : store.get(cacheKey).otherwise((String) null);
     cached.onComplete(hit -> {
@@ -288,7 +292,21 @@ public final class AssistantVerticle extends VerticleBase {
       metrics.answer(code.wire());
       log(code.wire(), chat == null ? "" : chat.text());
       LOG.warn("assistant: answer {} for session {} failed: {}", request.answerId(), request.sessionId(), text);
-      send(new AssistantEvent.Failed(request.answerId(), code, text, chat == null ? "" : chat.text()));
+      // The client gets the code and a plain word on it; Ollama's own text, its address, go to the log only.
+      send(new AssistantEvent.Failed(request.answerId(), code, clientMessage(code, failure),
+          chat == null ? "" : chat.text()));
+    }
+
+    private String clientMessage(ErrorCode code, Throwable failure) {
+      return switch (code) {
+        case ASSISTANT_UNAVAILABLE -> failure instanceof OpenCircuitException
+            ? "the assistant is paused after repeated failures; it tries again within "
+                + config.breakerResetMs() / 1000 + " s"
+            : "the assistant is unavailable; try again later";
+        case ASSISTANT_BUSY -> "the assistant is busy; try again shortly";
+        case MODEL_NOT_FOUND -> "the assistant's model is not installed on its server";
+        default -> "the assistant failed to answer";
+      };
     }
 
     private void remember(String answerText) {

@@ -32,6 +32,9 @@ public final class EventLogVerticle extends VerticleBase {
   private KafkaProducer<String, String> producer;
   private final Deque<JsonObject> buffer = new ArrayDeque<>();
   private int capacity;
+  private long maxBytes;
+  /** The encoded size of the records in {@link #buffer}. */
+  private long bufferedBytes;
   private int inFlight;
   /** Newer records let in over capacity while older ones were with the producer: that many older ones go if they fail. */
   private int owedEvictions;
@@ -47,6 +50,7 @@ public final class EventLogVerticle extends VerticleBase {
     EventLogConfig eventLog = EventLogConfig.from(new Settings(config()));
     String bootstrap = eventLog.bootstrap();
     capacity = eventLog.bufferRecords();
+    maxBytes = eventLog.bufferBytes();
     if (!eventLog.enabled()) {
       LOG.info("event log off (kafka.bootstrap is unset)");
       return vertx.eventBus().consumer(STATUS, m -> m.reply(status(false))).completion();
@@ -67,7 +71,7 @@ public final class EventLogVerticle extends VerticleBase {
     config.put("reconnect.backoff.max.ms", "1000");
     producer = KafkaProducer.create(vertx, config);
     producer.exceptionHandler(e -> LOG.debug("event log: producer: {}", e.getMessage()));
-    LOG.info("event log to Kafka at {}, buffer of {} records", bootstrap, capacity);
+    LOG.info("event log to Kafka at {}, buffer of {} records or {} bytes", bootstrap, capacity, maxBytes);
     return Future.all(vertx.eventBus().<JsonObject>consumer(EventLog.ADDRESS, this::onRecord).completion(),
         vertx.eventBus().consumer(STATUS, m -> m.reply(status(true))).completion());
   }
@@ -84,13 +88,31 @@ public final class EventLogVerticle extends VerticleBase {
         // Everything older is with the producer: if one of those fails it is the one dropped, not this newer one.
         owedEvictions++;
       } else {
-        buffer.removeFirst();
+        bufferedBytes -= size(buffer.removeFirst());
         dropped.incrementAndGet();
         metrics.dropped();
       }
     }
-    buffer.addLast(message.body());
+    JsonObject record = message.body();
+    long bytes = size(record);
+    // Bounded in bytes too: a flood of long answers must not outgrow the heap while Kafka is away.
+    while (!buffer.isEmpty() && bufferedBytes + bytes > maxBytes) {
+      bufferedBytes -= size(buffer.removeFirst());
+      dropped.incrementAndGet();
+      metrics.dropped();
+    }
+    if (bytes > maxBytes) {
+      dropped.incrementAndGet();
+      metrics.dropped();
+      return;
+    }
+    buffer.addLast(record);
+    bufferedBytes += bytes;
     pump();
+  }
+
+  private static long size(JsonObject record) {
+    return record.getJsonObject("value").encode().length() + 64L;
   }
 
   private void pump() {
@@ -98,6 +120,7 @@ public final class EventLogVerticle extends VerticleBase {
     int limit = connected ? MAX_IN_FLIGHT : 1;
     while (!paused && inFlight < limit && !buffer.isEmpty()) {
       JsonObject record = buffer.removeFirst();
+      bufferedBytes -= size(record);
       inFlight++;
       producer.send(KafkaProducerRecord.create(record.getString("topic"), record.getString("key"),
               record.getJsonObject("value").encode()))
@@ -129,8 +152,9 @@ public final class EventLogVerticle extends VerticleBase {
     }
     connected = false;
     // Back to the front, in order, unless newer records already fill the buffer.
-    if (owedEvictions == 0 && buffer.size() + inFlight < capacity) {
+    if (owedEvictions == 0 && buffer.size() + inFlight < capacity && bufferedBytes + size(record) <= maxBytes) {
       buffer.addFirst(record);
+      bufferedBytes += size(record);
     } else {
       owedEvictions = Math.max(0, owedEvictions - 1);
       dropped.incrementAndGet();

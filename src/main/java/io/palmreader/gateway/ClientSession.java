@@ -6,10 +6,12 @@ import io.palmreader.protocol.ClientChannel;
 import io.palmreader.protocol.ErrorCode;
 import io.palmreader.protocol.ProtocolException;
 import io.palmreader.protocol.ServerMessages;
+import io.palmreader.session.AskRequest;
 import io.palmreader.session.HelloRequest;
 import io.palmreader.session.SessionRecords;
 import io.palmreader.session.SessionStats;
 import io.palmreader.session.SharedLimits;
+import io.palmreader.session.TokenBucket;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.http.ServerWebSocket;
@@ -26,7 +28,6 @@ import java.util.UUID;
 final class ClientSession {
 
   private static final long REGISTRY_REFRESH_MS = 10_000;
-  private static final int MAX_QUESTION_CHARS = 2000;
 
   private final String id = UUID.randomUUID().toString();
   private final String resumeToken = UUID.randomUUID().toString();
@@ -34,11 +35,13 @@ final class ClientSession {
   private final ServerWebSocket socket;
   private final ClientChannel channel;
   private final String address;
+  private final SessionGrant grant;
   private final SharedLimits limits;
   private final FramePath frames;
   private final AssistantClient assistant;
   private final SessionRecords records;
   private final SessionStats stats = new SessionStats(System.nanoTime());
+  private final TokenBucket textRate;
   private final long createdMs = System.currentTimeMillis();
   private final int maxFps;
   private long lastActivityMs = createdMs;
@@ -47,14 +50,22 @@ final class ClientSession {
   private Promise<Void> drained;
   private long[] timers = {};
 
-  ClientSession(SessionContext ctx, ServerWebSocket socket, int maxFps, SharedLimits limits) {
+  /**
+   * @param address the client's address (behind trusted proxies, the one they forwarded)
+   * @param grant   who the client is and what its token allows
+   */
+  ClientSession(SessionContext ctx, ServerWebSocket socket, String address, SessionGrant grant, int maxFps,
+                SharedLimits limits) {
     this.ctx = ctx;
     this.socket = socket;
     this.channel = new ClientChannel(socket);
-    this.address = socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().host();
+    this.address = address;
+    this.grant = grant;
+    this.textRate = new TokenBucket(ctx.gateway().maxTextPerSecond());
     this.limits = limits;
     this.maxFps = maxFps;
-    this.assistant = new AssistantClient(ctx.vertx(), id, ctx.assistant(), e -> channel.send(e.toWire()));
+    this.assistant = new AssistantClient(ctx.vertx(), id, grant.subject(), ctx.assistant(),
+        e -> channel.send(e.toWire()));
     this.records = new SessionRecords(ctx.store(), id, ctx.node(), createdMs, ctx.gateway().resumeTtlMs());
     this.frames = new FramePath(ctx, id, channel, assistant, stats, () -> drained != null, () -> closed,
         this::closeForShutdown, maxFps, limits, address);
@@ -79,8 +90,9 @@ final class ClientSession {
     socket.exceptionHandler(this::onSocketError);
     socket.closeHandler(v -> onClosed());
     channel.send(welcome());
-    log(EventLog.SESSIONS, new JsonObject().put("event", "opened").put("node", ctx.node()).put("address", address));
-    saveForResume();
+    EventLog.record(ctx.vertx(), EventLog.SESSIONS, id, new JsonObject().put("event", "opened").put("node", ctx.node())
+        .put("address", ctx.eventLog().recordedAddress(address)));
+    records.save(resumeToken, resume(), lastActivityMs);
     assistant.start();
     timers = new long[] {ctx.vertx().setPeriodic(ctx.gateway().statsIntervalMs(), t -> sendStats()),
         ctx.vertx().setPeriodic(Math.max(250, ctx.gateway().idleTimeoutMs() / 4), t -> closeIfIdle()),
@@ -117,19 +129,25 @@ final class ClientSession {
   }
 
   private JsonObject welcome() {
-    return ServerMessages.welcome(id, ctx.limits(maxFps, frames.maxHands()).put("model", frames.model().id()), ctx.capabilities())
-        .put("resumeToken", resumeToken);
+    return ServerMessages.welcome(id, ctx.limits(maxFps, frames.maxHands()).put("model", frames.model().id()),
+        ctx.capabilities()).put("resumeToken", resumeToken);
   }
 
-  private void saveForResume() {
-    records.save(resumeToken, new SessionRecords.Resume(assistant.conversationId(), frames.model(),
-        frames.maxHands(), assistant.enabled(), assistant.attachFrame()), lastActivityMs);
+  private SessionRecords.Resume resume() {
+    return new SessionRecords.Resume(grant.subject(), assistant.conversationId(), frames.model(), frames.maxHands(),
+        assistant.enabled(), assistant.attachFrame());
   }
 
   /** A text message, also one that reached the gateway before the session existed (an authenticating hello). */
   void onText(String text) {
     lastActivityMs = System.currentTimeMillis();
     try {
+      if (!textRate.tryAcquire(System.nanoTime())) {
+        // hello, stop and questions each reach the store or the cluster: a flood of them is cut at the socket.
+        ctx.metrics().messageRefused(MessageRefusal.TEXT_RATE);
+        throw new ProtocolException(ErrorCode.RATE_LIMITED, "more than " + ctx.gateway().maxTextPerSecond()
+            + " text messages per second");
+      }
       if (text.length() > ctx.gateway().maxTextBytes()) {
         ctx.metrics().messageRefused(MessageRefusal.TEXT_TOO_LARGE);
         throw new ProtocolException(ErrorCode.BAD_MESSAGE, "text messages are limited to "
@@ -164,11 +182,11 @@ final class ClientSession {
         hello.maxHands() != null ? hello.maxHands() : frames.maxHands());
     assistant.configure(hello.assistant(), hello.attachFrame());
     if (hello.resume() == null) {
-      saveForResume();
+      records.save(resumeToken, resume(), lastActivityMs);
       channel.send(welcome());
       return;
     }
-    records.load(hello.resume(), frames.model(), frames.maxHands()).onSuccess(resumed -> {
+    records.take(hello.resume(), grant.subject(), frames.model(), frames.maxHands()).onSuccess(resumed -> {
       if (resumed == null) {
         channel.send(ServerMessages.error(ErrorCode.BAD_MESSAGE, "resume token unknown or expired; this is a new "
             + "session", false));
@@ -177,20 +195,13 @@ final class ClientSession {
       frames.configure(resumed.model(), Math.min(ctx.maxHands(), resumed.maxHands()));
       assistant.configure(resumed.assistant(), resumed.attachFrame());
       assistant.continueConversation(resumed.conversationId());
-      saveForResume();
+      records.save(resumeToken, resume(), lastActivityMs);
       channel.send(welcome().put("resumed", true));
     });
   }
 
   private void onAsk(Object text) {
-    if (!(text instanceof String question) || question.isBlank() || question.length() > MAX_QUESTION_CHARS) {
-      throw new ProtocolException(ErrorCode.BAD_MESSAGE, "ask needs a 'text' of 1 to " + MAX_QUESTION_CHARS
-          + " characters");
-    }
-    if (!assistant.enabled()) {
-      throw new ProtocolException(ErrorCode.BAD_MESSAGE, "the assistant is off for this session (hello with "
-          + "\"assistant\": true turns it on)");
-    }
+    String question = AskRequest.question(text, assistant.enabled());
     limits.ask(id, address).onSuccess(retryAfterMs -> {
       if (retryAfterMs == 0) {
         assistant.ask(question);
@@ -213,10 +224,6 @@ final class ClientSession {
     }
   }
 
-  private void log(String topic, JsonObject record) {
-    EventLog.record(ctx.vertx(), topic, id, record);
-  }
-
   private void onClosed() {
     if (closed) {
       return;
@@ -227,7 +234,8 @@ final class ClientSession {
       ctx.vertx().cancelTimer(timer);
     }
     ctx.metrics().sessions().decrementAndGet();
-    log(EventLog.SESSIONS, new JsonObject().put("event", "closed").put("node", ctx.node())
+    records.refresh(resumeToken, resume(), lastActivityMs); // its time to live counts from now
+    EventLog.record(ctx.vertx(), EventLog.SESSIONS, id, new JsonObject().put("event", "closed").put("node", ctx.node())
         .put("durationMs", System.currentTimeMillis() - createdMs).put("dropped", stats.droppedSoFar()));
     assistant.close();
     onEnd.run();

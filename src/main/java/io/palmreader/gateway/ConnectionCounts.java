@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ConnectionCounts implements Shareable {
 
   private final AtomicInteger total = new AtomicInteger();
+  private final AtomicInteger unauthenticated = new AtomicInteger();
   private final ConcurrentHashMap<String, AtomicInteger> byAddress = new ConcurrentHashMap<>();
 
   /** Why a new session from {@code address} may not open, or null when it may (and is then counted). */
@@ -25,6 +26,22 @@ final class ConnectionCounts implements Shareable {
     total.incrementAndGet();
     mine.incrementAndGet();
     return null;
+  }
+
+  /**
+   * Counts a connection that has yet to authenticate by {@code hello}: it has its own small cap and takes none of
+   * its address's session slots until it has a token. False when the cap is reached.
+   */
+  boolean admitUnauthenticated(int max) {
+    if (unauthenticated.incrementAndGet() > max) {
+      unauthenticated.decrementAndGet();
+      return false;
+    }
+    return true;
+  }
+
+  void releaseUnauthenticated() {
+    unauthenticated.decrementAndGet();
   }
 
   synchronized void release(String address) {

@@ -15,6 +15,12 @@ enum ConnectionRefusal implements MetricTag {
   ORIGIN("origin", 403),
   /** No valid token (401 on the upgrade, or close 1008 after it). */
   UNAUTHENTICATED("unauthenticated", 401),
+  /** Too many connections are waiting to authenticate by {@code hello} ({@code auth.maxUnauthenticated}). */
+  UNAUTHENTICATED_PENDING("unauthenticated_pending", 503),
+  /** The node holds {@code http.maxConnections} connections already. */
+  CONNECTIONS("connections", 503),
+  /** A connection closed before it finished a request ({@code http.idleTimeoutMs} passed, or it gave up). */
+  INCOMPLETE_REQUEST("incomplete_request", 408),
   /** The node holds {@code session.maxSessions} already. */
   SESSIONS("sessions", 503),
   /** The address holds {@code session.maxSessionsPerAddress} already. */

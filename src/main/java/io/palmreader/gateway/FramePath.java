@@ -36,6 +36,8 @@ final class FramePath {
   private final BooleanSupplier closed;
   private final Runnable drained;
   private final FrameFlow flow;
+  private final SharedLimits limits;
+  private final String address;
   private final GestureEvents gestures;
   private ModelVariant model;
   private int maxHands;
@@ -57,7 +59,10 @@ final class FramePath {
     this.draining = draining;
     this.closed = closed;
     this.drained = drained;
-    this.flow = new FrameFlow(ctx.gateway().inflight(), ctx.gateway().maxFrameBytes(), maxFps, limits, address);
+    this.flow = new FrameFlow(ctx.gateway().inflight(), ctx.gateway().maxFrameBytes(), maxFps, ctx.maxPixels(), limits,
+        address);
+    this.limits = limits;
+    this.address = address;
     this.gestures = new GestureEvents(ctx.gateway().holdFrames(), ctx.gateway().holdMs());
     this.model = ctx.model();
     this.maxHands = ctx.maxHands();
@@ -142,7 +147,14 @@ final class FramePath {
       channel.send(ServerMessages.gesture(g.name(), g.hand(), g.since()));
       EventLog.record(ctx.vertx(), EventLog.GESTURES, sessionId, new JsonObject().put("name", g.name())
           .put("hand", g.hand()).put("since", g.since()).put("kind", g.kind()));
-      assistant.onGesture(g.name(), g.hand(), now);
+      if (assistant.onGesture(g.name(), g.hand(), now)) {
+        // An answer to a gesture counts against the session's question limits as a typed question does.
+        limits.ask(sessionId, address).onSuccess(retryAfterMs -> {
+          if (retryAfterMs == 0) {
+            assistant.askAbout(g.name(), g.hand());
+          }
+        });
+      }
     }
   }
 

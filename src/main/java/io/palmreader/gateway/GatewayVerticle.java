@@ -7,6 +7,7 @@ import io.palmreader.eventlog.EventLogConfig;
 import io.palmreader.gesture.GestureEvents;
 import io.palmreader.inference.InferenceClient;
 import io.palmreader.inference.InferenceConfig;
+import io.palmreader.observability.HealthRoutes;
 import io.palmreader.observability.PalmreaderMetrics;
 import io.palmreader.protocol.ClientFrame;
 import io.palmreader.session.DropReason;
@@ -61,6 +62,7 @@ public final class GatewayVerticle extends VerticleBase {
   private SessionAdmission admission;
   private SharedLimits limits;
   private HttpServer server;
+  private HttpConnections connections;
   private final Set<ClientSession> sessions = new HashSet<>();
 
   @Override
@@ -78,8 +80,9 @@ public final class GatewayVerticle extends VerticleBase {
     metrics.declare("messages", MessageRefusal.values());
     KeyValueStore store = NodeStore.of(vertx, storeConfig);
     sessionContext = new SessionContext(vertx, config, assistant, inference.pipeline().model(),
-        inference.pipeline().maxHands(), config().getString("nodeId", node.nodeId()), capabilities(), store, metrics,
-        new InferenceClient(vertx, config.answerTimeoutMs()));
+        inference.pipeline().maxHands(), inference.pipeline().maxPixels(), config().getString("nodeId", node.nodeId()),
+        capabilities(), store, metrics,
+        new InferenceClient(vertx, config.answerTimeoutMs()), EventLogConfig.from(settings));
     limits = new SharedLimits(store, assistant.asksPerMinute(), assistant.asksPerMinutePerAddress(),
         config.maxFpsPerAddress());
     admission = new SessionAdmission(vertx, access, access.authRequired() ? new TokenVerifier(vertx, access) : null,
@@ -91,14 +94,23 @@ public final class GatewayVerticle extends VerticleBase {
       router.route("/api/*").handler(CorsHandler.create().addOrigins(access.allowedOrigins())
           .allowedMethod(HttpMethod.GET));
     }
+    HealthRoutes health = GatewayHealth.of(vertx, store, EventLogConfig.from(settings).enabled(), storeConfig.redis());
+    health.mount(router);
     if (node.metricsPort() == 0) {
       router.route("/metrics").handler(PrometheusScrapingHandler.create());
+      health.mountDetails(router);
     }
-    GatewayHealth.of(vertx, store, EventLogConfig.from(settings).enabled(), storeConfig.redis()).mount(router);
     router.route("/*").handler(StaticHandler.create("web").setCachingEnabled(false));
-    server = vertx.createHttpServer(serverOptions()).webSocketHandshakeHandler(admission::onHandshake)
-        .requestHandler(router);
-    return metricsServer().compose(v -> server.listen()).onSuccess(this::announce);
+    connections = new HttpConnections(access.maxConnections(), metrics);
+    server = vertx.createHttpServer(serverOptions()).connectionHandler(connections::onConnection)
+        .webSocketHandshakeHandler(handshake -> {
+          connections.requested(handshake.remoteAddress());
+          admission.onHandshake(handshake);
+        }).requestHandler(request -> {
+          connections.requested(request.remoteAddress());
+          router.handle(request);
+        });
+    return metricsServer(health).compose(v -> server.listen()).onSuccess(this::announce);
   }
 
   private JsonObject capabilities() {
@@ -121,7 +133,9 @@ public final class GatewayVerticle extends VerticleBase {
     int maxMessage = Math.max(ClientFrame.HEADER_BYTES + config.maxFrameBytes() * 4, 64 * 1024);
     HttpServerOptions options = new HttpServerOptions().setHost(node.host()).setPort(node.port())
         .setMaxWebSocketMessageSize(maxMessage).setMaxWebSocketFrameSize(maxMessage)
-        .setCompressionSupported(true).setWebSocketSubProtocols(List.of(TokenVerifier.SUBPROTOCOL));
+        .setCompressionSupported(true).setWebSocketSubProtocols(List.of(TokenVerifier.SUBPROTOCOL))
+        // A connection that sends nothing, or a request that never finishes, is closed; open sessions ping.
+        .setIdleTimeout(access.idleTimeoutMs()).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS);
     if (config.tls()) {
       options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setKeyPath(config.tlsKeyPath())
           .setCertPath(config.tlsCertPath()));
@@ -129,12 +143,13 @@ public final class GatewayVerticle extends VerticleBase {
     return options;
   }
 
-  private Future<?> metricsServer() {
+  private Future<?> metricsServer(HealthRoutes health) {
     if (node.metricsPort() == 0) {
       return Future.succeededFuture();
     }
     Router metricsRouter = Router.router(vertx);
     metricsRouter.route("/metrics").handler(PrometheusScrapingHandler.create());
+    health.mountDetails(metricsRouter);
     return vertx.createHttpServer().requestHandler(metricsRouter).listen(node.metricsPort(), node.metricsHost());
   }
 
@@ -158,12 +173,13 @@ public final class GatewayVerticle extends VerticleBase {
     ctx.next();
   }
 
-  private ClientSession openSession(ServerWebSocket socket, SessionGrant grant, Runnable release) {
+  private ClientSession openSession(ServerWebSocket socket, SessionGrant grant, String address, Runnable release) {
     int asks = grant.asksPerMinute(assistant.asksPerMinute());
     // A token that sets its own question rate gets its own limits; the address limits are counted in the store alike.
     SharedLimits sessionLimits = asks == assistant.asksPerMinute() ? limits : new SharedLimits(sessionContext.store(),
         asks, assistant.asksPerMinutePerAddress(), config.maxFpsPerAddress());
-    ClientSession session = new ClientSession(sessionContext, socket, grant.maxFps(config.maxFps()), sessionLimits);
+    ClientSession session = new ClientSession(sessionContext, socket, address, grant, grant.maxFps(config.maxFps()),
+        sessionLimits);
     sessions.add(session);
     session.onEnd(() -> {
       sessions.remove(session);

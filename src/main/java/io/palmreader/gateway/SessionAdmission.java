@@ -15,15 +15,16 @@ import io.vertx.core.json.JsonObject;
  */
 final class SessionAdmission {
 
-  /** Starts the session of an admitted socket; {@code release} frees its slot when it ends. */
+  /** Starts the session of an admitted socket from {@code address}; {@code release} frees its slot when it ends. */
   interface Opener {
-    ClientSession open(ServerWebSocket socket, SessionGrant grant, Runnable release);
+    ClientSession open(ServerWebSocket socket, SessionGrant grant, String address, Runnable release);
   }
 
   private final Vertx vertx;
   private final AccessConfig access;
   private final TokenVerifier tokens;
   private final ConnectionCounts connections;
+  private final ClientAddress clientAddress;
   private final PalmreaderMetrics metrics;
   private final int maxTextBytes;
   private final Opener opener;
@@ -35,6 +36,7 @@ final class SessionAdmission {
     this.access = access;
     this.tokens = tokens;
     this.connections = connections;
+    this.clientAddress = new ClientAddress(access.trustedProxies());
     this.metrics = metrics;
     this.maxTextBytes = maxTextBytes;
     this.opener = opener;
@@ -77,43 +79,71 @@ final class SessionAdmission {
     handshake.reject(reason.status());
   }
 
-  /** Counts the session against the node's limits and upgrades; {@code grant} null: authenticate by hello. */
+  /**
+   * Counts the session against the node's limits and upgrades. A connection still to authenticate by {@code hello}
+   * ({@code grant} null) counts against its own small cap, and against its address only once it has a token.
+   */
   private void admit(ServerWebSocketHandshake handshake, SessionGrant grant) {
-    String address = handshake.remoteAddress() == null ? "unknown" : handshake.remoteAddress().host();
+    String address = clientAddress.of(handshake.remoteAddress() == null ? null : handshake.remoteAddress().host(),
+        handshake.headers());
+    if (grant == null) {
+      if (!connections.admitUnauthenticated(access.maxUnauthenticated())) {
+        refuse(handshake, ConnectionRefusal.UNAUTHENTICATED_PENDING);
+        return;
+      }
+      handshake.accept().onComplete(ar -> {
+        if (ar.failed()) {
+          connections.releaseUnauthenticated();
+        } else {
+          awaitHelloToken(ar.result(), address);
+        }
+      });
+      return;
+    }
     ConnectionRefusal refusal = connections.admit(address, access.maxSessions(), access.maxSessionsPerAddress());
     if (refusal != null) {
       refuse(handshake, refusal);
       return;
     }
+    Runnable release = releaser(address);
+    handshake.accept().onComplete(ar -> {
+      if (ar.failed()) {
+        release.run();
+      } else {
+        opener.open(ar.result(), grant, address, release);
+      }
+    });
+  }
+
+  /** Frees {@code address}'s session slot, once. */
+  private Runnable releaser(String address) {
     boolean[] released = {false};
-    Runnable release = () -> {
+    return () -> {
       if (!released[0]) {
         released[0] = true;
         connections.release(address);
       }
     };
-    handshake.accept().onComplete(ar -> {
-      if (ar.failed()) {
-        release.run();
-      } else if (grant != null) {
-        opener.open(ar.result(), grant, release);
-      } else {
-        awaitHelloToken(ar.result(), release);
-      }
-    });
   }
 
   /** Anything but a {@code hello} with a valid token first, or silence, closes the connection with 1008. */
-  private void awaitHelloToken(ServerWebSocket socket, Runnable release) {
-    long timer = vertx.setTimer(access.helloTimeoutMs(), t -> closeUnauthenticated(socket, release,
+  private void awaitHelloToken(ServerWebSocket socket, String address) {
+    boolean[] pending = {true};
+    Runnable settle = () -> {
+      if (pending[0]) {
+        pending[0] = false;
+        connections.releaseUnauthenticated();
+      }
+    };
+    long timer = vertx.setTimer(access.helloTimeoutMs(), t -> closeUnauthenticated(socket, settle,
         "authentication required: send a hello with your token"));
     socket.closeHandler(v -> {
       vertx.cancelTimer(timer);
-      release.run();
+      settle.run();
     });
     socket.binaryMessageHandler(b -> {
       vertx.cancelTimer(timer);
-      closeUnauthenticated(socket, release, "authentication required before frames");
+      closeUnauthenticated(socket, settle, "authentication required before frames");
     });
     socket.textMessageHandler(text -> {
       vertx.cancelTimer(timer);
@@ -121,16 +151,24 @@ final class SessionAdmission {
       socket.binaryMessageHandler(null);
       JsonObject hello = text.length() <= maxTextBytes ? parseObject(text) : null;
       if (hello == null || !"hello".equals(hello.getValue("type")) || !(hello.getValue("token") instanceof String t)) {
-        closeUnauthenticated(socket, release, "authentication required: the first message must be a hello with a token");
+        closeUnauthenticated(socket, settle, "authentication required: the first message must be a hello with a token");
         return;
       }
       tokens.verify(t).onComplete(ar -> {
         if (ar.failed()) {
-          closeUnauthenticated(socket, release, ar.cause().getMessage());
-        } else {
-          hello.remove("token");
-          opener.open(socket, ar.result(), release).onText(hello.encode());
+          closeUnauthenticated(socket, settle, ar.cause().getMessage());
+          return;
         }
+        settle.run();
+        ConnectionRefusal refusal = connections.admit(address, access.maxSessions(), access.maxSessionsPerAddress());
+        if (refusal != null) {
+          metrics.connectionRefused(refusal);
+          socket.close((short) 1008, "too many sessions" + (refusal == ConnectionRefusal.SESSIONS ? " on this node"
+              : " from this address"));
+          return;
+        }
+        hello.remove("token");
+        opener.open(socket, ar.result(), address, releaser(address)).onText(hello.encode());
       });
     });
   }
@@ -143,9 +181,9 @@ final class SessionAdmission {
     }
   }
 
-  private void closeUnauthenticated(ServerWebSocket socket, Runnable release, String reason) {
+  private void closeUnauthenticated(ServerWebSocket socket, Runnable settle, String reason) {
     metrics.connectionRefused(ConnectionRefusal.UNAUTHENTICATED);
     socket.close((short) 1008, reason.length() > 120 ? reason.substring(0, 120) : reason);
-    release.run();
+    settle.run();
   }
 }

@@ -1,6 +1,7 @@
 package io.palmreader.gateway;
 
 import io.palmreader.assistant.AssistantConfig;
+import io.palmreader.eventlog.EventLogConfig;
 import io.palmreader.inference.InferenceClient;
 import io.palmreader.observability.PalmreaderMetrics;
 import io.palmreader.protocol.ClientFrame;
@@ -14,12 +15,13 @@ import io.vertx.core.json.JsonObject;
  *
  * @param model        the model size a session gets unless its {@code hello} asks otherwise
  * @param maxHands     the most hands a session may ask for
+ * @param maxPixels    the most pixels a frame may declare
  * @param node         this node's id
  * @param capabilities what {@code welcome} says the node can do
  */
 record SessionContext(Vertx vertx, GatewayConfig gateway, AssistantConfig assistant, ModelVariant model,
-                      int maxHands, String node, JsonObject capabilities, KeyValueStore store,
-                      PalmreaderMetrics metrics, InferenceClient inference) {
+                      int maxHands, long maxPixels, String node, JsonObject capabilities, KeyValueStore store,
+                      PalmreaderMetrics metrics, InferenceClient inference, EventLogConfig eventLog) {
 
   /** What the {@code welcome} message tells a client about its limits. */
   JsonObject limits(int maxFps, int sessionMaxHands) {

@@ -4,17 +4,17 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * What a verified token allows: who the client is and the limits its claims set. Claims live under the token's
- * {@code palmreader} claim, e.g. {@code {"palmreader": {"maxFps": 15, "asksPerMinute": 5}}}; absent ones keep the
- * node's configuration.
+ * {@code palmreader} claim, e.g. {@code {"palmreader": {"maxFps": 15, "asksPerMinute": 5}}}; they may lower this
+ * node's limits, never raise or remove them, and absent ones keep the node's.
  *
- * @param subject       the token's {@code sub}, for logs (never the token itself)
- * @param maxFps        frames per second for this client's sessions, or 0 for the node's setting
- * @param asksPerMinute questions per minute for this client's sessions, or -1 for the node's setting
+ * @param subject       the token's {@code sub}, for logs and what the user owns (never the token itself)
+ * @param maxFps        frames per second the claim asks for, or 0 for the node's setting
+ * @param asksPerMinute questions per minute the claim asks for (0: none), or -1 for the node's setting
  */
 public record SessionGrant(String subject, int maxFps, int asksPerMinute) {
 
   /** Sessions of a node without authentication. */
-  public static final SessionGrant ANONYMOUS = new SessionGrant("anonymous", 0, -1);
+  public static final SessionGrant ANONYMOUS = new SessionGrant(null, 0, -1);
 
   static SessionGrant fromClaims(JsonObject claims) {
     JsonObject limits = claims.getValue("palmreader") instanceof JsonObject j ? j : new JsonObject();
@@ -23,13 +23,22 @@ public record SessionGrant(String subject, int maxFps, int asksPerMinute) {
     return new SessionGrant(claims.getValue("sub") instanceof String s ? s : "unknown", fps, asks);
   }
 
-  /** Frames per second for this client's sessions: the claim's, or the node's {@code nodeMaxFps}. */
+  /** Frames per second for this client's sessions: the claim's when lower than the node's. */
   int maxFps(int nodeMaxFps) {
-    return maxFps > 0 ? maxFps : nodeMaxFps;
+    return maxFps > 0 ? Math.min(maxFps, nodeMaxFps) : nodeMaxFps;
   }
 
-  /** Questions per minute for this client's sessions: the claim's, or the node's {@code nodeAsks}. */
+  /**
+   * Questions per minute for this client's sessions: the claim's when lower than the node's (whose 0 is no limit);
+   * a claim of 0 is no questions at all, {@link io.palmreader.session.SharedLimits#NONE}.
+   */
   int asksPerMinute(int nodeAsks) {
-    return asksPerMinute >= 0 ? asksPerMinute : nodeAsks;
+    if (asksPerMinute < 0) {
+      return nodeAsks;
+    }
+    if (asksPerMinute == 0) {
+      return io.palmreader.session.SharedLimits.NONE;
+    }
+    return nodeAsks == 0 ? asksPerMinute : Math.min(asksPerMinute, nodeAsks);
   }
 }

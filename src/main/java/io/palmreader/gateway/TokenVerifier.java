@@ -2,6 +2,7 @@ package io.palmreader.gateway;
 
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.Vertx;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
@@ -26,6 +27,7 @@ final class TokenVerifier {
 
   private final JWTAuth auth;
   private final boolean tokenInUrl;
+  private final long maxLifetimeSeconds;
 
   TokenVerifier(Vertx vertx, AccessConfig config) {
     JWTAuthOptions options = new JWTAuthOptions();
@@ -44,6 +46,7 @@ final class TokenVerifier {
     }
     this.auth = JWTAuth.create(vertx, options.setJWTOptions(checks));
     this.tokenInUrl = config.tokenInUrl();
+    this.maxLifetimeSeconds = config.maxTokenLifetimeMs() / 1000;
   }
 
   /** Verifies a token; fails with a reason fit for the client (never echoing the token). */
@@ -52,8 +55,28 @@ final class TokenVerifier {
       return Future.failedFuture("a token is required");
     }
     return auth.authenticate(new TokenCredentials(token))
-        .map(user -> SessionGrant.fromClaims(user.principal()))
-        .recover(e -> Future.failedFuture("token refused: " + reason(e.getMessage())));
+        .recover(e -> Future.failedFuture("token refused: " + reason(e.getMessage())))
+        .compose(user -> {
+          // The whole payload: vertx-auth-jwt keeps exp and iat out of the principal, among the attributes.
+          JsonObject claims = user.attributes().getJsonObject("accessToken", user.principal());
+          String lifetime = lifetimeProblem(claims, System.currentTimeMillis() / 1000);
+          return lifetime == null ? Future.succeededFuture(SessionGrant.fromClaims(claims))
+              : Future.failedFuture("token refused: " + lifetime);
+        });
+  }
+
+  /**
+   * Why a token's lifetime is not acceptable, or null: it must expire ({@code exp}), and within
+   * {@code auth.maxTokenLifetimeMs} of being issued ({@code iat}) and of now, so that a leaked token is not good for
+   * long.
+   */
+  String lifetimeProblem(JsonObject claims, long nowSeconds) {
+    if (!(claims.getValue("exp") instanceof Number exp)) {
+      return "no expiry (exp)";
+    }
+    boolean tooLong = exp.longValue() - nowSeconds > maxLifetimeSeconds
+        || claims.getValue("iat") instanceof Number iat && exp.longValue() - iat.longValue() > maxLifetimeSeconds;
+    return tooLong ? "valid for longer than " + maxLifetimeSeconds / 3600 + " h" : null;
   }
 
   private static String reason(String message) {

@@ -46,13 +46,19 @@ public record InferenceConfig(boolean echo, int echoDelayMs, String device, List
    * under overload halved (README, Server performance).
    */
   public static final int DEFAULT_MAX_QUEUE_MS = 100;
+  /**
+   * Default {@code inference.maxPixels}: a 1080p webcam frame is 2.1 megapixels; a frame declaring more than 4 is
+   * refused before it is decoded.
+   */
+  public static final int DEFAULT_MAX_PIXELS = 4_000_000;
 
   public static InferenceConfig from(Settings s) {
     PipelineOptions options = PipelineOptions.defaults()
         .withModel(ModelVariant.parse(s.oneOf("inference.model", "full", "lite", "full")))
         .withMaxHands(s.integer("inference.maxHands", PipelineOptions.DEFAULT_MAX_HANDS, 1, 16))
         .withPalmSearchInterval(s.integer("inference.palmSearchInterval", PipelineOptions.DEFAULT_PALM_SEARCH_INTERVAL,
-            1, 1000));
+            1, 1000))
+        .withMaxPixels(s.integer("inference.maxPixels", DEFAULT_MAX_PIXELS, 64 * 64, 100_000_000));
     String device = s.oneOf("inference.device", "auto", "auto", "cpu", "cuda");
     String engine = s.oneOf("inference.engine", "auto", "auto", "tflite", "opencv");
     if (engine.equals("tflite") && device.equals("cuda")) {

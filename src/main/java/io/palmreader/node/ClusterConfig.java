@@ -19,17 +19,53 @@ import java.util.List;
  * @param port           Hazelcast's member port
  * @param members        {@code host:port} of members to join (this node may be among them)
  * @param kubernetesDns  the headless Service's DNS name for Kubernetes discovery, or empty
+ * @param eventBusPort   the event bus's own port (0: any free one), so that firewalls and policies can name it
+ * @param tlsCertPath    PEM certificate of this node on the event bus (with the key: the event bus is TLS only, and
+ *                       takes only peers holding a certificate {@code tlsTrustPath} trusts)
+ * @param tlsKeyPath     its PEM key
+ * @param tlsTrustPath   PEM certificate(s) of the authority peers' certificates must chain to (empty: the node's own
+ *                       certificate, for a cluster sharing one)
  */
 public record ClusterConfig(boolean enabled, String name, String host, int port, List<String> members,
-                            String kubernetesDns) {
+                            String kubernetesDns, int eventBusPort, String tlsCertPath, String tlsKeyPath,
+                            String tlsTrustPath) {
 
   public static ClusterConfig from(Settings s) {
     String members = s.string("cluster.members", "");
-    return new ClusterConfig(s.oneOf("cluster.enabled", "false", "true", "false").equals("true"),
+    ClusterConfig config = new ClusterConfig(s.bool("cluster.enabled", false),
         s.string("cluster.name", "palmreader"), s.string("cluster.host", "127.0.0.1"),
         s.integer("cluster.port", 5701, 1, 65535),
         members.isBlank() ? List.of() : Arrays.stream(members.split(",")).map(String::trim).toList(),
-        s.string("cluster.kubernetesServiceDns", ""));
+        s.string("cluster.kubernetesServiceDns", ""), s.integer("cluster.eventBusPort", 0, 0, 65535),
+        s.string("cluster.tlsCertPath", "").trim(), s.string("cluster.tlsKeyPath", "").trim(),
+        s.string("cluster.tlsTrustPath", "").trim());
+    if (config.tlsCertPath.isEmpty() != config.tlsKeyPath.isEmpty()) {
+      throw new io.palmreader.config.ConfigException("cluster.tlsCertPath and cluster.tlsKeyPath go together");
+    }
+    return config;
+  }
+
+  /** Whether the event bus runs over TLS with client certificates. */
+  public boolean tls() {
+    return !tlsCertPath.isEmpty();
+  }
+
+  /**
+   * The event bus options: this node's address and port, and with TLS both directions authenticated by
+   * certificate, so that a process that can join Hazelcast (which open-source Hazelcast does not authenticate)
+   * still cannot send or receive a single message.
+   */
+  public io.vertx.core.eventbus.EventBusOptions eventBus() {
+    io.vertx.core.eventbus.EventBusOptions options = new io.vertx.core.eventbus.EventBusOptions().setHost(host)
+        .setClusterPublicHost(host).setPort(eventBusPort);
+    if (tls()) {
+      options.setSsl(true)
+          .setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions().setCertPath(tlsCertPath).setKeyPath(tlsKeyPath))
+          .setTrustOptions(new io.vertx.core.net.PemTrustOptions()
+              .addCertPath(tlsTrustPath.isEmpty() ? tlsCertPath : tlsTrustPath))
+          .setClientAuth(io.vertx.core.http.ClientAuth.REQUIRED);
+    }
+    return options;
   }
 
   /** Hazelcast's configuration, starting from vertx-hazelcast's own (it holds the maps Vert.x needs). */

@@ -63,16 +63,16 @@ public final class Node {
     if (!cluster.enabled()) {
       return Future.succeededFuture(createVertx());
     }
-    VertxOptions options = options();
-    options.getEventBusOptions().setHost(cluster.host()).setClusterPublicHost(cluster.host());
+    VertxOptions options = options().setEventBusOptions(cluster.eventBus());
     HazelcastClusterManager manager = new HazelcastClusterManager(cluster.hazelcast());
     return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory())
         .withClusterManager(manager).buildClustered()
         .onSuccess(vertx -> {
           FrameCodecs.register(vertx);
           ClusterMembership.register(vertx, manager);
-          LOG.info("joined cluster '{}' as {}:{} (members {})", cluster.name(), cluster.host(), cluster.port(),
-              cluster.kubernetesDns().isBlank() ? cluster.members() : "from " + cluster.kubernetesDns());
+          LOG.info("joined cluster '{}' as {}:{} (members {}), event bus {}", cluster.name(), cluster.host(),
+              cluster.port(), cluster.kubernetesDns().isBlank() ? cluster.members() : "from " + cluster.kubernetesDns(),
+              cluster.tls() ? "over TLS with client certificates" : "in the clear (cluster.tlsCertPath unset)");
         });
   }
 

@@ -21,10 +21,15 @@ public final class OpsVerticle extends VerticleBase {
   public Future<?> start() {
     NodeConfig node = NodeConfig.from(new Settings(config()));
     Router router = Router.router(vertx);
-    router.route("/metrics").handler(PrometheusScrapingHandler.create());
-    new HealthRoutes(vertx).readiness("inference", p -> InferenceClient.probe(vertx, true).onComplete(ar ->
-        p.complete(ar.succeeded() ? Status.OK(new JsonObject().put("worker", ar.result()))
-            : Status.KO(new JsonObject().put("reason", ar.cause().getMessage()))))).mount(router);
-    return vertx.createHttpServer().requestHandler(router).listen(node.port(), node.host());
+    Router metrics = node.metricsPort() == 0 ? router : Router.router(vertx);
+    metrics.route("/metrics").handler(PrometheusScrapingHandler.create());
+    HealthRoutes health = new HealthRoutes(vertx).readiness("inference", p -> InferenceClient.probe(vertx, true)
+        .onComplete(ar -> p.complete(ar.succeeded() ? Status.OK(new JsonObject().put("worker", ar.result()))
+            : Status.KO(new JsonObject().put("reason", ar.cause().getMessage())))));
+    health.mount(router);
+    health.mountDetails(metrics);
+    Future<?> metricsServer = metrics == router ? Future.succeededFuture()
+        : vertx.createHttpServer().requestHandler(metrics).listen(node.metricsPort(), node.metricsHost());
+    return metricsServer.compose(v -> vertx.createHttpServer().requestHandler(router).listen(node.port(), node.host()));
   }
 }

@@ -6,6 +6,8 @@ import io.palmreader.protocol.ClientFrame;
 import io.palmreader.protocol.ErrorCode;
 import io.palmreader.protocol.FrameNotice;
 import io.palmreader.protocol.ProtocolException;
+import io.palmreader.vision.FrameHeader;
+import io.palmreader.vision.InvalidFrameException;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -41,7 +43,8 @@ public final class FrameFlow {
   private final int inflightLimit;
   private final int maxFrameBytes;
   private final int maxFps;
-  private final FrameRateLimiter rate;
+  private final long maxPixels;
+  private final TokenBucket rate;
   private final SharedLimits limits;
   private final String address;
   private int inflight;
@@ -49,11 +52,14 @@ public final class FrameFlow {
   private long lastRateNoticeMs = Long.MIN_VALUE / 2;
   private boolean overCapacityTold;
 
-  public FrameFlow(int inflightLimit, int maxFrameBytes, int maxFps, SharedLimits limits, String address) {
+  /** @param maxPixels the most pixels a frame may declare ({@code inference.maxPixels}) */
+  public FrameFlow(int inflightLimit, int maxFrameBytes, int maxFps, long maxPixels, SharedLimits limits,
+                   String address) {
     this.inflightLimit = inflightLimit;
     this.maxFrameBytes = maxFrameBytes;
     this.maxFps = maxFps;
-    this.rate = new FrameRateLimiter(maxFps);
+    this.maxPixels = maxPixels;
+    this.rate = new TokenBucket(maxFps);
     this.limits = limits;
     this.address = address;
   }
@@ -71,6 +77,15 @@ public final class FrameFlow {
       frame = ClientFrame.parse(message);
     } catch (ProtocolException e) {
       return refuse(DropReason.INVALID_FRAME, -1, e.code(), e.getMessage(), 0);
+    }
+    try {
+      // The container is read here, in plain Java, so that a bomb (too many pixels, too many scans) or a broken
+      // file never takes a worker's time.
+      FrameHeader.parse(frame.image().getBytes(), maxPixels);
+    } catch (InvalidFrameException e) {
+      boolean tooLarge = e.reason() == InvalidFrameException.Reason.TOO_LARGE;
+      return refuse(tooLarge ? DropReason.FRAME_TOO_LARGE : DropReason.INVALID_FRAME, frame.sequence(),
+          tooLarge ? ErrorCode.FRAME_TOO_LARGE : ErrorCode.INVALID_FRAME, e.getMessage(), 0);
     }
     long addressRetryMs = limits.frame(address);
     if (addressRetryMs > 0) {

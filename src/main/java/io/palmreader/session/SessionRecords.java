@@ -8,24 +8,27 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * What the shared store keeps about one session, so that any node can pick it up: the record a reconnecting client
- * resumes with its token (conversation and settings), and the registry entry saying where the session lives. Writes
- * go one after the other: pooled connections could otherwise land an older record last.
+ * resumes with its token (conversation and settings), and the registry entry saying where the session lives. A
+ * resume record belongs to the token's subject (with authentication on) and serves once: resuming takes it, and the
+ * new session's {@code welcome} carries a new token. It is written again when the session ends, so that its time to
+ * live counts from the disconnect. Writes go one after the other: pooled connections could otherwise land an older
+ * record last.
  */
 public final class SessionRecords {
 
   /** What a resumed session gets back. */
-  public record Resume(String conversationId, ModelVariant model, int maxHands, boolean assistant,
+  public record Resume(String subject, String conversationId, ModelVariant model, int maxHands, boolean assistant,
                        boolean attachFrame) {
 
     JsonObject toJson() {
-      return new JsonObject().put("conversationId", conversationId).put("model", model.id()).put("maxHands", maxHands)
-          .put("assistant", assistant).put("attachFrame", attachFrame);
+      return new JsonObject().put("subject", subject).put("conversationId", conversationId).put("model", model.id())
+          .put("maxHands", maxHands).put("assistant", assistant).put("attachFrame", attachFrame);
     }
 
     static Resume fromJson(JsonObject json, ModelVariant model, int maxHands) {
-      return new Resume(json.getString("conversationId"), ModelVariant.parse(json.getString("model", model.id())),
-          json.getInteger("maxHands", maxHands), json.getBoolean("assistant", true),
-          json.getBoolean("attachFrame", false));
+      return new Resume(json.getString("subject"), json.getString("conversationId"),
+          ModelVariant.parse(json.getString("model", model.id())), json.getInteger("maxHands", maxHands),
+          json.getBoolean("assistant", true), json.getBoolean("attachFrame", false));
     }
   }
 
@@ -52,6 +55,16 @@ public final class SessionRecords {
     register(resume.conversationId(), lastSeenMs);
   }
 
+  /**
+   * Writes the resume record again as the session ends, so that its time to live counts from the disconnect; a
+   * record already taken by a resume is not brought back.
+   */
+  public void refresh(String resumeToken, Resume resume, long lastSeenMs) {
+    String record = resume.toJson().encode();
+    saving = saving.transform(v -> store.replace(StoreKeys.resume(resumeToken), record, ttlMs));
+    register(resume.conversationId(), lastSeenMs);
+  }
+
   /** Refreshes the registry entry other nodes can see: where this session lives and when it was last heard from. */
   public void register(String conversationId, long lastSeenMs) {
     String entry = new JsonObject().put("node", node).put("created", createdMs).put("lastSeen", lastSeenMs)
@@ -59,10 +72,14 @@ public final class SessionRecords {
     saving = saving.transform(v -> store.set(StoreKeys.session(sessionId), entry, ttlMs));
   }
 
-  /** What {@code token} resumes, or null when it is unknown or expired (or the store cannot say). */
-  public Future<Resume> load(String token, ModelVariant model, int maxHands) {
-    return store.get(StoreKeys.resume(token))
+  /**
+   * Takes what {@code token} resumes for {@code subject} (null without authentication), or null when it is unknown,
+   * used, expired, another subject's (or the store cannot say).
+   */
+  public Future<Resume> take(String token, String subject, ModelVariant model, int maxHands) {
+    return store.take(StoreKeys.resume(token))
         .map(json -> json == null ? null : Resume.fromJson(new JsonObject(json), model, maxHands))
+        .map(r -> r != null && java.util.Objects.equals(r.subject(), subject) ? r : null)
         .otherwise((Resume) null);
   }
 }

@@ -13,6 +13,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class SharedLimits {
 
+  /** A limit of no questions at all (a token's claim of 0), where 0 in the configuration is no limit. */
+  public static final int NONE = -1;
+  /** Past this many blocked addresses, the expired ones are swept out as frames come. */
+  private static final int BLOCKED_SWEEP_SIZE = 1024;
   private static final long MINUTE_MS = 60_000;
   private static final long SECOND_MS = 1000;
 
@@ -22,7 +26,7 @@ public final class SharedLimits {
   private final int framesPerSecondPerAddress;
   private final Map<String, Long> addressBlockedUntil = new ConcurrentHashMap<>();
 
-  /** A limit of 0 is no limit. */
+  /** A limit of 0 is no limit; {@link #NONE} allows nothing. */
   public SharedLimits(KeyValueStore store, int asksPerMinute, int asksPerMinutePerAddress, int framesPerSecondPerAddress) {
     this.store = store;
     this.asksPerMinute = asksPerMinute;
@@ -40,6 +44,9 @@ public final class SharedLimits {
   }
 
   private Future<Long> check(String key, int limit, long windowMs) {
+    if (limit == NONE) {
+      return Future.succeededFuture(windowMs);
+    }
     if (limit <= 0) {
       return Future.succeededFuture(0L);
     }
@@ -55,6 +62,12 @@ public final class SharedLimits {
     Long until = addressBlockedUntil.get(address);
     if (until != null && until > now) {
       return until - now;
+    }
+    if (until != null) {
+      addressBlockedUntil.remove(address, until);
+    }
+    if (addressBlockedUntil.size() > BLOCKED_SWEEP_SIZE) {
+      addressBlockedUntil.values().removeIf(t -> t <= now);
     }
     check(StoreKeys.rate("frames", "ip", address, now / SECOND_MS), framesPerSecondPerAddress, SECOND_MS)
         .onSuccess(retry -> {

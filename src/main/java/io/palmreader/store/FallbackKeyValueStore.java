@@ -61,6 +61,16 @@ public final class FallbackKeyValueStore implements KeyValueStore {
   }
 
   @Override
+  public Future<Void> replace(String key, String value, long ttlMs) {
+    return either(s -> s.replace(key, value, ttlMs));
+  }
+
+  @Override
+  public Future<String> take(String key) {
+    return either(s -> s.take(key));
+  }
+
+  @Override
   public Future<Void> set(String key, String value, long ttlMs) {
     return either(s -> s.set(key, value, ttlMs));
   }

@@ -11,8 +11,14 @@ public interface KeyValueStore {
 
   Future<String> get(String key);
 
+  /** Gets {@code key} and deletes it, at once: a value only one reader may have (a resume token's record). */
+  Future<String> take(String key);
+
   /** Sets {@code key} to {@code value}, expiring after {@code ttlMs}. */
   Future<Void> set(String key, String value, long ttlMs);
+
+  /** Sets {@code key} only if it is there: refreshes a value without bringing back one that was taken. */
+  Future<Void> replace(String key, String value, long ttlMs);
 
   /** Appends to a list, keeps its last {@code max} entries, and (re)sets its expiry. */
   Future<Void> append(String key, List<String> values, int max, long ttlMs);

@@ -1,87 +1,109 @@
 package io.palmreader.store;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import io.vertx.core.Future;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.LongSupplier;
 
 /**
- * The store in this process's memory: the default without Redis, and the fallback while Redis is down. Expired
- * entries are dropped when touched and by a sweep every thousand writes. Thread-safe (verticles of a node share it).
+ * The store in this process's memory: the default without Redis, and the fallback while Redis is down. A Caffeine
+ * cache holds it: at most {@value #DEFAULT_MAX_ENTRIES} entries by default (the least recently used go first, as
+ * Redis's {@code allkeys-lru} would), each expiring at its own time, with expired entries cleaned up by Caffeine's
+ * own maintenance rather than by a sweep on a caller's thread. Thread-safe (verticles of a node share it).
  */
 public final class MemoryKeyValueStore implements KeyValueStore {
+
+  /** Entries kept at most by default: sessions, conversations, windows and cached answers together. */
+  public static final long DEFAULT_MAX_ENTRIES = 200_000;
 
   private record Entry(Object value, long expiresAtMs) {
   }
 
-  private final Map<String, Entry> entries = new ConcurrentHashMap<>();
-  private final java.util.function.LongSupplier clock;
+  private final LongSupplier clock;
+  private final Cache<String, Entry> cache;
+  private final ConcurrentMap<String, Entry> entries;
 
   public MemoryKeyValueStore() {
-    this(System::currentTimeMillis);
+    this(System::currentTimeMillis, DEFAULT_MAX_ENTRIES);
   }
 
-  /** A store whose time, in ms, comes from {@code clock}: the tests' way to let entries expire. */
-  MemoryKeyValueStore(java.util.function.LongSupplier clock) {
+  /** A store of at most {@code maxEntries} whose time, in ms, comes from {@code clock} (the tests set it). */
+  MemoryKeyValueStore(LongSupplier clock, long maxEntries) {
     this.clock = clock;
-  }
-  private int writes;
+    Cache<String, Entry> cache = Caffeine.newBuilder().maximumSize(maxEntries)
+        .ticker(() -> clock.getAsLong() * 1_000_000)
+        .expireAfter(new Expiry<String, Entry>() {
+          @Override
+          public long expireAfterCreate(String key, Entry e, long now) {
+            return nanosLeft(e);
+          }
 
-  private Entry live(String key) {
-    Entry e = entries.get(key);
-    if (e != null && e.expiresAtMs() <= clock.getAsLong()) {
-      entries.remove(key, e);
-      return null;
-    }
-    return e;
+          @Override
+          public long expireAfterUpdate(String key, Entry e, long now, long current) {
+            return nanosLeft(e);
+          }
+
+          @Override
+          public long expireAfterRead(String key, Entry e, long now, long current) {
+            return current;
+          }
+        }).build();
+    this.cache = cache;
+    this.entries = cache.asMap();
   }
 
-  private void sweepNowAndThen() {
-    if (++writes % 1000 == 0) {
-      long now = clock.getAsLong();
-      for (Iterator<Entry> it = entries.values().iterator(); it.hasNext(); ) {
-        if (it.next().expiresAtMs() <= now) {
-          it.remove();
-        }
-      }
-    }
+  private long nanosLeft(Entry e) {
+    return Math.max(0, e.expiresAtMs() - clock.getAsLong()) * 1_000_000;
   }
 
   @Override
   public Future<String> get(String key) {
-    Entry e = live(key);
+    Entry e = entries.get(key);
     return Future.succeededFuture(e == null ? null : (String) e.value());
+  }
+
+  @Override
+  public Future<String> take(String key) {
+    Entry e = entries.remove(key);
+    return Future.succeededFuture(e == null || e.expiresAtMs() <= clock.getAsLong() ? null : (String) e.value());
   }
 
   @Override
   public Future<Void> set(String key, String value, long ttlMs) {
     entries.put(key, new Entry(value, clock.getAsLong() + ttlMs));
-    sweepNowAndThen();
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<Void> replace(String key, String value, long ttlMs) {
+    entries.computeIfPresent(key, (k, e) -> new Entry(value, clock.getAsLong() + ttlMs));
     return Future.succeededFuture();
   }
 
   @Override
   @SuppressWarnings("unchecked")
-  public synchronized Future<Void> append(String key, List<String> values, int max, long ttlMs) {
-    Entry e = live(key);
-    Deque<String> list = e == null ? new ArrayDeque<>() : new ArrayDeque<>((Deque<String>) e.value());
-    list.addAll(values);
-    while (list.size() > max) {
-      list.removeFirst();
-    }
-    entries.put(key, new Entry(list, clock.getAsLong() + ttlMs));
-    sweepNowAndThen();
+  public Future<Void> append(String key, List<String> values, int max, long ttlMs) {
+    entries.compute(key, (k, e) -> {
+      Deque<String> list = e == null ? new ArrayDeque<>() : new ArrayDeque<>((Deque<String>) e.value());
+      list.addAll(values);
+      while (list.size() > max) {
+        list.removeFirst();
+      }
+      return new Entry(list, clock.getAsLong() + ttlMs);
+    });
     return Future.succeededFuture();
   }
 
   @Override
   @SuppressWarnings("unchecked")
   public Future<List<String>> tail(String key, int count) {
-    Entry e = live(key);
+    Entry e = entries.get(key);
     if (e == null) {
       return Future.succeededFuture(List.of());
     }
@@ -90,14 +112,17 @@ public final class MemoryKeyValueStore implements KeyValueStore {
   }
 
   @Override
-  public synchronized Future<long[]> count(String key, long windowMs) {
+  public Future<long[]> count(String key, long windowMs) {
     long now = clock.getAsLong();
-    Entry e = live(key);
-    long n = e == null ? 1 : (Long) e.value() + 1;
-    long expires = e == null ? now + windowMs : e.expiresAtMs();
-    entries.put(key, new Entry(n, expires));
-    sweepNowAndThen();
-    return Future.succeededFuture(new long[] {n, expires - now});
+    Entry counted = entries.compute(key, (k, e) -> e == null || e.expiresAtMs() <= now
+        ? new Entry(1L, now + windowMs) : new Entry((Long) e.value() + 1, e.expiresAtMs()));
+    return Future.succeededFuture(new long[] {(Long) counted.value(), counted.expiresAtMs() - now});
+  }
+
+  /** Entries held once Caffeine's pending maintenance (evictions, expiries) is done. */
+  long size() {
+    cache.cleanUp();
+    return cache.estimatedSize();
   }
 
   @Override

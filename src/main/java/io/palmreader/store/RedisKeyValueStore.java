@@ -28,6 +28,16 @@ public final class RedisKeyValueStore implements KeyValueStore {
   }
 
   @Override
+  public Future<Void> replace(String key, String value, long ttlMs) {
+    return redis.set(List.of(key, value, "PX", Long.toString(ttlMs), "XX")).mapEmpty();
+  }
+
+  @Override
+  public Future<String> take(String key) {
+    return redis.getdel(key).map(r -> r == null ? null : r.toString());
+  }
+
+  @Override
   public Future<Void> set(String key, String value, long ttlMs) {
     return redis.set(List.of(key, value, "PX", Long.toString(ttlMs))).mapEmpty();
   }

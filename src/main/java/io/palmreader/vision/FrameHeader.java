@@ -18,6 +18,11 @@ public record FrameHeader(ImageFormat format, int width, int height, int orienta
 
   private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
   private static final int EXIF_ORIENTATION_TAG = 0x0112;
+  /**
+   * Scans a JPEG may have. A progressive JPEG has about ten; each scan makes the decoder go over the whole image
+   * again, so thousands of tiny scans make a small file cost seconds to decode.
+   */
+  public static final int MAX_JPEG_SCANS = 100;
 
   /** Width as displayed: orientations 5 to 8 swap the axes. */
   public int displayWidth() {
@@ -117,10 +122,47 @@ public record FrameHeader(ImageFormat format, int width, int height, int orienta
         if (!containsEndOfImage(b, end)) {
           throw truncated("JPEG image data is cut short (no end-of-image marker)");
         }
+        int scans = countScans(b, end);
+        if (scans > MAX_JPEG_SCANS) {
+          throw new InvalidFrameException(Reason.TOO_LARGE, "JPEG has more than " + MAX_JPEG_SCANS + " scans ("
+              + scans + ")");
+        }
         return new FrameHeader(ImageFormat.JPEG, width, height, orientation);
       }
       pos = end;
     }
+  }
+
+  /**
+   * Scans from the first one's data at {@code from} to the end of the image: entropy-coded bytes are skipped (0xFF in
+   * them is stuffed or a restart marker), the segments between progressive scans by their length. Stops counting
+   * past the limit.
+   */
+  private static int countScans(byte[] b, int from) {
+    int scans = 1;
+    int i = from;
+    while (i + 1 < b.length && scans <= MAX_JPEG_SCANS) {
+      if ((b[i] & 0xff) != 0xff) {
+        i++;
+        continue;
+      }
+      int marker = b[i + 1] & 0xff;
+      if (marker == 0x00 || marker == 0xff || marker >= 0xd0 && marker <= 0xd7) {
+        i += marker == 0xff ? 1 : 2;
+        continue;
+      }
+      if (marker == 0xd9) {
+        break;
+      }
+      if (marker == 0xda) {
+        scans++;
+      }
+      if (i + 4 > b.length) {
+        break;
+      }
+      i += 2 + u16be(b, i + 2);
+    }
+    return scans;
   }
 
   private static boolean isStartOfFrame(int marker) {

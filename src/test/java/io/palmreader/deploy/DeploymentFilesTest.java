@@ -90,7 +90,7 @@ class DeploymentFilesTest {
   @DisplayName("every Kubernetes manifest is a typed object; Palmreader pods have probes and resources, GPU pods a GPU")
   void kubernetes() throws Exception {
     Map<String, HasMetadata> all = byKindAndName(manifests());
-    for (String expected : new String[] {"Namespace/palmreader", "ConfigMap/palmreader", "Secret/palmreader",
+    for (String expected : new String[] {"Namespace/palmreader", "ConfigMap/palmreader",
         "Deployment/palmreader-edge", "Service/palmreader-edge", "HorizontalPodAutoscaler/palmreader-edge",
         "PodDisruptionBudget/palmreader-edge", "Deployment/palmreader-gpu", "Service/palmreader-cluster",
         "StatefulSet/ollama", "StatefulSet/kafka", "Deployment/redis", "Ingress/palmreader",
@@ -115,6 +115,47 @@ class DeploymentFilesTest {
     JsonObject kustomization = composeDocument(Files.readString(K8S.resolve("kustomization.yaml")));
     for (Object resource : kustomization.getJsonArray("resources")) {
       assertTrue(Files.isRegularFile(K8S.resolve((String) resource)), "kustomization lists " + resource);
+    }
+    // The Secret is generated from secret.env, which is never committed.
+    JsonObject generator = kustomization.getJsonArray("secretGenerator").getJsonObject(0);
+    assertEquals("palmreader", generator.getString("name"));
+    assertEquals("secret.env", generator.getJsonArray("envs").getString(0));
+    assertTrue(Files.readString(Path.of(".gitignore")).contains("deploy/k8s/secret.env"));
+  }
+
+  @Test
+  @DisplayName("every workload runs hardened: non-root, no capabilities, seccomp, memory limits, pinned images")
+  void kubernetesHardening() throws Exception {
+    for (HasMetadata resource : manifests()) {
+      PodSpec pod = resource instanceof Deployment d ? d.getSpec().getTemplate().getSpec()
+          : resource instanceof StatefulSet st ? st.getSpec().getTemplate().getSpec() : null;
+      if (pod == null) {
+        continue;
+      }
+      String name = resource.getMetadata().getName();
+      assertEquals(Boolean.TRUE, pod.getSecurityContext().getRunAsNonRoot(), name + " runs as non-root");
+      assertEquals("RuntimeDefault", pod.getSecurityContext().getSeccompProfile().getType(), name + " seccomp");
+      for (Container c : pod.getContainers()) {
+        assertEquals(List.of("ALL"), c.getSecurityContext().getCapabilities().getDrop(), name + " drops ALL");
+        assertEquals(Boolean.FALSE, c.getSecurityContext().getAllowPrivilegeEscalation(), name);
+        assertNotNull(c.getResources().getLimits().get("memory"), name + " memory limit");
+        assertFalse(c.getImage().endsWith(":latest") || !c.getImage().contains(":"), name + " pinned: " + c.getImage());
+      }
+    }
+    Map<String, HasMetadata> all = byKindAndName(manifests());
+    io.fabric8.kubernetes.api.model.networking.v1.Ingress ingress =
+        (io.fabric8.kubernetes.api.model.networking.v1.Ingress) all.get("Ingress/palmreader");
+    assertFalse(ingress.getSpec().getTls().isEmpty(), "the Ingress terminates TLS");
+    String config = Files.readString(K8S.resolve("configmap.yaml"));
+    assertTrue(config.contains("PALMREADER_METRICS_PORT: \"9404\""), "metrics on their own port");
+    assertTrue(config.contains("PALMREADER_HTTP_TRUSTED_PROXIES"), "the ingress controller is a trusted proxy");
+    // The Ingress routes to the public port only; the ServiceMonitor scrapes the metrics port.
+    assertTrue(Files.readString(K8S.resolve("ingress.yaml")).contains("{port: metrics, path: /metrics"));
+    try (Stream<Path> files = Files.list(K8S)) {
+      for (Path f : files.toList()) {
+        assertFalse(Files.readString(f).matches("(?s).*JWT_SECRET[:=] *[A-Za-z0-9+/=_-]{8,}.*"),
+            f + " holds no secret value");
+      }
     }
   }
 
@@ -235,7 +276,13 @@ class DeploymentFilesTest {
     List<String> targets = new ArrayList<>();
     prometheus.getJsonArray("scrape_configs").getJsonObject(0).getJsonArray("static_configs").getJsonObject(0)
         .getJsonArray("targets").forEach(t -> targets.add((String) t));
-    assertEquals(List.of("edge1:8080", "edge2:8080", "gpu:8080"), targets);
+    assertEquals(List.of("edge1:9404", "edge2:9404", "gpu:9404"), targets);
+    String nginx = Files.readString(COMPOSE.resolve("nginx.conf"));
+    assertFalse(nginx.contains(":9404;"), "the balancer never routes to the metrics port");
+    assertTrue(nginx.contains("X-Forwarded-For"), "the balancer names the client");
+    assertEquals("127.0.0.1:9090:9090", services.getJsonObject("prometheus").getJsonArray("ports").getString(0));
+    assertEquals("127.0.0.1:3000:3000", services.getJsonObject("grafana").getJsonArray("ports").getString(0));
+    assertTrue(services.getJsonObject("redis").getJsonArray("command").contains("--maxmemory"));
   }
 
   @Test

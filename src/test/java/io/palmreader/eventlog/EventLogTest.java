@@ -110,7 +110,7 @@ class EventLogTest {
         var http = vertx.createHttpClient();
         JsonObject[] checked = new JsonObject[1];
         Eventually.await(vertx, 30_000, "health to show Kafka down", () -> {
-          JsonObject health = http.request(io.vertx.core.http.HttpMethod.GET, port, "127.0.0.1", "/api/health")
+          JsonObject health = http.request(io.vertx.core.http.HttpMethod.GET, port, "127.0.0.1", "/api/health/details")
               .compose(r -> r.send().compose(resp -> resp.body())).map(b -> b.toJsonObject())
               .await(10, TimeUnit.SECONDS);
           checked[0] = health.getJsonArray("checks").stream().map(c -> (JsonObject) c)

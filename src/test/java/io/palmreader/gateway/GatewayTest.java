@@ -291,7 +291,14 @@ class GatewayTest {
     for (Object c : checks.getJsonArray("list")) {
       JsonObject check = (JsonObject) c;
       assertEquals(check.getString("id").equals("inference") ? "UP" : "DOWN", check.getString("status"), check.encode());
+      // Public health says statuses only: no addresses, error text or node names.
+      assertEquals(Set.of("id", "status"), check.fieldNames(), check.encode());
     }
+    assertFalse(all.body().contains("http://") || all.body().contains("refused") || all.body().contains("/cpu"),
+        all.body());
+    // The details are for operators, beside /metrics.
+    Response details = get("/api/health/details");
+    assertTrue(details.body().contains("no assistant") || details.body().contains("reachable"), details.body());
     Response metrics = get("/metrics");
     assertEquals(200, metrics.status());
     for (String meter : new String[] {"palmreader_frames_received_total", "palmreader_frames_processed_total",

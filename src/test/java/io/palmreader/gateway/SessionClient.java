@@ -1,14 +1,19 @@
 package io.palmreader.gateway;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.palmreader.protocol.ClientFrame;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ClientWebSocket;
+import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -40,6 +45,15 @@ public final class SessionClient implements AutoCloseable {
   }
 
   /** Connects as {@code options} say (headers, subprotocols, URI); fails as the upgrade does. */
+  /** The HTTP status a refused upgrade got; fails when the upgrade was not refused. */
+  public static int refusedStatus(Vertx vertx, WebSocketConnectOptions options) {
+    Exception e = assertThrows(Exception.class, () -> connect(vertx, options).close());
+    Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    assertTrue(cause instanceof UpgradeRejectedException,
+        "refused upgrade, got " + cause);
+    return ((UpgradeRejectedException) cause).getStatus();
+  }
+
   public static SessionClient connect(Vertx vertx, WebSocketConnectOptions options) throws Exception {
     // The client is kept: a collected WebSocketClient closes its sockets.
     WebSocketClient client = vertx.createWebSocketClient();

@@ -77,7 +77,7 @@ class ClusterTest {
       Eventually.await(clientVertx, 90_000, "the edge node to see an inference worker",
           () -> status(http, port, "/api/health/ready") == 200);
       // The client has its own Vert.x: the edge node's goes away when the node stops.
-      JsonObject health = http.request(HttpMethod.GET, port, "127.0.0.1", "/api/health")
+      JsonObject health = http.request(HttpMethod.GET, port, "127.0.0.1", "/api/health/details")
           .compose(r -> r.send().compose(resp -> resp.body())).map(body -> body.toJsonObject())
           .await(10, TimeUnit.SECONDS);
       JsonObject cluster = health.getJsonArray("checks").stream().map(c -> (JsonObject) c)
@@ -101,7 +101,8 @@ class ClusterTest {
         }
         assertEquals(1, overCapacity, "told once, then frames are dropped quietly");
         assertNull(s.closeStatus(), "the session stays open");
-        assertEquals(503, status(http, port, "/api/health/ready"));
+        // Readiness follows within its cache time (2 s).
+        Eventually.await(clientVertx, 10_000, "readiness to go down", () -> status(http, port, "/api/health/ready") == 503);
 
         b = gpuNode("gpu-b", gpuB, members);
         untilAnsweredBy(clientVertx, s, "gpu-b/", seq);
@@ -118,8 +119,8 @@ class ClusterTest {
         b.waitFor(20, TimeUnit.SECONDS);
         b.destroyForcibly();
       }
-      vertx.close();
-      clientVertx.close();
+      vertx.close().await(30, TimeUnit.SECONDS);
+      clientVertx.close().await(30, TimeUnit.SECONDS);
     }
   }
 }

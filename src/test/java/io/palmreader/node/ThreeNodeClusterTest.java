@@ -112,7 +112,7 @@ class ThreeNodeClusterTest {
           if ("hands".equals(m.getString("type"))) {
             assertTrue(answered.add(m.getLong("seq")), "answered twice: " + m.getLong("seq"));
           }
-          JsonObject health = http.request(HttpMethod.GET, port, "127.0.0.1", "/api/health")
+          JsonObject health = http.request(HttpMethod.GET, port, "127.0.0.1", "/api/health/details")
               .compose(r -> r.send().compose(resp -> resp.body())).map(body -> body.toJsonObject())
               .await(10, TimeUnit.SECONDS);
           membersLeft = health.getJsonArray("checks").stream().map(x -> (JsonObject) x)

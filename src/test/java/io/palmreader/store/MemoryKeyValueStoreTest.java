@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class MemoryKeyValueStoreTest {
 
   private final java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(1_000_000);
-  private final MemoryKeyValueStore store = new MemoryKeyValueStore(now::get);
+  private final MemoryKeyValueStore store = new MemoryKeyValueStore(now::get, 1000);
 
   @Test
   @DisplayName("lists keep their last entries, oldest first")
@@ -38,5 +38,17 @@ class MemoryKeyValueStoreTest {
     store.count("w2", 1);
     now.addAndGet(5);
     assertEquals(1, store.count("w2", 60_000).result()[0], "a new window after expiry");
+  }
+
+  @Test
+  @DisplayName("a taken value is gone for the next reader; the store holds at most its size, oldest out first")
+  void takeAndSizeCap() {
+    store.set("once", "v", 60_000);
+    assertEquals("v", store.take("once").result());
+    assertNull(store.take("once").result());
+    for (int i = 0; i < 3000; i++) {
+      store.set("k" + i, "v", 60_000);
+    }
+    assertTrue(store.size() <= 1000, "size " + store.size());
   }
 }

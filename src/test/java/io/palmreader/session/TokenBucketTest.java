@@ -7,12 +7,12 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 @DisplayName("Frame-rate limit: a token bucket of one second's frames")
-class FrameRateLimiterTest {
+class TokenBucketTest {
 
   @Test
   @DisplayName("a burst of one second's frames passes, the next is refused, and tokens come back with time")
   void bucket() {
-    FrameRateLimiter limiter = new FrameRateLimiter(10);
+    TokenBucket limiter = new TokenBucket(10);
     long t = 1_000_000_000L;
     for (int i = 0; i < 10; i++) {
       assertTrue(limiter.tryAcquire(t), "frame " + i);

@@ -1,10 +1,11 @@
 package io.palmreader.session;
 
 /**
- * A token bucket: {@code perSecond} frames a second on average, bursts of up to one second's worth. Time comes in
- * from the caller, so it is pure and testable. Not thread-safe (one per session, on its event loop).
+ * A token bucket: {@code perSecond} events (frames, text messages) a second on average, bursts of up to one
+ * second's worth. Time comes in from the caller, so it is pure and testable. Not thread-safe (one per session, on its
+ * event loop).
  */
-public final class FrameRateLimiter {
+public final class TokenBucket {
 
   private final double perSecond;
   private final double capacity;
@@ -12,7 +13,7 @@ public final class FrameRateLimiter {
   private long lastNanos;
   private boolean started;
 
-  public FrameRateLimiter(int perSecond) {
+  public TokenBucket(int perSecond) {
     if (perSecond < 1) {
       throw new IllegalArgumentException("perSecond must be >= 1, was " + perSecond);
     }
