@@ -261,4 +261,24 @@ class AssistantTest {
     List<String> ids = health.getJsonArray("checks").stream().map(c -> ((JsonObject) c).getString("id")).toList();
     assertTrue(ids.contains("assistant"), health.encode());
   }
+
+  @Test
+  @DisplayName("a flood of 200 public health requests reaches Ollama at most twice: results are cached for 2 s")
+  void healthFloodIsCached() throws Exception {
+    var http = vertx.createHttpClient(new io.vertx.core.http.PoolOptions().setHttp1MaxSize(8));
+    int before = ollama.versionRequests.get();
+    long start = System.nanoTime();
+    List<io.vertx.core.Future<Integer>> replies = new java.util.ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      replies.add(http.request(io.vertx.core.http.HttpMethod.GET, port, "127.0.0.1", "/api/health")
+          .compose(r -> r.send().map(resp -> resp.statusCode())));
+    }
+    io.vertx.core.Future.all(replies).await(30, TimeUnit.SECONDS);
+    // One probe per cached result the flood lasted through, and one for the straddled edge: however fast or slow the
+    // machine, not one per request.
+    long lasted = (System.nanoTime() - start) / 1_000_000;
+    int probes = ollama.versionRequests.get() - before;
+    assertTrue(probes <= 2 + lasted / 2000, "Ollama probed " + probes + " times for 200 health requests in " + lasted
+        + " ms");
+  }
 }

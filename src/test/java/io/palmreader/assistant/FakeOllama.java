@@ -27,6 +27,8 @@ public final class FakeOllama implements AutoCloseable {
   private final HttpServer server;
   public final List<JsonObject> requests = new CopyOnWriteArrayList<>();
   final AtomicInteger closedEarly = new AtomicInteger();
+  /** Requests to {@code /api/version}: how often the server was probed. */
+  final AtomicInteger versionRequests = new AtomicInteger();
   final Set<String> models = ConcurrentHashMap.newKeySet();
   public volatile List<String> tokens = List.of("Hello", " there", ",", " nice", " victory", " sign", "!");
   public volatile long tokenIntervalMs = 20;
@@ -69,8 +71,11 @@ public final class FakeOllama implements AutoCloseable {
 
   private void handle(HttpServerRequest req) {
     switch (req.path()) {
-      case "/api/version" -> req.response().putHeader("content-type", "application/json")
-          .end(new JsonObject().put("version", "0.12.6").encode());
+      case "/api/version" -> {
+        versionRequests.incrementAndGet();
+        req.response().putHeader("content-type", "application/json")
+            .end(new JsonObject().put("version", "0.12.6").encode());
+      }
       case "/api/tags" -> {
         JsonArray list = new JsonArray();
         models.forEach(m -> list.add(new JsonObject().put("name", m).put("model", m)));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.palmreader.node.Node;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
@@ -220,14 +221,47 @@ class HardeningTest {
       live.sendText(new JsonObject().put("type", "ping").put("ts", 1).encode());
       assertNotNull(live.next("pong", 5000), "the real session carries on");
     }
-    String metrics = vertx.createHttpClient().request(HttpMethod.GET, port, "127.0.0.1", "/metrics")
-        .compose(r -> r.send().compose(resp -> resp.body())).map(Object::toString).await(10, TimeUnit.SECONDS);
-    double incomplete = metrics.lines().filter(l -> l.startsWith("palmreader_connections_refused_total")
-        && l.contains("reason=\"incomplete_request\"")).mapToDouble(l -> Double.parseDouble(l.substring(
-            l.lastIndexOf(' ') + 1))).sum();
+    double incomplete = metric("palmreader_connections_refused_total", "reason=\"incomplete_request\"");
     assertTrue(incomplete >= 20, "counted: " + incomplete);
     String health = vertx.createHttpClient().request(HttpMethod.GET, port, "127.0.0.1", "/api/health")
         .compose(r -> r.send().compose(resp -> resp.body())).map(Object::toString).await(10, TimeUnit.SECONDS);
     assertFalse(health.contains("http://") || health.contains("reason") || health.contains("worker"), health);
+  }
+
+  @Test
+  @DisplayName("a 6 MP header and a JPEG of 300 scans are refused at the gateway; no worker sees either")
+  void decodeBombsNeverReachAWorker() throws Exception {
+    try (SessionClient c = SessionClient.connect(vertx, upgrade(token("i", 3600L, null), "203.0.113.80"))) {
+      c.next("welcome", 5000);
+      double processed = metric("palmreader_frames_processed_total", "");
+      c.sendFrame(1, jpegDeclaring(3000, 2000, 1));
+      JsonObject pixels = c.next("error", 5000);
+      assertTrue(pixels.getString("message").contains("pixels"), pixels.encode());
+      c.sendFrame(2, jpegDeclaring(64, 64, 300));
+      JsonObject scans = c.next("error", 5000);
+      assertTrue(scans.getString("message").contains("scans"), scans.encode());
+      c.sendFrame(3, GatewayTestAccess.photo("hands/thumbs_up/mpsamples_hand_thumb_up.jpg"));
+      assertEquals(3, c.next("hands", 10_000).getLong("seq"));
+      assertEquals(processed + 1, metric("palmreader_frames_processed_total", ""), "only the photo was processed");
+    }
+  }
+
+  /** A progressive JPEG's markers: a frame header of {@code width × height}, then {@code scans} one-byte scans. */
+  private static byte[] jpegDeclaring(int width, int height, int scans) {
+    Buffer b = Buffer.buffer().appendBytes(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xC2, 0, 17, 8})
+        .appendUnsignedShort(height).appendUnsignedShort(width)
+        .appendBytes(new byte[] {3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1});
+    for (int i = 0; i < scans; i++) {
+      b.appendBytes(new byte[] {(byte) 0xFF, (byte) 0xDA, 0, 8, 1, 1, 0, 0, 0, 0, 0x2A});
+    }
+    return b.appendBytes(new byte[] {(byte) 0xFF, (byte) 0xD9}).getBytes();
+  }
+
+  /** The sum of a counter's series whose labels contain {@code labels}, from /metrics. */
+  private double metric(String name, String labels) throws Exception {
+    String metrics = vertx.createHttpClient().request(HttpMethod.GET, port, "127.0.0.1", "/metrics")
+        .compose(r -> r.send().compose(resp -> resp.body())).map(Object::toString).await(10, TimeUnit.SECONDS);
+    return metrics.lines().filter(l -> l.startsWith(name) && l.contains(labels))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
   }
 }
