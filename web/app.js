@@ -1,6 +1,8 @@
 import { encodeFrame } from './protocol.js';
 import { drawFrame } from './overlay.js';
 import { createAssistantPanel } from './assistant.js';
+import { createTeachPanel } from './teach.js';
+import { createLatencyPlot } from './latency.js';
 
 const $ = (id) => document.getElementById(id);
 const view = $('view');
@@ -20,6 +22,7 @@ const state = {
   sentTimes: [],
   answeredTimes: [],
   glassMs: [],
+  serverMs: [],
 };
 
 function sendJson(message) {
@@ -33,6 +36,8 @@ function sendJson(message) {
 }
 
 const assistant = createAssistantPanel(sendJson);
+const teach = createTeachPanel(sendJson);
+const latency = createLatencyPlot($('latency'));
 
 function setConnection(text, status) {
   $('connection').textContent = text;
@@ -88,7 +93,7 @@ function connect() {
 }
 
 function onMessage(m) {
-  if (assistant.onMessage(m)) return;
+  if (assistant.onMessage(m) || teach.onMessage(m)) return;
   switch (m.type) {
     case 'welcome':
       state.limits = m.limits;
@@ -101,6 +106,8 @@ function onMessage(m) {
       const now = Date.now();
       state.answeredTimes.push(now);
       state.glassMs.push(now - m.captureTs);
+      state.serverMs.push(m.timing.serverMs);
+      latency.add(now, m.timing.serverMs, now - m.captureTs);
       $('worker').textContent = m.worker;
       const gesture = m.hands.length ? m.hands[0].gesture : '';
       $('gesture').textContent = gesture === 'None' ? '' : gesture;
@@ -114,7 +121,8 @@ function onMessage(m) {
       break;
     }
     case 'stats':
-      $('server-ms').textContent = m.p50Ms.toFixed(1);
+      // The server's median over its last interval; between stats the page keeps its own over recent answers.
+      if (m.fpsOut > 0) $('server-ms').textContent = m.p50Ms.toFixed(1);
       $('dropped').textContent = m.dropped;
       break;
     case 'dropped':
@@ -219,12 +227,19 @@ function updateRates() {
     while (list.length && now - list[0] > 1000) list.shift();
   }
   while (state.glassMs.length > 30) state.glassMs.shift();
+  while (state.serverMs.length > 30) state.serverMs.shift();
   $('sent-fps').textContent = state.sentTimes.length;
   $('answered-fps').textContent = state.answeredTimes.length;
   if (state.glassMs.length) {
-    const sorted = [...state.glassMs].sort((a, b) => a - b);
-    $('glass-ms').textContent = sorted[Math.floor(sorted.length / 2)];
+    $('glass-ms').textContent = median(state.glassMs).toFixed(0);
+    $('server-ms').textContent = median(state.serverMs).toFixed(1);
   }
+  latency.draw(now);
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
 }
 
 $('start').onclick = start;

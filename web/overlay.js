@@ -34,11 +34,20 @@ export function drawFrame(ctx, video, hands) {
     }
   }
   ctx.restore();
-  // Labels are written unmirrored, next to each wrist as it appears on screen.
-  ctx.font = 'bold 18px system-ui, sans-serif';
-  ctx.fillStyle = '#fff';
+  // Labels are written unmirrored, next to each wrist as it appears on screen, and kept inside the image. The font
+  // follows the canvas, which takes the camera's resolution and is scaled to fit the page.
+  const size = Math.max(14, Math.round(width / 36));
+  ctx.font = `bold ${size}px system-ui, sans-serif`;
+  ctx.textBaseline = 'top';
   for (const hand of hands) {
     const [x, y] = hand.landmarks[0];
-    ctx.fillText(`${hand.gesture} ${(hand.score * 100).toFixed(0)}%`, (1 - x) * width + 8, y * height + 20);
+    const text = `${hand.gesture} ${(hand.score * 100).toFixed(0)}%`;
+    const textWidth = ctx.measureText(text).width;
+    const left = Math.min(Math.max(4, (1 - x) * width + 8), width - textWidth - 4);
+    const top = Math.min(Math.max(4, y * height + 8), height - size - 4);
+    ctx.fillStyle = 'rgba(0, 0, 0, 0.55)';
+    ctx.fillRect(left - 4, top - 2, textWidth + 8, size + 4);
+    ctx.fillStyle = hand.taught ? '#a5d6a7' : '#fff';
+    ctx.fillText(text, left, top);
   }
 }

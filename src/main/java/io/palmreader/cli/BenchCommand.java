@@ -129,11 +129,10 @@ final class BenchCommand {
       if (summaries.size() > 1) {
         compare(summaries);
       }
-      if (soak > 0) {
-        for (EngineOptions engine : engines) {
-          MemorySoak.run(out, err, engine, models.get(models.size() - 1), photoBytes(photos), soak);
-        }
+      for (EngineOptions engine : soak > 0 ? engines : List.<EngineOptions>of()) {
+        MemorySoak.run(out, err, engine, models.get(models.size() - 1), photoBytes(photos), soak);
       }
+      TaughtGestureBench.run(out, engines.get(0), models.get(models.size() - 1), photoBytes(photos));
     } catch (ModelLoadException e) {
       err.println("palmreader bench: " + e.getMessage());
       return 1;

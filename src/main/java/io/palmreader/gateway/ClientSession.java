@@ -39,6 +39,7 @@ final class ClientSession {
   private final SharedLimits limits;
   private final FramePath frames;
   private final AssistantClient assistant;
+  private final GestureTeaching teaching;
   private final SessionRecords records;
   private final SessionStats stats = new SessionStats(System.nanoTime());
   private final TokenBucket textRate;
@@ -67,7 +68,11 @@ final class ClientSession {
     this.assistant = new AssistantClient(ctx.vertx(), id, grant.subject(), ctx.assistant(),
         e -> channel.send(e.toWire()));
     this.records = new SessionRecords(ctx.store(), id, ctx.node(), createdMs, ctx.gateway().resumeTtlMs());
-    this.frames = new FramePath(ctx, id, channel, assistant, stats, () -> drained != null, () -> closed,
+    // With authentication a user is the token's subject; without, an identity this session hands on to the sessions
+    // that resume it.
+    this.teaching = new GestureTeaching(ctx, id, channel, grant.subject() != null ? "subject:" + grant.subject()
+        : "session:" + UUID.randomUUID());
+    this.frames = new FramePath(ctx, id, channel, assistant, teaching, stats, () -> drained != null, () -> closed,
         this::closeForShutdown, maxFps, limits, address);
   }
 
@@ -89,7 +94,7 @@ final class ClientSession {
     socket.textMessageHandler(this::onText);
     socket.exceptionHandler(this::onSocketError);
     socket.closeHandler(v -> onClosed());
-    channel.send(welcome());
+    teaching.load(teaching.owner()).onSuccess(v -> channel.send(welcome()));
     EventLog.record(ctx.vertx(), EventLog.SESSIONS, id, new JsonObject().put("event", "opened").put("node", ctx.node())
         .put("address", ctx.eventLog().recordedAddress(address)));
     records.save(resumeToken, resume(), lastActivityMs);
@@ -130,12 +135,19 @@ final class ClientSession {
 
   private JsonObject welcome() {
     return ServerMessages.welcome(id, ctx.limits(maxFps, frames.maxHands()).put("model", frames.model().id()),
-        ctx.capabilities()).put("resumeToken", resumeToken);
+        ctx.capabilities(), teaching.taught().names()).put("resumeToken", resumeToken);
   }
 
   private SessionRecords.Resume resume() {
-    return new SessionRecords.Resume(grant.subject(), assistant.conversationId(), frames.model(), frames.maxHands(),
-        assistant.enabled(), assistant.attachFrame());
+    return new SessionRecords.Resume(grant.subject(), teaching.owner(), assistant.conversationId(), frames.model(),
+        frames.maxHands(), assistant.enabled(), assistant.attachFrame());
+  }
+
+  /** The owner's taught gestures changed on another connection ({@code owner}: its store key). */
+  void onTaughtGesturesChanged(String owner, String bySession) {
+    if (!closed && !id.equals(bySession) && teaching.owns(owner)) {
+      teaching.reload();
+    }
   }
 
   /** A text message, also one that reached the gateway before the session existed (an authenticating hello). */
@@ -160,6 +172,8 @@ final class ClientSession {
         case "ping" -> channel.send(ServerMessages.pong(System.currentTimeMillis()));
         case "ask" -> onAsk(message.getValue("text"));
         case "stop" -> assistant.stop();
+        case "teach" -> teaching.teach(message, System.currentTimeMillis());
+        case "forget" -> teaching.forget(message);
         default -> throw new ProtocolException(ErrorCode.BAD_MESSAGE, type.isEmpty()
             ? "a text message needs a string 'type'" : "unknown message type '" + type + "'");
       }
@@ -183,7 +197,7 @@ final class ClientSession {
     assistant.configure(hello.assistant(), hello.attachFrame());
     if (hello.resume() == null) {
       records.save(resumeToken, resume(), lastActivityMs);
-      channel.send(welcome());
+      teaching.loaded().onSuccess(v -> channel.send(welcome()));
       return;
     }
     records.take(hello.resume(), grant.subject(), frames.model(), frames.maxHands()).onSuccess(resumed -> {
@@ -195,8 +209,12 @@ final class ClientSession {
       frames.configure(resumed.model(), Math.min(ctx.maxHands(), resumed.maxHands()));
       assistant.configure(resumed.assistant(), resumed.attachFrame());
       assistant.continueConversation(resumed.conversationId());
-      records.save(resumeToken, resume(), lastActivityMs);
-      channel.send(welcome().put("resumed", true));
+      Future<Void> owned = resumed.owner() != null && grant.subject() == null ? teaching.load(resumed.owner())
+          : teaching.loaded();
+      owned.onSuccess(v -> {
+        records.save(resumeToken, resume(), lastActivityMs);
+        channel.send(welcome().put("resumed", true));
+      });
     });
   }
 
@@ -238,6 +256,7 @@ final class ClientSession {
     EventLog.record(ctx.vertx(), EventLog.SESSIONS, id, new JsonObject().put("event", "closed").put("node", ctx.node())
         .put("durationMs", System.currentTimeMillis() - createdMs).put("dropped", stats.droppedSoFar()));
     assistant.close();
+    teaching.close();
     onEnd.run();
     frames.discardWaiting(true);
     // A session closed while draining (by its client, or idle) has nothing left to finish.

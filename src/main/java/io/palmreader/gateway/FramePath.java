@@ -3,6 +3,7 @@ package io.palmreader.gateway;
 import io.palmreader.assistant.AssistantClient;
 import io.palmreader.eventlog.EventLog;
 import io.palmreader.gesture.GestureEvents;
+import io.palmreader.gesture.HandGesture;
 import io.palmreader.inference.FrameAnswer;
 import io.palmreader.inference.FrameTask;
 import io.palmreader.inference.InferenceOutcome;
@@ -18,6 +19,7 @@ import io.palmreader.vision.ModelVariant;
 import io.palmreader.vision.TrackingState;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -31,6 +33,7 @@ final class FramePath {
   private final String sessionId;
   private final ClientChannel channel;
   private final AssistantClient assistant;
+  private final GestureTeaching teaching;
   private final SessionStats stats;
   private final BooleanSupplier draining;
   private final BooleanSupplier closed;
@@ -48,13 +51,14 @@ final class FramePath {
    * @param closed   whether the session is over
    * @param drained  called when, draining, the last frame in flight is settled
    */
-  FramePath(SessionContext ctx, String sessionId, ClientChannel channel, AssistantClient assistant, SessionStats stats,
-            BooleanSupplier draining, BooleanSupplier closed, Runnable drained, int maxFps, SharedLimits limits,
+  FramePath(SessionContext ctx, String sessionId, ClientChannel channel, AssistantClient assistant,
+            GestureTeaching teaching, SessionStats stats, BooleanSupplier draining, BooleanSupplier closed, Runnable drained, int maxFps, SharedLimits limits,
             String address) {
     this.ctx = ctx;
     this.sessionId = sessionId;
     this.channel = channel;
     this.assistant = assistant;
+    this.teaching = teaching;
     this.stats = stats;
     this.draining = draining;
     this.closed = closed;
@@ -104,7 +108,8 @@ final class FramePath {
     ctx.metrics().pendingFrames().incrementAndGet();
     ClientFrame f = arrival.frame();
     FrameTask task = new FrameTask(sessionId, f.sequence(), f.captureTs(), System.currentTimeMillis(),
-        ctx.inference().deadlineFromNow(), model, maxHands, tracking, f.image());
+        ctx.inference().deadlineFromNow(), model, maxHands, teaching.freshSearchDue() ? TrackingState.NONE : tracking,
+        f.image());
     ctx.inference().submit(task).onSuccess(outcome -> onOutcome(arrival, outcome));
   }
 
@@ -137,13 +142,15 @@ final class FramePath {
     ctx.metrics().stage("server", answer.worker(), serverMs);
     stats.answered(serverMs);
     ClientFrame f = arrival.frame();
+    List<HandGesture> shown = teaching.label(answer.hands());
     if (!channel.send(ServerMessages.hands(f.sequence(), f.captureTs(), answer.width(), answer.height(),
-        answer.hands(), answer.queueMs(), answer.timings().totalMs(), serverMs, answer.worker()))) {
+        answer.hands(), shown, answer.queueMs(), answer.timings().totalMs(), serverMs, answer.worker()))) {
       drop(DropReason.CLIENT_SLOW); // the next answer supersedes it
     }
+    teaching.onAnswer(answer.hands());
     assistant.onFrame(f.image());
     long now = System.currentTimeMillis();
-    for (GestureEvents.Event g : gestures.observe(answer.hands(), now)) {
+    for (GestureEvents.Event g : gestures.observe(answer.hands(), shown, now)) {
       channel.send(ServerMessages.gesture(g.name(), g.hand(), g.since()));
       EventLog.record(ctx.vertx(), EventLog.GESTURES, sessionId, new JsonObject().put("name", g.name())
           .put("hand", g.hand()).put("since", g.since()).put("kind", g.kind()));

@@ -18,12 +18,15 @@ import io.palmreader.config.Settings;
  * @param resumeTtlMs      how long a closed session can be resumed with its token
  * @param maxTextBytes     largest text message a session takes
  * @param maxTextPerSecond text messages a second a session may send (bursts of a second's worth)
+ * @param teachPerMinute   gestures a session may teach or forget a minute
+ * @param taughtTtlDays    how long a user's taught gestures are kept after their last session
  * @param tlsCertPath      PEM certificate for HTTPS and WSS, or empty
  * @param tlsKeyPath       its PEM key, or empty
  */
 public record GatewayConfig(int inflight, int maxFrameBytes, int maxFps, int idleTimeoutMs, int answerTimeoutMs,
                             int statsIntervalMs, int holdFrames, int holdMs, int maxFpsPerAddress, int resumeTtlMs,
-                            int maxTextBytes, int maxTextPerSecond, String tlsCertPath, String tlsKeyPath) {
+                            int maxTextBytes, int maxTextPerSecond, int teachPerMinute, int taughtTtlDays,
+                            String tlsCertPath, String tlsKeyPath) {
 
   public static GatewayConfig from(Settings s) {
     return new GatewayConfig(
@@ -39,6 +42,8 @@ public record GatewayConfig(int inflight, int maxFrameBytes, int maxFps, int idl
         s.integer("session.resumeTtlMs", 600_000, 1000, 86_400_000),
         s.integer("session.maxTextBytes", 16_384, 256, 1 << 20),
         s.integer("session.maxTextPerSecond", 10, 1, 1000),
+        s.integer("gesture.teachPerMinute", 6, 1, 600),
+        s.integer("gesture.taughtTtlDays", 90, 1, 3650),
         s.string("http.tlsCertPath", "").trim(), s.string("http.tlsKeyPath", "").trim());
   }
 

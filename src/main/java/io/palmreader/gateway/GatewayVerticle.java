@@ -110,6 +110,12 @@ public final class GatewayVerticle extends VerticleBase {
           connections.requested(request.remoteAddress());
           router.handle(request);
         });
+    // A user's taught gestures changed on some node: that user's sessions here load them again.
+    vertx.eventBus().<JsonObject>consumer(GestureTeaching.CHANGED, m -> {
+      for (ClientSession s : sessions) {
+        s.onTaughtGesturesChanged(m.body().getString("owner"), m.body().getString("session"));
+      }
+    });
     return metricsServer(health).compose(v -> server.listen()).onSuccess(this::announce);
   }
 

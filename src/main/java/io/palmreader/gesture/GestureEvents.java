@@ -23,12 +23,16 @@ public final class GestureEvents {
     this.held = new GestureStabilizer(holdFrames, holdMs);
   }
 
-  /** Feeds the hands of one answer at {@code nowMs}; returns what became a gesture just now. */
-  public List<Event> observe(List<Hand> hands, long nowMs) {
+  /**
+   * Feeds the hands of one answer at {@code nowMs}, with what each shows (a canned or taught gesture, in the same
+   * order); returns what became a gesture just now.
+   */
+  public List<Event> observe(List<Hand> hands, List<HandGesture> gestures, long nowMs) {
     Map<String, String> byHand = new LinkedHashMap<>();
     Map<String, double[]> palmByHand = new LinkedHashMap<>();
-    for (Hand h : hands) {
-      byHand.putIfAbsent(h.handedness(), h.gesture().label());
+    for (int i = 0; i < hands.size(); i++) {
+      Hand h = hands.get(i);
+      byHand.putIfAbsent(h.handedness(), gestures.get(i).name());
       palmByHand.putIfAbsent(h.handedness(), palmCentre(h));
     }
     List<Event> events = new ArrayList<>(1);

@@ -21,7 +21,9 @@ public enum ErrorCode {
   /** The LLM server reported an error, possibly after part of the answer (kept in {@code partial}). */
   ASSISTANT_ERROR("assistant_error"),
   /** The configured model is not installed on the LLM server. */
-  MODEL_NOT_FOUND("model_not_found");
+  MODEL_NOT_FOUND("model_not_found"),
+  /** A gesture could not be taught: too few single-hand frames in time, examples that disagree, a bad name, a limit. */
+  TEACH_FAILED("teach_failed");
 
   private final String wire;
 

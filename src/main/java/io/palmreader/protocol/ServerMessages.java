@@ -1,5 +1,6 @@
 package io.palmreader.protocol;
 
+import io.palmreader.gesture.HandGesture;
 import io.palmreader.vision.Hand;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -11,25 +12,35 @@ public final class ServerMessages {
   private ServerMessages() {
   }
 
-  public static JsonObject welcome(String sessionId, JsonObject limits, JsonObject capabilities) {
+  /** @param customGestures the names of the gestures the user taught */
+  public static JsonObject welcome(String sessionId, JsonObject limits, JsonObject capabilities,
+                                   List<String> customGestures) {
     return new JsonObject().put("type", "welcome").put("sessionId", sessionId).put("limits", limits)
-        .put("capabilities", capabilities);
+        .put("capabilities", capabilities).put("customGestures", new JsonArray(customGestures));
   }
 
   /**
+   * @param gestures what each hand shows, in the order of {@code hands}: its canned gesture, or a taught one
    * @param serverMs time from the frame's arrival at the gateway to this message
    */
-  public static JsonObject hands(long seq, long captureTs, int width, int height, List<Hand> hands, double queueMs,
-                                 double inferMs, double serverMs, String worker) {
+  public static JsonObject hands(long seq, long captureTs, int width, int height, List<Hand> hands,
+                                 List<HandGesture> gestures, double queueMs, double inferMs, double serverMs,
+                                 String worker) {
     JsonArray list = new JsonArray();
-    for (Hand h : hands) {
+    for (int i = 0; i < hands.size(); i++) {
+      Hand h = hands.get(i);
+      HandGesture g = gestures.get(i);
       JsonArray landmarks = new JsonArray();
       for (int j = 0; j < Hand.LANDMARKS; j++) {
         landmarks.add(new JsonArray().add(round(h.x(j), 4)).add(round(h.y(j), 4)).add(round(h.z(j), 4)));
       }
-      list.add(new JsonObject()
-          .put("gesture", h.gesture().label())
-          .put("score", round(h.gestureScore(), 3))
+      JsonObject hand = new JsonObject()
+          .put("gesture", g.name())
+          .put("score", round(g.score(), 3));
+      if (g.taught()) {
+        hand.put("taught", true);
+      }
+      list.add(hand
           .put("handedness", h.handedness())
           .put("presence", round(h.presence(), 3))
           .put("landmarks", landmarks));
@@ -44,6 +55,27 @@ public final class ServerMessages {
   /** A gesture held long enough to count: sent once when it becomes stable. */
   public static JsonObject gesture(String name, String hand, long since) {
     return new JsonObject().put("type", "gesture").put("name", name).put("hand", hand).put("since", since);
+  }
+
+  /** A gesture taught from {@code samples} examples. */
+  public static JsonObject taught(String name, int samples) {
+    return new JsonObject().put("type", "taught").put("name", name).put("samples", samples);
+  }
+
+  /** A taught gesture forgotten. */
+  public static JsonObject forgotten(String name) {
+    return new JsonObject().put("type", "forgotten").put("name", name);
+  }
+
+  /** While a gesture is taught: examples gathered so far of those asked for. */
+  public static JsonObject teaching(String name, int collected, int frames) {
+    return new JsonObject().put("type", "teaching").put("name", name).put("collected", collected)
+        .put("frames", frames);
+  }
+
+  /** The user's taught gestures, after a change made on another connection. */
+  public static JsonObject customGestures(List<String> names) {
+    return new JsonObject().put("type", "custom_gestures").put("customGestures", new JsonArray(names));
   }
 
   public static JsonObject error(ErrorCode code, String message, boolean fatal) {

@@ -16,17 +16,23 @@ import io.vertx.core.json.JsonObject;
  */
 public final class SessionRecords {
 
-  /** What a resumed session gets back. */
-  public record Resume(String subject, String conversationId, ModelVariant model, int maxHands, boolean assistant,
-                       boolean attachFrame) {
+  /**
+   * What a resumed session gets back.
+   *
+   * @param owner who the session's taught gestures belong to (without authentication, an identity handed on from
+   *              session to session by this record)
+   */
+  public record Resume(String subject, String owner, String conversationId, ModelVariant model, int maxHands,
+                       boolean assistant, boolean attachFrame) {
 
     JsonObject toJson() {
-      return new JsonObject().put("subject", subject).put("conversationId", conversationId).put("model", model.id())
-          .put("maxHands", maxHands).put("assistant", assistant).put("attachFrame", attachFrame);
+      return new JsonObject().put("subject", subject).put("owner", owner).put("conversationId", conversationId)
+          .put("model", model.id()).put("maxHands", maxHands).put("assistant", assistant)
+          .put("attachFrame", attachFrame);
     }
 
     static Resume fromJson(JsonObject json, ModelVariant model, int maxHands) {
-      return new Resume(json.getString("subject"), json.getString("conversationId"),
+      return new Resume(json.getString("subject"), json.getString("owner"), json.getString("conversationId"),
           ModelVariant.parse(json.getString("model", model.id())), json.getInteger("maxHands", maxHands),
           json.getBoolean("assistant", true), json.getBoolean("attachFrame", false));
     }

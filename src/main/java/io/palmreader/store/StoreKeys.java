@@ -1,5 +1,10 @@
 package io.palmreader.store;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
 /** Key patterns in the shared store (Redis), in one place. */
 public final class StoreKeys {
 
@@ -29,5 +34,15 @@ public final class StoreKeys {
   /** A cached answer, by prompt hash. */
   public static String answer(String hash) {
     return "palmreader:answer:" + hash;
+  }
+
+  /** A user's taught gestures, under a digest of who the user is: keys never show a token's subject. */
+  public static String taughtGestures(String owner) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(owner.getBytes(StandardCharsets.UTF_8));
+      return "palmreader:gestures:" + HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+    }
   }
 }

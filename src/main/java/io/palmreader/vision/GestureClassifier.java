@@ -1,6 +1,7 @@
 package io.palmreader.vision;
 
 import io.palmreader.gesture.Gesture;
+import io.palmreader.gesture.HandShape;
 
 /**
  * Names a hand's gesture from its 21 landmarks: MediaPipe's canned set (Closed_Fist, Open_Palm, Pointing_Up,
@@ -145,19 +146,7 @@ public final class GestureClassifier {
 
   /** Degrees between vectors a0 → a1 and b0 → b1 in 3D. */
   static double angle(float[] p, int a0, int a1, int b0, int b1) {
-    double ux = p[3 * a1] - p[3 * a0];
-    double uy = p[3 * a1 + 1] - p[3 * a0 + 1];
-    double uz = p[3 * a1 + 2] - p[3 * a0 + 2];
-    double vx = p[3 * b1] - p[3 * b0];
-    double vy = p[3 * b1 + 1] - p[3 * b0 + 1];
-    double vz = p[3 * b1 + 2] - p[3 * b0 + 2];
-    double nu = Math.sqrt(ux * ux + uy * uy + uz * uz);
-    double nv = Math.sqrt(vx * vx + vy * vy + vz * vz);
-    if (nu < 1e-9 || nv < 1e-9) {
-      return 0;
-    }
-    double cos = (ux * vx + uy * vy + uz * vz) / (nu * nv);
-    return Math.toDegrees(Math.acos(Math.max(-1, Math.min(1, cos))));
+    return Math.toDegrees(HandShape.angle(p, a0, a1, b0, b1));
   }
 
   static double distance(float[] p, int a, int b) {

@@ -11,10 +11,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.auth.JWTOptions;
-import io.vertx.ext.auth.PubSecKeyOptions;
-import io.vertx.ext.auth.jwt.JWTAuth;
-import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.junit5.VertxExtension;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -47,7 +43,7 @@ class HardeningTest {
   private Vertx vertx;
   private Node node;
   private int port;
-  private JWTAuth issuer;
+  private TokenIssuer issuer;
 
   @BeforeAll
   void start() throws Exception {
@@ -60,8 +56,7 @@ class HardeningTest {
         .put("inference", new JsonObject().put("mode", "echo"));
     node = Node.start(vertx, config, "all").await(60, TimeUnit.SECONDS);
     port = GatewayTestAccess.port(vertx);
-    issuer = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(
-        new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(SECRET)));
+    issuer = new TokenIssuer(vertx, SECRET);
   }
 
   @AfterAll
@@ -69,17 +64,8 @@ class HardeningTest {
     node.stop().await(30, TimeUnit.SECONDS);
   }
 
-  /** A token for {@code subject} valid for {@code seconds} (none: no {@code exp} at all). */
   private String token(String subject, Long seconds, JsonObject palmreader) {
-    JsonObject claims = new JsonObject().put("sub", subject);
-    if (palmreader != null) {
-      claims.put("palmreader", palmreader);
-    }
-    JWTOptions options = new JWTOptions();
-    if (seconds != null) {
-      options.setExpiresInSeconds(seconds.intValue());
-    }
-    return issuer.generateToken(claims, options);
+    return issuer.token(subject, seconds, palmreader);
   }
 
   /** An upgrade through the proxy for {@code forwardedFor}, with {@code token} in the subprotocol list. */

@@ -6,12 +6,12 @@ package io.palmreader.vision;
  * viewer is negative (MediaPipe's convention). The hand is built upright, palm facing the viewer, then rotated
  * in the image plane.
  */
-final class SyntheticHand {
+public final class SyntheticHand {
 
   /** Per finger flexion at MCP, PIP and DIP in degrees (0 = straight, curling towards the viewer). */
-  record Finger(double mcp, double pip, double dip) {
-    static final Finger STRAIGHT = new Finger(0, 0, 0);
-    static final Finger CURLED = new Finger(85, 100, 60);
+  public record Finger(double mcp, double pip, double dip) {
+    public static final Finger STRAIGHT = new Finger(0, 0, 0);
+    public static final Finger CURLED = new Finger(85, 100, 60);
   }
 
   private static final double[][] MCP = {{38, -92}, {12, -100}, {-12, -95}, {-34, -84}};
@@ -29,7 +29,7 @@ final class SyntheticHand {
    *                  are laid on a slight arc from its CMC to there
    * @param rotationDegrees rotation of the whole hand in the image plane (positive = clockwise on screen)
    */
-  static float[] build(Finger[] fingers, double[] thumbTip, double rotationDegrees) {
+  public static float[] build(Finger[] fingers, double[] thumbTip, double rotationDegrees) {
     SyntheticHand h = new SyntheticHand();
     h.set(0, 0, 0, 0);
     for (int f = 0; f < 4; f++) {
@@ -58,12 +58,12 @@ final class SyntheticHand {
     return h.p;
   }
 
-  static Finger[] fingers(Finger index, Finger middle, Finger ring, Finger pinky) {
+  public static Finger[] fingers(Finger index, Finger middle, Finger ring, Finger pinky) {
     return new Finger[] {index, middle, ring, pinky};
   }
 
   /** The index tip of a hand built with these fingers (before rotation), to place a thumb tip against it. */
-  static double[] indexTip(Finger[] fingers) {
+  public static double[] indexTip(Finger[] fingers) {
     float[] upright = build(fingers, new double[] {60, -60}, 0);
     return new double[] {upright[3 * 8], upright[3 * 8 + 1], upright[3 * 8 + 2]};
   }

@@ -1,0 +1,40 @@
+package io.palmreader.gateway;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+
+/** Signs test tokens (HS256) with a node's {@code auth.jwtSecret}, as a deployment's token issuer would. */
+final class TokenIssuer {
+
+  private final JWTAuth auth;
+
+  TokenIssuer(Vertx vertx, String secret) {
+    auth = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(
+        new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret)));
+  }
+
+  /** A token for {@code subject} valid for an hour. */
+  String token(String subject) {
+    return token(subject, 3600L, null);
+  }
+
+  /**
+   * A token for {@code subject} valid for {@code seconds} (null: no {@code exp} at all), with a {@code palmreader}
+   * claim when given.
+   */
+  String token(String subject, Long seconds, JsonObject palmreader) {
+    JsonObject claims = new JsonObject().put("sub", subject);
+    if (palmreader != null) {
+      claims.put("palmreader", palmreader);
+    }
+    JWTOptions options = new JWTOptions();
+    if (seconds != null) {
+      options.setExpiresInSeconds(seconds.intValue());
+    }
+    return auth.generateToken(claims, options);
+  }
+}
