@@ -3,6 +3,7 @@ package io.palmreader.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.palmreader.assistant.FakeOllama;
 import io.palmreader.node.Node;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -31,6 +32,7 @@ class TeachingTest {
   private static final byte[] NO_HAND = GatewayTestAccess.photo("hands/no_hand/wasmedge_clock.jpg");
 
   private Vertx vertx;
+  private FakeOllama ollama;
   private Node node;
   private int port;
   private TokenIssuer issuer;
@@ -38,8 +40,11 @@ class TeachingTest {
   @BeforeAll
   void start() throws Exception {
     vertx = Node.createVertx();
+    ollama = FakeOllama.start(vertx);
     JsonObject config = new JsonObject()
         .put("http", new JsonObject().put("port", 0).put("host", "127.0.0.1"))
+        .put("ollama", new JsonObject().put("url", ollama.url()))
+        .put("assistant", new JsonObject().put("gestureCooldownMs", 0))
         .put("auth", new JsonObject().put("enabled", "true").put("jwtSecret", SECRET))
         .put("session", new JsonObject().put("answerTimeoutMs", 60_000))
         .put("gesture", new JsonObject().put("holdFrames", 2).put("holdMs", 0).put("teachPerMinute", 30));
@@ -51,6 +56,7 @@ class TeachingTest {
   @AfterAll
   void stop() throws Exception {
     node.stop().await(30, TimeUnit.SECONDS);
+    ollama.close();
   }
 
   private SessionClient connect(String subject) throws Exception {
@@ -98,6 +104,11 @@ class TeachingTest {
       while (!"Scissors".equals(announced.getString("name"))) { // Victory was announced before the teaching
         announced = c.next("gesture", 10_000);
       }
+      JsonObject answer = c.next("ai", 10_000);
+      while (!"Scissors".equals(answer.getJsonObject("trigger").getString("name"))) {
+        answer = c.next("ai", 10_000);
+      }
+      assertEquals("gesture", answer.getJsonObject("trigger").getString("type"), "and it asks the assistant");
       assertEquals("Thumb_Up", gestureOf(c, ++seq, THUMB_UP));
     }
     try (SessionClient again = connect("ann"); SessionClient stranger = connect("bob")) {
