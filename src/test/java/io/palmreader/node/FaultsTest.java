@@ -52,21 +52,19 @@ class FaultsTest {
   private HttpClient http;
   private int port;
 
-  /** Streams frames at a camera's pace (30 fps) for a while; every answer is new and right. */
+  /**
+   * Streams frames at a camera's pace (30 fps), each sent once the one before is answered; every one is answered,
+   * once and right. The node waits as long as a frame takes (see the config), so this holds on any machine.
+   */
   private void stream(int frames) throws Exception {
-    int got = 0;
     for (int i = 0; i < frames; i++) {
       vertx.timer(33).await(5, TimeUnit.SECONDS);
       session.sendFrame(++seq, GatewayTestAccess.photo(PHOTO));
       JsonObject m = session.nextOf(30_000, "hands", "dropped", "error");
-      assertTrue(!"error".equals(m.getString("type")), "frames keep working: " + m.encode());
-      if ("hands".equals(m.getString("type"))) {
-        assertTrue(answered.add(m.getLong("seq")), "answered twice: " + m.getLong("seq"));
-        assertEquals("Victory", m.getJsonArray("hands").getJsonObject(0).getString("gesture"));
-        got++;
-      }
+      assertEquals("hands", m.getString("type"), "frames keep working: " + m.encode());
+      assertTrue(answered.add(m.getLong("seq")), "answered twice: " + m.getLong("seq"));
+      assertEquals("Victory", m.getJsonArray("hands").getJsonObject(0).getString("gesture"));
     }
-    assertTrue(got > 0, "no hands in " + frames + " frames");
   }
 
   /**
@@ -139,7 +137,9 @@ class FaultsTest {
           .put("ollama", new JsonObject().put("url", ollama.url()).put("breakerFailures", 10))
           .put("assistant", new JsonObject().put("cacheTtlMs", 0).put("asksPerMinute", 0)
               .put("asksPerMinutePerAddress", 0).put("gestureCooldownMs", 3_600_000))
-          .put("inference", new JsonObject().put("workers", 1).put("model", "lite"));
+          // Frames are never shed for time here, however slow the machine: what is checked is that none is lost.
+          .put("session", new JsonObject().put("answerTimeoutMs", 30_000))
+          .put("inference", new JsonObject().put("workers", 1).put("model", "lite").put("maxQueueMs", 30_000));
       Node node = Node.start(vertx, config, "all").await(60, TimeUnit.SECONDS);
       port = GatewayTestAccess.port(vertx);
       http = vertx.createHttpClient();
