@@ -42,6 +42,8 @@ final class GestureTeaching {
   private final TaughtGestureRecords records;
   private final TokenBucket teachRate;
   private String owner;
+  /** The owner's store key, which change notices name. */
+  private String ownerKey;
   private TaughtGestures taught = TaughtGestures.NONE;
   private GestureRecording recording;
   private long recordingTimer = -1;
@@ -54,6 +56,7 @@ final class GestureTeaching {
     this.sessionId = sessionId;
     this.channel = channel;
     this.owner = owner;
+    this.ownerKey = StoreKeys.taughtGestures(owner);
     this.records = new TaughtGestureRecords(ctx.store(), ctx.gateway().taughtTtlDays() * 86_400_000L);
     this.teachRate = new TokenBucket(ctx.gateway().teachPerMinute() / 60.0, ctx.gateway().teachPerMinute());
   }
@@ -87,7 +90,10 @@ final class GestureTeaching {
 
   /** Loads {@code newOwner}'s set, which replaces the one in use once read. */
   Future<Void> load(String newOwner) {
-    owner = newOwner;
+    if (!newOwner.equals(owner)) {
+      owner = newOwner;
+      ownerKey = StoreKeys.taughtGestures(newOwner);
+    }
     loaded = records.load(newOwner).transform(ar -> {
       if (ar.succeeded()) {
         if (newOwner.equals(owner)) {
@@ -104,7 +110,7 @@ final class GestureTeaching {
 
   /** Whether a change announced for this store key concerns this session's owner. */
   boolean owns(String key) {
-    return StoreKeys.taughtGestures(owner).equals(key);
+    return ownerKey.equals(key);
   }
 
   /** The owner's set changed on another connection: read it again and tell the client. */
@@ -132,7 +138,7 @@ final class GestureTeaching {
     }
     String problem = TaughtGesture.nameProblem(name);
     if (problem != null) {
-      throw new ProtocolException(problem.contains("built-in") ? ErrorCode.TEACH_FAILED : ErrorCode.BAD_MESSAGE,
+      throw new ProtocolException(TaughtGesture.builtIn(name) ? ErrorCode.TEACH_FAILED : ErrorCode.BAD_MESSAGE,
           problem);
     }
     if (recording != null) {
@@ -223,6 +229,7 @@ final class GestureTeaching {
    */
   private Future<Void> change(UnaryOperator<TaughtGestures> edit, String event, String name, int samples) {
     String changedOwner = owner;
+    String changedKey = ownerKey;
     return records.load(changedOwner).otherwise(taught).compose(current -> {
       TaughtGestures next = edit.apply(current);
       if (next == null) {
@@ -234,7 +241,7 @@ final class GestureTeaching {
       if (changedOwner.equals(owner)) {
         taught = next;
       }
-      ctx.vertx().eventBus().publish(CHANGED, new JsonObject().put("owner", StoreKeys.taughtGestures(changedOwner))
+      ctx.vertx().eventBus().publish(CHANGED, new JsonObject().put("owner", changedKey)
           .put("session", sessionId));
       EventLog.record(ctx.vertx(), EventLog.GESTURES, sessionId, new JsonObject().put("kind", event).put("name", name)
           .put("samples", samples));

@@ -61,12 +61,15 @@ public record TaughtGesture(String name, List<float[]> shapes, int samples, long
     if (name == null || !NAME.matcher(name).matches() || name.isBlank()) {
       return "a gesture's name is 1 to " + MAX_NAME_LENGTH + " letters, digits, spaces, '_' or '-'";
     }
-    for (String builtIn : GestureEvents.vocabulary()) {
-      if (builtIn.equalsIgnoreCase(name.strip())) {
-        return "'" + name + "' is a built-in gesture";
-      }
+    if (builtIn(name)) {
+      return "'" + name + "' is a built-in gesture";
     }
     return null;
+  }
+
+  /** Whether {@code name} is a built-in gesture's, in any case: a clash, not a malformed name. */
+  public static boolean builtIn(String name) {
+    return name != null && GestureEvents.vocabulary().stream().anyMatch(b -> b.equalsIgnoreCase(name.strip()));
   }
 
   @Override

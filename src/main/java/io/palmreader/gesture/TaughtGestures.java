@@ -112,10 +112,11 @@ public final class TaughtGestures {
   public List<HandGesture> label(List<Hand> hands, Map<String, String> held) {
     List<HandGesture> gestures = new ArrayList<>(hands.size());
     for (Hand h : hands) {
-      Match m = match(h);
+      float[] shape = features.length == 0 ? null : featuresOf(h);
+      Match m = shape == null ? null : match(shape);
       String before = held.get(h.handedness());
-      if (m == null && before != null) {
-        m = within(h, before, HOLD_RADIUS);
+      if (m == null && before != null && shape != null) {
+        m = within(shape, before, HOLD_RADIUS);
       }
       gestures.add(m != null ? new HandGesture(m.name(), m.score(), true) : HandGesture.canned(h));
     }
@@ -128,12 +129,11 @@ public final class TaughtGestures {
     return handFeatures == null ? null : match(handFeatures);
   }
 
-  /** The gesture named {@code name} if one of its shapes is within {@code radius} of the hand's. */
-  private Match within(Hand hand, String name, double radius) {
+  /** The gesture named {@code name} if one of its shapes is within {@code radius} of the hand's features. */
+  private Match within(float[] handFeatures, String name, double radius) {
     int g = indexOf(name);
-    float[] handFeatures = g < 0 ? null : featuresOf(hand);
     double nearest = Double.MAX_VALUE;
-    for (int i = 0; handFeatures != null && i < features.length; i++) {
+    for (int i = 0; g >= 0 && i < features.length; i++) {
       if (gestureOf[i] == g) {
         nearest = Math.min(nearest, HandShape.distance(handFeatures, features[i]));
       }
