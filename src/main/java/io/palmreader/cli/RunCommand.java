@@ -78,6 +78,7 @@ final class RunCommand {
       Object port = vertx.sharedData().getLocalMap(GatewayVerticle.NODE_MAP).get(GatewayVerticle.HTTP_PORT_KEY);
       err.println("palmreader: node " + node.config().getString("nodeId") + " running role " + role
           + (port != null ? ", open http://localhost:" + port + "/" : ""));
+      // Node.stop completes within node.stopTimeoutMs whatever clients do; the JVM exits when this hook returns.
       Runtime.getRuntime().addShutdownHook(new Thread(() -> node.stop().await()));
       Thread.currentThread().join();
       return 0;

@@ -12,9 +12,10 @@ import java.lang.management.ManagementFactory;
  * @param httpInstances gateway verticle instances, {@link #AUTO} for one per core
  * @param metricsPort   serve {@code /metrics} on this port only (0: on {@code port})
  * @param metricsHost   interface of the metrics port
+ * @param stopTimeoutMs how long a graceful stop may take: past it, sessions still open are closed and the node exits
  */
 public record NodeConfig(String nodeId, String host, int port, int httpInstances, int metricsPort,
-                         String metricsHost) {
+                         String metricsHost, int stopTimeoutMs) {
 
   public static final int AUTO = -1;
 
@@ -22,7 +23,7 @@ public record NodeConfig(String nodeId, String host, int port, int httpInstances
     return new NodeConfig(s.string("node.id", ManagementFactory.getRuntimeMXBean().getName()),
         s.string("http.host", "0.0.0.0"), s.integer("http.port", 8080, 0, 65535),
         s.integerOrAuto("http.instances", AUTO, 1, 256), s.integer("metrics.port", 0, 0, 65535),
-        s.string("metrics.host", "0.0.0.0"));
+        s.string("metrics.host", "0.0.0.0"), s.integer("node.stopTimeoutMs", 10_000, 500, 600_000));
   }
 
   /** Gateway instances on a machine of {@code cores}. */

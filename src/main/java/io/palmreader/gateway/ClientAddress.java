@@ -2,11 +2,10 @@ package io.palmreader.gateway;
 
 import io.palmreader.config.ConfigException;
 import io.vertx.core.MultiMap;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import io.netty.util.NetUtil;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Who a connection comes from, behind proxies. From a peer inside {@code http.trustedProxies} the address is taken
@@ -25,14 +24,14 @@ final class ClientAddress {
       try {
         byte[] address = literal(slash < 0 ? t : t.substring(0, slash));
         if (address == null) {
-          throw new UnknownHostException("not an IP address"); // names are never looked up
+          throw new NumberFormatException("not an IP address"); // names are never looked up
         }
         int prefix = slash < 0 ? address.length * 8 : Integer.parseInt(t.substring(slash + 1));
         if (prefix < 0 || prefix > address.length * 8) {
           throw new NumberFormatException("prefix " + prefix);
         }
         return new Cidr(address, prefix);
-      } catch (UnknownHostException | NumberFormatException e) {
+      } catch (NumberFormatException e) {
         throw new ConfigException("http.trustedProxies must list CIDRs like 10.0.0.0/8 or 127.0.0.1/32, was '"
             + text + "'");
       }
@@ -57,6 +56,12 @@ final class ClientAddress {
     }
   }
 
+  /**
+   * Forwarded hops looked at, from the nearest: our own proxies add one each, so a longer chain than this is the
+   * client's own writing, and parsing all of an 8 KB header's hundreds of entries would be the client's choice.
+   */
+  static final int MAX_HOPS = 8;
+
   private final List<Cidr> trusted;
 
   ClientAddress(List<String> trustedProxies) {
@@ -65,81 +70,116 @@ final class ClientAddress {
     this.trusted = List.copyOf(cidrs);
   }
 
-  /** The client's address for a connection from {@code peer} with these request headers. */
+  /**
+   * The client's address for a connection from {@code peer} with these request headers, as a canonical IP literal
+   * (so that one address written two ways is one key), or "unknown" without a peer.
+   */
   String of(String peer, MultiMap headers) {
-    if (peer == null) {
-      return "unknown";
+    byte[] peerBytes = literal(peer);
+    if (peerBytes == null) {
+      return peer == null ? "unknown" : peer;
     }
-    if (!isTrusted(peer)) {
-      return peer;
+    if (!isTrusted(peerBytes)) {
+      return NetUtil.bytesToIpAddress(peerBytes);
     }
-    List<String> hops = forwardedFor(headers);
+    List<String> hops = nearestHops(headers);
     // Walk from the nearest hop outwards: the first one that is not one of ours is the client as our proxies saw it.
+    // A hop that is not an address cannot have been written by our proxies: the client is the last proxy that
+    // passed it on.
+    byte[] client = peerBytes;
     for (int i = hops.size() - 1; i >= 0; i--) {
-      String hop = hops.get(i);
+      byte[] hop = literal(unwrap(hops.get(i)));
+      if (hop == null) {
+        break;
+      }
+      client = hop;
       if (!isTrusted(hop)) {
-        return hop;
+        break;
       }
     }
-    return hops.isEmpty() ? peer : hops.get(0);
+    return NetUtil.bytesToIpAddress(client);
   }
 
-  private boolean isTrusted(String address) {
-    byte[] bytes = literal(address);
-    return bytes != null && trusted.stream().anyMatch(c -> c.contains(bytes));
-  }
-
-  /** The hops named by {@code X-Forwarded-For} (all of its headers, in order), else by {@code Forwarded}. */
-  private static List<String> forwardedFor(MultiMap headers) {
-    List<String> hops = new ArrayList<>();
-    for (String header : headers.getAll("X-Forwarded-For")) {
-      for (String hop : header.split(",")) {
-        addHop(hops, hop);
+  private boolean isTrusted(byte[] address) {
+    for (Cidr c : trusted) {
+      if (c.contains(address)) {
+        return true;
       }
     }
-    if (!hops.isEmpty()) {
-      return hops;
+    return false;
+  }
+
+  /**
+   * The {@link #MAX_HOPS} nearest hops named by {@code X-Forwarded-For} (all of its headers, in order), else by the
+   * {@code for=} parameters of {@code Forwarded}; the rest of the headers is never looked at.
+   */
+  private static List<String> nearestHops(MultiMap headers) {
+    List<String> forwardedFor = headers.getAll("X-Forwarded-For");
+    if (!forwardedFor.isEmpty()) {
+      return nearest(forwardedFor, ClientAddress::addForwardedForHops);
     }
-    for (String header : headers.getAll("Forwarded")) {
-      for (String element : header.split(",")) {
-        for (String pair : element.split(";")) {
-          String p = pair.trim();
-          if (p.toLowerCase(Locale.ROOT).startsWith("for=")) {
-            addHop(hops, p.substring(4));
-          }
+    return nearest(headers.getAll("Forwarded"), ClientAddress::addForwardedHops);
+  }
+
+  private static List<String> nearest(List<String> headers, java.util.function.BiConsumer<String, ArrayDeque<String>>
+      reader) {
+    ArrayDeque<String> hops = new ArrayDeque<>();
+    for (int h = headers.size() - 1; h >= 0 && hops.size() < MAX_HOPS; h--) {
+      reader.accept(headers.get(h), hops);
+    }
+    return new ArrayList<>(hops);
+  }
+
+  /** Prepends the nearest hops of one {@code X-Forwarded-For} value to {@code hops}, up to {@link #MAX_HOPS}. */
+  private static void addForwardedForHops(String header, ArrayDeque<String> hops) {
+    int end = header.length();
+    while (end >= 0 && hops.size() < MAX_HOPS) {
+      int comma = header.lastIndexOf(',', end - 1);
+      hops.addFirst(header.substring(comma + 1, end));
+      end = comma;
+    }
+  }
+
+  /** Prepends the nearest {@code for=} values of one {@code Forwarded} value (RFC 7239) to {@code hops}. */
+  private static void addForwardedHops(String header, ArrayDeque<String> hops) {
+    int end = header.length();
+    while (end >= 0 && hops.size() < MAX_HOPS) {
+      int comma = header.lastIndexOf(',', end - 1);
+      for (String pair : header.substring(comma + 1, end).split(";", 8)) {
+        String p = pair.trim();
+        if (p.regionMatches(true, 0, "for=", 0, 4)) {
+          hops.addFirst(p.substring(4));
         }
       }
+      end = comma;
     }
-    return hops;
   }
 
-  /** Adds a hop if it is an IP literal ({@code "[2001:db8::1]:443"} and {@code 1.2.3.4:5} unwrapped); else skips it. */
-  private static void addHop(List<String> hops, String raw) {
-    String h = raw.trim().replace("\"", "");
+  /** An address as a hop writes it, without quotes, brackets or port: {@code "[2001:db8::1]:443"}, {@code 1.2.3.4:5}. */
+  private static String unwrap(String raw) {
+    String h = raw.trim();
+    if (h.length() >= 2 && h.startsWith("\"") && h.endsWith("\"")) {
+      h = h.substring(1, h.length() - 1);
+    }
     if (h.startsWith("[")) {
       int end = h.indexOf(']');
-      h = end > 0 ? h.substring(1, end) : h;
-    } else if (h.indexOf(':') == h.lastIndexOf(':') && h.indexOf(':') > 0) {
-      h = h.substring(0, h.indexOf(':')); // IPv4 with a port
+      return end > 0 ? h.substring(1, end) : h;
     }
-    if (literal(h) != null) {
-      hops.add(h);
+    int colon = h.indexOf(':');
+    if (colon > 0 && colon == h.lastIndexOf(':')) {
+      return h.substring(0, colon); // IPv4 with a port
     }
+    return h;
   }
 
-  /** The bytes of an IPv4 or IPv6 literal, or null for anything else (names are never looked up). */
+  /**
+   * The bytes of a strict IPv4 (dotted quad) or IPv6 literal, or null for anything else. Parsed by Netty's literal
+   * parser: no name is ever resolved, so a header can never make the event loop wait on DNS.
+   */
   static byte[] literal(String text) {
-    if (text == null || text.isEmpty() || !(text.indexOf(':') >= 0 || text.chars().allMatch(c -> c == '.'
-        || Character.isDigit(c)))) {
-      return null;
+    if (text == null || text.isEmpty() || text.length() > 45 || text.indexOf('%') >= 0) {
+      return null; // longer than any literal, or an IPv6 zone, which names an interface of the sender's
     }
-    if (text.indexOf(':') >= 0 && !text.chars().allMatch(c -> c == ':' || c == '.' || Character.digit(c, 16) >= 0)) {
-      return null;
-    }
-    try {
-      return InetAddress.getByName(text).getAddress();
-    } catch (UnknownHostException e) {
-      return null;
-    }
+    return NetUtil.createByteArrayFromIpAddressString(text);
   }
 }

@@ -120,7 +120,8 @@ final class ClientSession {
     return drained.future();
   }
 
-  private void closeForShutdown() {
+  /** Tells the client to reconnect and ends the session now, whatever is in flight. */
+  void closeForShutdown() {
     channel.close((short) 1001, "server restarting: reconnect with your resumeToken");
     onClosed();
   }

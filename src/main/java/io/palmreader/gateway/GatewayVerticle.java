@@ -16,6 +16,7 @@ import io.palmreader.store.KeyValueStore;
 import io.palmreader.store.NodeStore;
 import io.palmreader.store.StoreConfig;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
@@ -140,6 +141,10 @@ public final class GatewayVerticle extends VerticleBase {
     HttpServerOptions options = new HttpServerOptions().setHost(node.host()).setPort(node.port())
         .setMaxWebSocketMessageSize(maxMessage).setMaxWebSocketFrameSize(maxMessage)
         .setCompressionSupported(true).setWebSocketSubProtocols(List.of(TokenVerifier.SUBPROTOCOL))
+        // No WebSocket compression: Netty inflates without an output cap while the message limit counts wire bytes,
+        // so one deflated megabyte could become a gigabyte of heap before any token. Frames are JPEG (which does not
+        // compress) and text messages are small, so nothing is lost by never offering it.
+        .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false)
         // A connection that sends nothing, or a request that never finishes, is closed; open sessions ping.
         .setIdleTimeout(access.idleTimeoutMs()).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS);
     if (config.tls()) {
@@ -207,6 +212,20 @@ public final class GatewayVerticle extends VerticleBase {
       drains.add(s.drain());
     }
     LOG.info("gateway stopping: {} sessions told to reconnect once their frames are answered", drains.size());
-    return Future.join(drains).eventually(() -> server == null ? Future.succeededFuture() : server.close());
+    // Half of node.stopTimeoutMs for the frames in flight; sessions still open then are closed, so that the stop is
+    // bounded whatever a client or a worker is doing.
+    Promise<Void> drained = Promise.promise();
+    long deadline = vertx.setTimer(Math.max(1, node.stopTimeoutMs() / 2), t -> {
+      List<ClientSession> open = new ArrayList<>(sessions);
+      LOG.warn("gateway stopping: {} sessions still draining after {} ms, closed now", open.size(),
+          node.stopTimeoutMs() / 2);
+      open.forEach(ClientSession::closeForShutdown);
+      drained.tryComplete();
+    });
+    Future.join(drains).onComplete(ar -> {
+      vertx.cancelTimer(deadline);
+      drained.tryComplete();
+    });
+    return drained.future().eventually(() -> server == null ? Future.succeededFuture() : server.close());
   }
 }

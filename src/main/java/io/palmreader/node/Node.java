@@ -215,13 +215,27 @@ public final class Node {
   /**
    * Stops the node gracefully: verticles are undeployed in the reverse order of deployment, so gateways drain their
    * sessions (frames in flight answered, clients told to reconnect) while the inference workers are still there.
+   * Whatever clients do, the returned future completes within {@code node.stopTimeoutMs}: gateways close the sessions
+   * still open at half of it, and a second before the end (a fifth, for short limits) the node stops waiting for its
+   * verticles, leaving that time for the process to exit.
    */
   public Future<Void> stop() {
+    int limitMs = NodeConfig.from(new Settings(config)).stopTimeoutMs();
+    int timeoutMs = limitMs - Math.min(1000, limitMs / 5);
     Future<Void> chain = Future.succeededFuture();
     for (int i = deployments.size() - 1; i >= 0; i--) {
       String id = deployments.get(i);
       chain = chain.compose(v -> vertx.undeploy(id).recover(e -> Future.succeededFuture()));
     }
-    return chain.eventually(vertx::close);
+    io.vertx.core.Promise<Void> stopped = io.vertx.core.Promise.promise();
+    long deadline = vertx.setTimer(timeoutMs, t -> {
+      LOG.warn("node.stopTimeoutMs ({} ms) almost passed before the node had stopped: exiting as it is", limitMs);
+      stopped.tryComplete();
+    });
+    chain.eventually(vertx::close).onComplete(ar -> {
+      vertx.cancelTimer(deadline);
+      stopped.tryComplete();
+    });
+    return stopped.future();
   }
 }

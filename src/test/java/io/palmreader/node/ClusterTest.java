@@ -76,14 +76,18 @@ class ClusterTest {
       HttpClient http = vertx.createHttpClient();
       Eventually.await(clientVertx, 90_000, "the edge node to see an inference worker",
           () -> status(http, port, "/api/health/ready") == 200);
-      // The client has its own Vert.x: the edge node's goes away when the node stops.
-      JsonObject health = http.request(HttpMethod.GET, port, "127.0.0.1", "/api/health/details")
-          .compose(r -> r.send().compose(resp -> resp.body())).map(body -> body.toJsonObject())
-          .await(10, TimeUnit.SECONDS);
-      JsonObject cluster = health.getJsonArray("checks").stream().map(c -> (JsonObject) c)
-          .filter(c -> "cluster".equals(c.getString("id"))).findFirst().orElseThrow();
-      assertEquals("UP", cluster.getString("status"));
-      assertEquals(2, cluster.getJsonObject("data").getInteger("members"), cluster.encode());
+      // The client has its own Vert.x: the edge node's goes away when the node stops. Hazelcast reports the cluster
+      // safe only once its partitions have settled, which may come a moment after the first worker answers.
+      JsonObject[] cluster = {null};
+      Eventually.await(clientVertx, 30_000, "the cluster check to be UP with both members", () -> {
+        JsonObject health = http.request(HttpMethod.GET, port, "127.0.0.1", "/api/health/details")
+            .compose(r -> r.send().compose(resp -> resp.body())).map(body -> body.toJsonObject())
+            .await(10, TimeUnit.SECONDS);
+        cluster[0] = health.getJsonArray("checks").stream().map(c -> (JsonObject) c)
+            .filter(c -> "cluster".equals(c.getString("id"))).findFirst().orElseThrow();
+        return "UP".equals(cluster[0].getString("status"));
+      });
+      assertEquals(2, cluster[0].getJsonObject("data").getInteger("members"), cluster[0].encode());
       try (SessionClient s = SessionClient.connect(clientVertx, port)) {
         s.next("welcome", 5000);
         long[] seq = {0};

@@ -34,7 +34,7 @@ class IdleSessionsTest {
   /** What the default session cap sets aside per session; sessions must cost less, heap and the rest together. */
   private static final long BUDGET_BYTES = 64 * 1024;
 
-  private static long residentBytes(Process p) throws Exception {
+  static long residentBytes(Process p) throws Exception {
     for (String line : Files.readAllLines(Path.of("/proc", Long.toString(p.pid()), "status"))) {
       if (line.startsWith("VmRSS:")) {
         return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
