@@ -3,6 +3,7 @@ package io.palmreader.gateway;
 import io.palmreader.assistant.AssistantClient;
 import io.palmreader.eventlog.EventLog;
 import io.palmreader.protocol.ClientChannel;
+import io.palmreader.protocol.ClientInput;
 import io.palmreader.protocol.ErrorCode;
 import io.palmreader.protocol.ProtocolException;
 import io.palmreader.protocol.ServerMessages;
@@ -176,7 +177,7 @@ final class ClientSession {
         case "teach" -> teaching.teach(message, System.currentTimeMillis());
         case "forget" -> teaching.forget(message);
         default -> throw new ProtocolException(ErrorCode.BAD_MESSAGE, type.isEmpty()
-            ? "a text message needs a string 'type'" : "unknown message type '" + type + "'");
+            ? "a text message needs a string 'type'" : "unknown message type '" + ClientInput.echo(type) + "'");
       }
     } catch (ProtocolException e) {
       channel.send(ServerMessages.error(e.code(), e.getMessage(), false));

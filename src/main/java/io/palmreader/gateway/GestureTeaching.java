@@ -6,6 +6,7 @@ import io.palmreader.gesture.HandGesture;
 import io.palmreader.gesture.TaughtGesture;
 import io.palmreader.gesture.TaughtGestures;
 import io.palmreader.protocol.ClientChannel;
+import io.palmreader.protocol.ClientInput;
 import io.palmreader.protocol.ErrorCode;
 import io.palmreader.protocol.ProtocolException;
 import io.palmreader.protocol.ServerMessages;
@@ -127,14 +128,14 @@ final class GestureTeaching {
     try {
       startRecording(name, message.getValue("frames", DEFAULT_FRAMES), nowMs);
     } catch (ProtocolException e) {
-      channel.send(ServerMessages.error(e.code(), e.getMessage(), false).put("name", String.valueOf(name)));
+      channel.send(ServerMessages.error(e.code(), e.getMessage(), false).put("name", ClientInput.echo(name)));
     }
   }
 
   private void startRecording(String name, Object frames, long nowMs) {
     if (!(frames instanceof Integer n && n >= GestureRecording.MIN_FRAMES && n <= GestureRecording.MAX_FRAMES)) {
       throw new ProtocolException(ErrorCode.BAD_MESSAGE, "frames must be a whole number from "
-          + GestureRecording.MIN_FRAMES + " to " + GestureRecording.MAX_FRAMES + ", was " + frames);
+          + GestureRecording.MIN_FRAMES + " to " + GestureRecording.MAX_FRAMES + ", was " + ClientInput.echo(frames));
     }
     String problem = TaughtGesture.nameProblem(name);
     if (problem != null) {
@@ -158,8 +159,8 @@ final class GestureTeaching {
   void forget(JsonObject message) {
     String name = message.getValue("name") instanceof String s ? s.strip() : null;
     if (name == null || !taught.has(name)) {
-      channel.send(ServerMessages.error(ErrorCode.BAD_MESSAGE, "no taught gesture is named '" + name + "'", false)
-          .put("name", String.valueOf(name)));
+      channel.send(ServerMessages.error(ErrorCode.BAD_MESSAGE, "no taught gesture is named '" + ClientInput.echo(name)
+          + "'", false).put("name", ClientInput.echo(name)));
       return;
     }
     try {

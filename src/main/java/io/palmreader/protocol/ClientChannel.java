@@ -16,11 +16,16 @@ public final class ClientChannel {
 
   /** Messages worth sending only while they are the latest. */
   private static final Set<String> LATEST_ONLY = Set.of("hands", "stats");
-  /** A client this many ordered messages behind is not reading. */
-  static final int MAX_BACKLOG = 1024;
+  /**
+   * A client this far behind, in characters of ordered messages waiting (a byte each for the ASCII JSON they mostly
+   * are), is not reading. Counted in size, not messages, so that what a session can hold does not depend on how long
+   * its messages are; a whole answer of {@code assistant.maxAnswerChars} in small pieces fits several times over.
+   */
+  static final int MAX_BACKLOG_CHARS = 256 * 1024;
 
   private final ServerWebSocket socket;
   private final ArrayDeque<String> backlog = new ArrayDeque<>();
+  private long backlogChars;
   private boolean closed;
 
   public ClientChannel(ServerWebSocket socket) {
@@ -45,18 +50,27 @@ public final class ClientChannel {
     if (LATEST_ONLY.contains(message.getString("type"))) {
       return false;
     }
-    if (backlog.size() >= MAX_BACKLOG) {
+    String encoded = message.encode();
+    if (backlogChars + encoded.length() > MAX_BACKLOG_CHARS) {
       close((short) 1008, "client is not reading its messages");
       return false;
     }
-    backlog.addLast(message.encode());
+    backlog.addLast(encoded);
+    backlogChars += encoded.length();
     return true;
   }
 
   private void flush() {
     while (!closed && !backlog.isEmpty() && !socket.writeQueueFull()) {
-      socket.writeTextMessage(backlog.pollFirst());
+      String next = backlog.pollFirst();
+      backlogChars -= next.length();
+      socket.writeTextMessage(next);
     }
+  }
+
+  /** Characters of ordered messages waiting for the client to read. */
+  long backlogChars() {
+    return backlogChars;
   }
 
   /** Closes the connection once; later messages are dropped. */
@@ -64,6 +78,7 @@ public final class ClientChannel {
     if (!closed) {
       closed = true;
       backlog.clear();
+      backlogChars = 0;
       socket.close(status, reason);
     }
   }
@@ -72,5 +87,6 @@ public final class ClientChannel {
   public void closed() {
     closed = true;
     backlog.clear();
+    backlogChars = 0;
   }
 }

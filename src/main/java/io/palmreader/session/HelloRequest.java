@@ -1,5 +1,6 @@
 package io.palmreader.session;
 
+import io.palmreader.protocol.ClientInput;
 import io.palmreader.protocol.ErrorCode;
 import io.palmreader.protocol.ProtocolException;
 import io.palmreader.vision.ModelVariant;
@@ -24,11 +25,11 @@ public record HelloRequest(Integer maxHands, ModelVariant model, Boolean assista
     Object hands = hello.getValue("maxHands");
     if (hands != null && !(hands instanceof Integer n && n >= 1 && n <= maxHandsLimit)) {
       throw new ProtocolException(ErrorCode.BAD_MESSAGE, "maxHands must be a whole number from 1 to " + maxHandsLimit
-          + ", was " + hands);
+          + ", was " + ClientInput.echo(hands));
     }
     Object model = hello.getValue("model");
     if (model != null && !("lite".equals(model) || "full".equals(model))) {
-      throw new ProtocolException(ErrorCode.BAD_MESSAGE, "model must be 'lite' or 'full', was " + model);
+      throw new ProtocolException(ErrorCode.BAD_MESSAGE, "model must be 'lite' or 'full', was " + ClientInput.echo(model));
     }
     Object on = hello.getValue("assistant");
     Object frame = hello.getValue("attachFrame");

@@ -136,4 +136,28 @@ class UnauthenticatedClientTest {
           + looked.subList(1, Math.min(6, looked.size())));
     }
   }
+
+  @Test
+  @DisplayName("no message repeats more than 64 characters of what the client sent")
+  void refusalsQuoteLittle() throws Exception {
+    String big = "y".repeat(15_000);
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws")
+        .setSubProtocols(List.of(TokenVerifier.SUBPROTOCOL, "bearer." + issuer.token("echo")));
+    List<String> sent = List.of(new JsonObject().put("type", big).encode(),
+        new JsonObject().put("type", "forget").put("name", big).encode(),
+        new JsonObject().put("type", "teach").put("name", big).encode(),
+        new JsonObject().put("type", "teach").put("name", "wave2").put("frames", big).encode(),
+        new JsonObject().put("type", "hello").put("model", big).encode(),
+        new JsonObject().put("type", "hello").put("maxHands", big).encode());
+    try (SessionClient c = SessionClient.connect(vertx, options)) {
+      c.next("welcome", 10_000);
+      for (String message : sent) {
+        c.sendText(message);
+        JsonObject error = c.next("error", 10_000);
+        String encoded = error.encode();
+        assertFalse(encoded.contains("y".repeat(65)), encoded.length() + " characters: " + encoded.substring(0, 120));
+        assertTrue(encoded.length() < 400, encoded.length() + " characters");
+      }
+    }
+  }
 }
