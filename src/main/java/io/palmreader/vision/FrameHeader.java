@@ -23,6 +23,13 @@ public record FrameHeader(ImageFormat format, int width, int height, int orienta
    * again, so thousands of tiny scans make a small file cost seconds to decode.
    */
   public static final int MAX_JPEG_SCANS = 100;
+  private static final int TEM = 0x01;
+  private static final int RST0 = 0xd0;
+  private static final int RST7 = 0xd7;
+  private static final int SOI = 0xd8;
+  private static final int EOI = 0xd9;
+  private static final int SOS = 0xda;
+  private static final int APP1 = 0xe1;
 
   /** Width as displayed: orientations 5 to 8 swap the axes. */
   public int displayWidth() {
@@ -67,30 +74,52 @@ public record FrameHeader(ImageFormat format, int width, int height, int orienta
     return header;
   }
 
+  /**
+   * Walks the markers as libjpeg reads them, so that the scans counted are exactly the scans it will decode. Before
+   * the first scan each segment must follow the last (0xFF fill aside). From the first scan on, libjpeg looks for
+   * the next marker at every 0xFF, whatever lies between: entropy-coded data, or garbage it skips with a warning;
+   * FF 00 is a stuffed zero, and TEM and the restart markers have no length, so the bytes after them are read the
+   * same way. A marker libjpeg does not read (an unknown code, a second SOI or frame header, a scan header of the
+   * wrong length) refuses the frame: past it, this walk and the decoder could disagree on where the scans are.
+   */
   private static FrameHeader parseJpeg(byte[] b) {
     int pos = 2;
     int width = -1;
     int height = -1;
     int orientation = 1;
+    int scans = 0;
     while (true) {
-      if (pos >= b.length) {
-        throw truncated("JPEG ends before its image data");
+      if (scans > 0) {
+        while (pos < b.length && b[pos] != (byte) 0xff) {
+          pos++;
+        }
       }
-      if ((b[pos] & 0xff) != 0xff) {
+      if (pos >= b.length) {
+        throw truncated(scans == 0 ? "JPEG ends before its image data"
+            : "JPEG image data is cut short (no end-of-image marker)");
+      }
+      if (b[pos] != (byte) 0xff) {
         throw new InvalidFrameException(Reason.CORRUPT, "JPEG marker expected at byte " + pos);
       }
-      while (pos < b.length && (b[pos] & 0xff) == 0xff) {
+      while (pos < b.length && b[pos] == (byte) 0xff) {
         pos++; // fill bytes
       }
       if (pos >= b.length) {
         throw truncated("JPEG ends inside a marker");
       }
       int marker = b[pos++] & 0xff;
-      if (marker == 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
-        continue; // stand-alone markers carry no length
+      if (marker == 0x00 || marker == TEM || marker >= RST0 && marker <= RST7) {
+        continue; // a stuffed zero, or a marker without a length
       }
-      if (marker == 0xd9) {
-        throw new InvalidFrameException(Reason.CORRUPT, "JPEG ends (EOI) before any image data");
+      if (marker == EOI) {
+        if (scans == 0) {
+          throw new InvalidFrameException(Reason.CORRUPT, "JPEG ends (EOI) before any image data");
+        }
+        return new FrameHeader(ImageFormat.JPEG, width, height, orientation);
+      }
+      if (!hasLength(marker)) {
+        throw new InvalidFrameException(Reason.CORRUPT, marker == SOI ? "JPEG has a second start-of-image marker"
+            : String.format("JPEG has marker 0x%02x at byte %d, which decoders do not read", marker, pos - 1));
       }
       if (pos + 2 > b.length) {
         throw truncated("JPEG ends inside a segment length");
@@ -106,76 +135,42 @@ public record FrameHeader(ImageFormat format, int width, int height, int orienta
         throw truncated("JPEG ends inside segment 0x" + Integer.toHexString(marker));
       }
       if (isStartOfFrame(marker)) {
+        if (width >= 0) {
+          throw new InvalidFrameException(Reason.CORRUPT, "JPEG has a second frame header");
+        }
         if (length < 8) {
           throw new InvalidFrameException(Reason.CORRUPT, "JPEG frame header is too short");
         }
         height = u16be(b, segment + 1);
         width = u16be(b, segment + 3);
-      } else if (marker == 0xe1 && length >= 8 && startsWith(b, segment, "Exif\0\0")) {
+      } else if (marker == APP1 && scans == 0 && length >= 8 && startsWith(b, segment, "Exif\0\0")) {
         orientation = exifTiffOrientation(b, segment + 6, end);
-      } else if (marker == 0xda) {
+      } else if (marker == SOS) {
         if (width < 0) {
           throw new InvalidFrameException(Reason.CORRUPT, "JPEG scan starts before the frame header");
         }
-        // 0xFF in entropy-coded data is always stuffed (FF 00) or a restart marker, so an FF D9 after
-        // the first scan is the end of the image (an EXIF thumbnail's own EOI comes before it).
-        if (!containsEndOfImage(b, end)) {
-          throw truncated("JPEG image data is cut short (no end-of-image marker)");
+        // libjpeg reads the header field by field and refuses one whose length disagrees; so does this walk.
+        int components = length > 2 ? b[segment] & 0xff : 0;
+        if (length != 6 + 2 * components) {
+          throw new InvalidFrameException(Reason.CORRUPT, "JPEG scan header of " + length + " bytes for "
+              + components + " components");
         }
-        int scans = countScans(b, end);
-        if (scans > MAX_JPEG_SCANS) {
-          throw new InvalidFrameException(Reason.TOO_LARGE, "JPEG has more than " + MAX_JPEG_SCANS + " scans ("
-              + scans + ")");
+        if (++scans > MAX_JPEG_SCANS) {
+          throw new InvalidFrameException(Reason.TOO_LARGE, "JPEG has more than " + MAX_JPEG_SCANS + " scans");
         }
-        return new FrameHeader(ImageFormat.JPEG, width, height, orientation);
       }
       pos = end;
     }
   }
 
-  /**
-   * Scans from the first one's data at {@code from} to the end of the image: entropy-coded bytes are skipped (0xFF in
-   * them is stuffed or a restart marker), the segments between progressive scans by their length. Stops counting
-   * past the limit.
-   */
-  private static int countScans(byte[] b, int from) {
-    int scans = 1;
-    int i = from;
-    while (i + 1 < b.length && scans <= MAX_JPEG_SCANS) {
-      if ((b[i] & 0xff) != 0xff) {
-        i++;
-        continue;
-      }
-      int marker = b[i + 1] & 0xff;
-      if (marker == 0x00 || marker == 0xff || marker >= 0xd0 && marker <= 0xd7) {
-        i += marker == 0xff ? 1 : 2;
-        continue;
-      }
-      if (marker == 0xd9) {
-        break;
-      }
-      if (marker == 0xda) {
-        scans++;
-      }
-      if (i + 4 > b.length) {
-        break;
-      }
-      i += 2 + u16be(b, i + 2);
-    }
-    return scans;
+  /** SOFn (C8 is JPG, which libjpeg refuses), DHT, DAC, SOS, DQT, DNL, DRI, APPn and COM: a 2-byte length follows. */
+  private static boolean hasLength(int marker) {
+    return marker >= 0xc0 && marker <= 0xcf && marker != 0xc8 || marker >= SOS && marker <= 0xdd
+        || marker >= 0xe0 && marker <= 0xef || marker == 0xfe;
   }
 
   private static boolean isStartOfFrame(int marker) {
     return marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 && marker != 0xcc;
-  }
-
-  private static boolean containsEndOfImage(byte[] b, int from) {
-    for (int i = b.length - 2; i >= from; i--) {
-      if ((b[i] & 0xff) == 0xff && (b[i + 1] & 0xff) == 0xd9) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static FrameHeader parsePng(byte[] b) {

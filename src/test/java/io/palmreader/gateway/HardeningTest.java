@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.palmreader.node.Node;
+import io.palmreader.vision.ManyScanJpegs;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -228,6 +229,24 @@ class HardeningTest {
       assertTrue(scans.getString("message").contains("scans"), scans.encode());
       c.sendFrame(3, GatewayTestAccess.photo("hands/thumbs_up/mpsamples_hand_thumb_up.jpg"));
       assertEquals(3, c.next("hands", 10_000).getLong("seq"));
+      assertEquals(processed + 1, metric("palmreader_frames_processed_total", ""), "only the photo was processed");
+    }
+  }
+
+  @Test
+  @DisplayName("a photo with 300 more scans behind a TEM marker is refused at the gateway; no worker sees it")
+  void scansBehindTemNeverReachAWorker() throws Exception {
+    byte[] photo = GatewayTestAccess.photo("hands/thumbs_up/mpsamples_hand_thumb_up.jpg");
+    byte[] hidden = ManyScanJpegs.behindTem(ManyScanJpegs.progressive(photo), 300);
+    try (SessionClient c = SessionClient.connect(vertx, upgrade(token("j", 3600L, null), "203.0.113.81"))) {
+      c.next("welcome", 5000);
+      double processed = metric("palmreader_frames_processed_total", "");
+      c.sendFrame(1, hidden);
+      JsonObject scans = c.next("error", 5000);
+      assertEquals("frame_too_large", scans.getString("code"), scans.encode());
+      assertTrue(scans.getString("message").contains("scans"), scans.encode());
+      c.sendFrame(2, photo);
+      assertEquals(2, c.next("hands", 10_000).getLong("seq"));
       assertEquals(processed + 1, metric("palmreader_frames_processed_total", ""), "only the photo was processed");
     }
   }
