@@ -64,7 +64,7 @@ final class FramePath {
     this.closed = closed;
     this.drained = drained;
     this.flow = new FrameFlow(ctx.gateway().inflight(), ctx.gateway().maxFrameBytes(), maxFps, ctx.maxPixels(), limits,
-        address);
+        address, ctx.frameMemory());
     this.limits = limits;
     this.address = address;
     this.gestures = new GestureEvents(ctx.gateway().holdFrames(), ctx.gateway().holdMs());

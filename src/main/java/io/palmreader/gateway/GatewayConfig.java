@@ -1,6 +1,7 @@
 package io.palmreader.gateway;
 
 import io.palmreader.config.Settings;
+import io.palmreader.session.FrameMemory;
 
 /**
  * How the gateway treats sessions; keys under {@code session.}, {@code gesture.} and the gateway's TLS keys under
@@ -22,11 +23,12 @@ import io.palmreader.config.Settings;
  * @param taughtTtlDays    how long a user's taught gestures are kept after their last session
  * @param tlsCertPath      PEM certificate for HTTPS and WSS, or empty
  * @param tlsKeyPath       its PEM key, or empty
+ * @param frameMemoryMb    MiB of frames the node's sessions may hold for inference at once, in flight or waiting
  */
 public record GatewayConfig(int inflight, int maxFrameBytes, int maxFps, int idleTimeoutMs, int answerTimeoutMs,
                             int statsIntervalMs, int holdFrames, int holdMs, int maxFpsPerAddress, int resumeTtlMs,
                             int maxTextBytes, int maxTextPerSecond, int teachPerMinute, int taughtTtlDays,
-                            String tlsCertPath, String tlsKeyPath) {
+                            String tlsCertPath, String tlsKeyPath, int frameMemoryMb) {
 
   public static GatewayConfig from(Settings s) {
     return new GatewayConfig(
@@ -44,7 +46,8 @@ public record GatewayConfig(int inflight, int maxFrameBytes, int maxFps, int idl
         s.integer("session.maxTextPerSecond", 10, 1, 1000),
         s.integer("gesture.teachPerMinute", 6, 1, 600),
         s.integer("gesture.taughtTtlDays", 90, 1, 3650),
-        s.string("http.tlsCertPath", "").trim(), s.string("http.tlsKeyPath", "").trim());
+        s.string("http.tlsCertPath", "").trim(), s.string("http.tlsKeyPath", "").trim(),
+        s.integer("session.frameMemoryMb", FrameMemory.defaultBudgetMb(), 1, 1_000_000));
   }
 
   /** Whether the gateway serves HTTPS and WSS. */

@@ -11,6 +11,7 @@ import io.palmreader.observability.HealthRoutes;
 import io.palmreader.observability.PalmreaderMetrics;
 import io.palmreader.protocol.ClientFrame;
 import io.palmreader.session.DropReason;
+import io.palmreader.session.FrameMemory;
 import io.palmreader.session.SharedLimits;
 import io.palmreader.store.KeyValueStore;
 import io.palmreader.store.NodeStore;
@@ -50,6 +51,7 @@ public final class GatewayVerticle extends VerticleBase {
   public static final String NODE_MAP = "palmreader.node";
   public static final String HTTP_PORT_KEY = "httpPort";
   private static final String CONNECTIONS_KEY = "connections";
+  private static final String FRAME_MEMORY_KEY = "frameMemory";
   /** What the page needs and nothing more: its own scripts and styles, camera frames drawn to a canvas, its socket. */
   static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
       + "img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; object-src 'none'; "
@@ -83,7 +85,7 @@ public final class GatewayVerticle extends VerticleBase {
     sessionContext = new SessionContext(vertx, config, assistant, inference.pipeline().model(),
         inference.pipeline().maxHands(), inference.pipeline().maxPixels(), config().getString("nodeId", node.nodeId()),
         capabilities(), store, metrics,
-        new InferenceClient(vertx, config.answerTimeoutMs()), EventLogConfig.from(settings));
+        new InferenceClient(vertx, config.answerTimeoutMs()), EventLogConfig.from(settings), sharedFrameMemory());
     limits = new SharedLimits(store, assistant.asksPerMinute(), assistant.asksPerMinutePerAddress(),
         config.maxFpsPerAddress());
     admission = new SessionAdmission(vertx, access, access.authRequired() ? new TokenVerifier(vertx, access) : null,
@@ -132,6 +134,13 @@ public final class GatewayVerticle extends VerticleBase {
     ConnectionCounts fresh = new ConnectionCounts();
     Object shared = vertx.sharedData().getLocalMap(NODE_MAP).putIfAbsent(CONNECTIONS_KEY, fresh);
     return shared != null ? (ConnectionCounts) shared : fresh;
+  }
+
+  /** The node's frame memory, shared by every gateway instance so that the budget holds per node. */
+  private FrameMemory sharedFrameMemory() {
+    FrameMemory fresh = new FrameMemory((long) config.frameMemoryMb() << 20);
+    Object shared = vertx.sharedData().getLocalMap(NODE_MAP).putIfAbsent(FRAME_MEMORY_KEY, fresh);
+    return shared != null ? (FrameMemory) shared : fresh;
   }
 
   private HttpServerOptions serverOptions() {

@@ -5,6 +5,7 @@ import io.palmreader.eventlog.EventLogConfig;
 import io.palmreader.inference.InferenceClient;
 import io.palmreader.observability.PalmreaderMetrics;
 import io.palmreader.protocol.ClientFrame;
+import io.palmreader.session.FrameMemory;
 import io.palmreader.store.KeyValueStore;
 import io.palmreader.vision.ModelVariant;
 import io.vertx.core.Vertx;
@@ -18,10 +19,12 @@ import io.vertx.core.json.JsonObject;
  * @param maxPixels    the most pixels a frame may declare
  * @param node         this node's id
  * @param capabilities what {@code welcome} says the node can do
+ * @param frameMemory  the node's budget for the frames its sessions hold for inference
  */
 record SessionContext(Vertx vertx, GatewayConfig gateway, AssistantConfig assistant, ModelVariant model,
                       int maxHands, long maxPixels, String node, JsonObject capabilities, KeyValueStore store,
-                      PalmreaderMetrics metrics, InferenceClient inference, EventLogConfig eventLog) {
+                      PalmreaderMetrics metrics, InferenceClient inference, EventLogConfig eventLog,
+                      FrameMemory frameMemory) {
 
   /** What the {@code welcome} message tells a client about its limits. */
   JsonObject limits(int maxFps, int sessionMaxHands) {

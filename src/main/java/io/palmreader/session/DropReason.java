@@ -20,6 +20,8 @@ public enum DropReason implements MetricTag {
   OVER_CAPACITY("over_capacity"),
   /** The workers were all taken: refused at once rather than answered late. */
   WORKER_BUSY("worker_busy"),
+  /** The node's gateways already hold {@code session.frameMemoryMb} of frames for inference. */
+  FRAME_MEMORY("frame_memory"),
   /** Answered, but the client's socket was backed up: the next answer supersedes it. */
   CLIENT_SLOW("client_slow"),
   /** Inference failed on it. */

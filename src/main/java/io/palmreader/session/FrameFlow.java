@@ -13,15 +13,17 @@ import io.vertx.core.buffer.Buffer;
 /**
  * One session's frames on their way to inference, newest first: at most {@code inflight} frames with inference, one
  * more waiting, and a newer frame replaces the waiting one, so latency stays bounded by construction. Frames are
- * admitted against the size limit, the session's rate and its address's rate. Pure but for the shared address
- * limit's background count; not thread-safe (one per session, on its event loop).
+ * admitted against the size limit, the session's rate and its address's rate, in that order and before their bytes
+ * are parsed or copied, and a frame kept for inference holds its size of the node's {@link FrameMemory} until it is
+ * settled or replaced. Pure but for the shared address limit's background count and the node's frame memory; not
+ * thread-safe (one per session, on its event loop).
  */
 public final class FrameFlow {
 
   private static final long RATE_LIMIT_NOTICE_INTERVAL_MS = 1000;
 
-  /** A frame as received, with its arrival time for the server-side latency. */
-  public record Arrival(ClientFrame frame, long receivedNanos) {
+  /** A frame as received, with its arrival time for the server-side latency and the bytes it holds. */
+  public record Arrival(ClientFrame frame, long receivedNanos, int bytes) {
   }
 
   /** What to do with a binary message. */
@@ -47,14 +49,18 @@ public final class FrameFlow {
   private final TokenBucket rate;
   private final SharedLimits limits;
   private final String address;
+  private final FrameMemory memory;
   private int inflight;
   private Arrival waiting;
   private long lastRateNoticeMs = Long.MIN_VALUE / 2;
   private boolean overCapacityTold;
 
-  /** @param maxPixels the most pixels a frame may declare ({@code inference.maxPixels}) */
+  /**
+   * @param maxPixels the most pixels a frame may declare ({@code inference.maxPixels})
+   * @param memory    the node's budget for the frames its sessions hold
+   */
   public FrameFlow(int inflightLimit, int maxFrameBytes, int maxFps, long maxPixels, SharedLimits limits,
-                   String address) {
+                   String address, FrameMemory memory) {
     this.inflightLimit = inflightLimit;
     this.maxFrameBytes = maxFrameBytes;
     this.maxFps = maxFps;
@@ -62,15 +68,24 @@ public final class FrameFlow {
     this.rate = new TokenBucket(maxFps);
     this.limits = limits;
     this.address = address;
+    this.memory = memory;
   }
 
   /** Decides on one binary message received at {@code nowNanos} / {@code nowMs}. */
   public Admission admit(Buffer message, long nowNanos, long nowMs) {
     int imageBytes = message.length() - ClientFrame.HEADER_BYTES;
+    long seq = message.length() >= 6 ? message.getUnsignedInt(2) : -1;
     if (imageBytes > maxFrameBytes) {
-      long seq = message.length() >= 6 ? message.getUnsignedInt(2) : -1;
       return refuse(DropReason.FRAME_TOO_LARGE, seq, ErrorCode.FRAME_TOO_LARGE, "frame of " + imageBytes
           + " bytes is over the limit of " + maxFrameBytes, 0);
+    }
+    // The rates come first: a frame over them costs no parsing and no copy of its bytes.
+    long addressRetryMs = limits.frame(address);
+    if (addressRetryMs > 0) {
+      return rateLimited(seq, nowMs, "too many frames from this address", addressRetryMs);
+    }
+    if (!rate.tryAcquire(nowNanos)) {
+      return rateLimited(seq, nowMs, "more than " + maxFps + " frames per second; frames over the limit are dropped", 0);
     }
     ClientFrame frame;
     try {
@@ -87,23 +102,23 @@ public final class FrameFlow {
       return refuse(tooLarge ? DropReason.FRAME_TOO_LARGE : DropReason.INVALID_FRAME, frame.sequence(),
           tooLarge ? ErrorCode.FRAME_TOO_LARGE : ErrorCode.INVALID_FRAME, e.getMessage(), 0);
     }
-    long addressRetryMs = limits.frame(address);
-    if (addressRetryMs > 0) {
-      return rateLimited(frame.sequence(), nowMs, "too many frames from this address", addressRetryMs);
+    Arrival arrival = new Arrival(frame, nowNanos, message.length());
+    Arrival replaced = inflight < inflightLimit ? null : waiting;
+    // A frame that replaces the waiting one takes over its share of the node's frame memory.
+    long extra = arrival.bytes() - (replaced == null ? 0 : replaced.bytes());
+    if (extra > 0 && !memory.reserve(extra)) {
+      return new Refuse(DropReason.FRAME_MEMORY, FrameNotice.dropped(frame.sequence(), DropReason.FRAME_MEMORY.tag()));
     }
-    if (!rate.tryAcquire(nowNanos)) {
-      return rateLimited(frame.sequence(), nowMs, "more than " + maxFps
-          + " frames per second; frames over the limit are dropped", 0);
+    if (extra < 0) {
+      memory.release(-extra);
     }
-    Arrival arrival = new Arrival(frame, nowNanos);
     if (inflight < inflightLimit) {
       inflight++;
       return new Dispatch(arrival);
     }
-    FrameNotice superseded = waiting == null ? null
-        : FrameNotice.dropped(waiting.frame().sequence(), DropReason.SUPERSEDED.tag());
     waiting = arrival;
-    return new Wait(superseded);
+    return new Wait(replaced == null ? null
+        : FrameNotice.dropped(replaced.frame().sequence(), DropReason.SUPERSEDED.tag()));
   }
 
   /** Errors about the rate are told once a second; the frames in between get {@code dropped}. */
@@ -125,6 +140,7 @@ public final class FrameFlow {
    */
   public Refuse settle(Arrival arrival, InferenceOutcome outcome) {
     inflight--;
+    memory.release(arrival.bytes());
     long seq = arrival.frame().sequence();
     if (outcome instanceof InferenceOutcome.Answered a) {
       return answered(seq, a.answer());
@@ -168,6 +184,9 @@ public final class FrameFlow {
   /** Forgets the waiting frame (the session is closing or draining); true when there was one. */
   public boolean discardWaiting() {
     boolean had = waiting != null;
+    if (had) {
+      memory.release(waiting.bytes());
+    }
     waiting = null;
     return had;
   }
