@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.palmreader.node.Node;
 import io.palmreader.testing.Eventually;
+import io.palmreader.testing.MinuteWindow;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
@@ -145,11 +146,7 @@ class SessionIdentityTest {
   @Test
   @DisplayName("asksPerMinute counts per subject: a reconnect does not reset it")
   void asksCountPerSubject() throws Exception {
-    // Limits count in fixed one-minute windows: start early in one so that all three questions fall in it.
-    long intoMinute = System.currentTimeMillis() % 60_000;
-    if (intoMinute > 40_000) {
-      vertx.timer(60_000 - intoMinute + 50).await(30, TimeUnit.SECONDS);
-    }
+    MinuteWindow.startEarly(vertx); // all the questions fall in one limit window
     JsonObject twoAMinute = new JsonObject().put("asksPerMinute", 2);
     String ask = new JsonObject().put("type", "ask").put("text", "what now?").encode();
     try (SessionClient first = SessionClient.connect(vertx, upgrade(issuer.token("asker", 3600L, twoAMinute),
