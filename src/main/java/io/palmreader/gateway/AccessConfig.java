@@ -17,6 +17,8 @@ import java.util.List;
  * @param tokenInUrl            accept {@code ?access_token=} on the upgrade URL (off: URLs end up in logs and history)
  * @param helloTimeoutMs        how long a connection without a token in its headers has to send its {@code hello}
  * @param maxUnauthenticated    connections waiting for their {@code hello} on this node at once
+ * @param maxUnauthenticatedPerAddress connections waiting for their {@code hello} on this node from one client
+ *                              address (0: no limit)
  * @param maxTokenLifetimeMs    tokens valid for longer (expiry minus issue time, or minus now) are refused
  * @param allowedOrigins        browser origins allowed to open sessions and call the REST API; empty: any
  * @param trustedProxies        CIDRs of the proxies whose {@code X-Forwarded-For} / {@code Forwarded} are believed
@@ -27,7 +29,7 @@ import java.util.List;
  */
 public record AccessConfig(boolean authRequired, String jwtSecret, String publicKeyPem, String algorithm, String issuer,
                            String audience, boolean tokenInUrl, int helloTimeoutMs, int maxUnauthenticated,
-                           long maxTokenLifetimeMs, List<String> allowedOrigins, List<String> trustedProxies,
+                           int maxUnauthenticatedPerAddress, long maxTokenLifetimeMs, List<String> allowedOrigins, List<String> trustedProxies,
                            int maxSessions, int maxSessionsPerAddress, int maxConnections, int idleTimeoutMs) {
 
   /** The shortest HS256 secret accepted: 256 bits of base64 or hex are 43 or 64 characters; 32 is the floor. */
@@ -47,6 +49,7 @@ public record AccessConfig(boolean authRequired, String jwtSecret, String public
         s.oneOf("auth.algorithm", "rs256", "rs256", "es256", "ps256").toUpperCase(java.util.Locale.ROOT),
         s.string("auth.issuer", ""), s.string("auth.audience", ""), s.bool("auth.tokenInUrl", false),
         s.integer("auth.helloTimeoutMs", 3_000, 100, 60_000), s.integer("auth.maxUnauthenticated", 100, 1, 100_000),
+        s.integer("auth.maxUnauthenticatedPerAddress", 4, 0, 100_000),
         s.integer("auth.maxTokenLifetimeMs", 86_400_000, 1000, Integer.MAX_VALUE), s.list("http.allowedOrigins"),
         s.list("http.trustedProxies"), s.integer("session.maxSessions", defaultMaxSessions(), 1, 1_000_000),
         s.integer("session.maxSessionsPerAddress", 0, 0, 1_000_000),

@@ -36,7 +36,10 @@ final class ClientSession {
   private final ServerWebSocket socket;
   private final ClientChannel channel;
   private final String address;
+  private final String addressKey;
   private final SessionGrant grant;
+  private final String user;
+  private final TokenDeadline deadline;
   private final SharedLimits limits;
   private final FramePath frames;
   private final AssistantClient assistant;
@@ -55,14 +58,18 @@ final class ClientSession {
   /**
    * @param address the client's address (behind trusted proxies, the one they forwarded)
    * @param grant   who the client is and what its token allows
+   * @param tokens  the node's token verifier for renewals by {@code hello}, or null without authentication
    */
   ClientSession(SessionContext ctx, ServerWebSocket socket, String address, SessionGrant grant, int maxFps,
-                SharedLimits limits) {
+                SharedLimits limits, TokenVerifier tokens) {
     this.ctx = ctx;
     this.socket = socket;
     this.channel = new ClientChannel(socket);
     this.address = address;
+    this.addressKey = AddressKey.of(address);
     this.grant = grant;
+    this.user = grant.user(id);
+    this.deadline = new TokenDeadline(ctx.vertx(), tokens, grant, this::closeForExpiry);
     this.textRate = new TokenBucket(ctx.gateway().maxTextPerSecond());
     this.limits = limits;
     this.maxFps = maxFps;
@@ -74,7 +81,7 @@ final class ClientSession {
     this.teaching = new GestureTeaching(ctx, id, channel, grant.subject() != null ? "subject:" + grant.subject()
         : "session:" + UUID.randomUUID());
     this.frames = new FramePath(ctx, id, channel, assistant, teaching, stats, () -> drained != null, () -> closed,
-        this::closeForShutdown, maxFps, limits, address);
+        this::closeForShutdown, maxFps, limits, user, addressKey);
   }
 
   String id() {
@@ -100,6 +107,7 @@ final class ClientSession {
         .put("address", ctx.eventLog().recordedAddress(address)));
     records.save(resumeToken, resume(), lastActivityMs);
     assistant.start();
+    deadline.start();
     timers = new long[] {ctx.vertx().setPeriodic(ctx.gateway().statsIntervalMs(), t -> sendStats()),
         ctx.vertx().setPeriodic(Math.max(250, ctx.gateway().idleTimeoutMs() / 4), t -> closeIfIdle()),
         ctx.vertx().setPeriodic(REGISTRY_REFRESH_MS, t -> records.register(assistant.conversationId(), lastActivityMs))};
@@ -124,6 +132,13 @@ final class ClientSession {
   /** Tells the client to reconnect and ends the session now, whatever is in flight. */
   void closeForShutdown() {
     channel.close((short) 1001, "server restarting: reconnect with your resumeToken");
+    onClosed();
+  }
+
+  /** The token's {@code exp} passed and no {@code hello} brought a fresh one. */
+  private void closeForExpiry() {
+    ctx.metrics().connectionRefused(ConnectionRefusal.TOKEN_EXPIRED);
+    channel.close((short) 1008, TokenDeadline.EXPIRED);
     onClosed();
   }
 
@@ -170,7 +185,7 @@ final class ClientSession {
       JsonObject message = parse(text);
       String type = message.getValue("type") instanceof String s ? s : "";
       switch (type) {
-        case "hello", "config" -> onHello(HelloRequest.parse(message, ctx.maxHands()));
+        case "hello", "config" -> onHello(message);
         case "ping" -> channel.send(ServerMessages.pong(System.currentTimeMillis()));
         case "ask" -> onAsk(message.getValue("text"));
         case "stop" -> assistant.stop();
@@ -193,7 +208,32 @@ final class ClientSession {
     }
   }
 
-  private void onHello(HelloRequest hello) {
+  /** A {@code hello} with a {@code token} renews the session's token first; one the node refuses ends the session. */
+  private void onHello(JsonObject message) {
+    if (!(message.getValue("token") instanceof String token)) {
+      configure(HelloRequest.parse(message, ctx.maxHands()));
+      return;
+    }
+    deadline.renew(token).onComplete(renewed -> {
+      if (closed) {
+        return;
+      }
+      if (renewed.failed()) {
+        ctx.metrics().connectionRefused(ConnectionRefusal.UNAUTHENTICATED);
+        String reason = renewed.cause().getMessage();
+        channel.close((short) 1008, reason.length() > 120 ? reason.substring(0, 120) : reason);
+        onClosed();
+        return;
+      }
+      try {
+        configure(HelloRequest.parse(message, ctx.maxHands()));
+      } catch (ProtocolException e) {
+        channel.send(ServerMessages.error(e.code(), e.getMessage(), false));
+      }
+    });
+  }
+
+  private void configure(HelloRequest hello) {
     frames.configure(hello.model() != null ? hello.model() : frames.model(),
         hello.maxHands() != null ? hello.maxHands() : frames.maxHands());
     assistant.configure(hello.assistant(), hello.attachFrame());
@@ -222,7 +262,7 @@ final class ClientSession {
 
   private void onAsk(Object text) {
     String question = AskRequest.question(text, assistant.enabled());
-    limits.ask(id, address).onSuccess(retryAfterMs -> {
+    limits.ask(user, addressKey).onSuccess(retryAfterMs -> {
       if (retryAfterMs == 0) {
         assistant.ask(question);
       } else {
@@ -253,6 +293,7 @@ final class ClientSession {
     for (long timer : timers) {
       ctx.vertx().cancelTimer(timer);
     }
+    deadline.stop();
     ctx.metrics().sessions().decrementAndGet();
     records.refresh(resumeToken, resume(), lastActivityMs); // its time to live counts from now
     EventLog.record(ctx.vertx(), EventLog.SESSIONS, id, new JsonObject().put("event", "closed").put("node", ctx.node())

@@ -15,8 +15,12 @@ enum ConnectionRefusal implements MetricTag {
   ORIGIN("origin", 403),
   /** No valid token (401 on the upgrade, or close 1008 after it). */
   UNAUTHENTICATED("unauthenticated", 401),
+  /** A session's token expired before a {@code hello} renewed it (close 1008 {@code token_expired}). */
+  TOKEN_EXPIRED("token_expired", 401),
   /** Too many connections are waiting to authenticate by {@code hello} ({@code auth.maxUnauthenticated}). */
   UNAUTHENTICATED_PENDING("unauthenticated_pending", 503),
+  /** The address has {@code auth.maxUnauthenticatedPerAddress} connections waiting to authenticate already. */
+  UNAUTHENTICATED_PENDING_PER_ADDRESS("unauthenticated_pending_per_address", 429),
   /** The node holds {@code http.maxConnections} connections already. */
   CONNECTIONS("connections", 503),
   /** A connection closed before it finished a request ({@code http.idleTimeoutMs} passed, or it gave up). */

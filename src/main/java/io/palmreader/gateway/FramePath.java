@@ -40,7 +40,8 @@ final class FramePath {
   private final Runnable drained;
   private final FrameFlow flow;
   private final SharedLimits limits;
-  private final String address;
+  private final String user;
+  private final String addressKey;
   private final GestureEvents gestures;
   private ModelVariant model;
   private int maxHands;
@@ -50,10 +51,12 @@ final class FramePath {
    * @param draining whether the session is finishing the frames in flight before it closes (it takes no new ones)
    * @param closed   whether the session is over
    * @param drained  called when, draining, the last frame in flight is settled
+   * @param user     who the session's questions count against ({@link SessionGrant#user})
+   * @param addressKey the client's address as its limits count it ({@link AddressKey})
    */
   FramePath(SessionContext ctx, String sessionId, ClientChannel channel, AssistantClient assistant,
             GestureTeaching teaching, SessionStats stats, BooleanSupplier draining, BooleanSupplier closed, Runnable drained, int maxFps, SharedLimits limits,
-            String address) {
+            String user, String addressKey) {
     this.ctx = ctx;
     this.sessionId = sessionId;
     this.channel = channel;
@@ -64,9 +67,10 @@ final class FramePath {
     this.closed = closed;
     this.drained = drained;
     this.flow = new FrameFlow(ctx.gateway().inflight(), ctx.gateway().maxFrameBytes(), maxFps, ctx.maxPixels(), limits,
-        address, ctx.frameMemory());
+        addressKey, ctx.frameMemory());
     this.limits = limits;
-    this.address = address;
+    this.user = user;
+    this.addressKey = addressKey;
     this.gestures = new GestureEvents(ctx.gateway().holdFrames(), ctx.gateway().holdMs());
     this.model = ctx.model();
     this.maxHands = ctx.maxHands();
@@ -156,7 +160,7 @@ final class FramePath {
           .put("hand", g.hand()).put("since", g.since()).put("kind", g.kind()));
       if (assistant.onGesture(g.name(), g.hand(), now)) {
         // An answer to a gesture counts against the session's question limits as a typed question does.
-        limits.ask(sessionId, address).onSuccess(retryAfterMs -> {
+        limits.ask(user, addressKey).onSuccess(retryAfterMs -> {
           if (retryAfterMs == 0) {
             assistant.askAbout(g.name(), g.hand());
           }

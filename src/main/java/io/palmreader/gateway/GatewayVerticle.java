@@ -64,6 +64,7 @@ public final class GatewayVerticle extends VerticleBase {
   private SessionContext sessionContext;
   private SessionAdmission admission;
   private SharedLimits limits;
+  private TokenVerifier tokens;
   private HttpServer server;
   private HttpConnections connections;
   private final Set<ClientSession> sessions = new HashSet<>();
@@ -88,8 +89,8 @@ public final class GatewayVerticle extends VerticleBase {
         new InferenceClient(vertx, config.answerTimeoutMs()), EventLogConfig.from(settings), sharedFrameMemory());
     limits = new SharedLimits(store, assistant.asksPerMinute(), assistant.asksPerMinutePerAddress(),
         config.maxFpsPerAddress());
-    admission = new SessionAdmission(vertx, access, access.authRequired() ? new TokenVerifier(vertx, access) : null,
-        sharedConnectionCounts(), metrics, config.maxTextBytes(), this::openSession);
+    tokens = access.authRequired() ? new TokenVerifier(vertx, access) : null;
+    admission = new SessionAdmission(vertx, access, tokens, sharedConnectionCounts(), metrics, config.maxTextBytes(), this::openSession);
 
     Router router = Router.router(vertx);
     router.route().handler(this::securityHeaders);
@@ -199,7 +200,7 @@ public final class GatewayVerticle extends VerticleBase {
     SharedLimits sessionLimits = asks == assistant.asksPerMinute() ? limits : new SharedLimits(sessionContext.store(),
         asks, assistant.asksPerMinutePerAddress(), config.maxFpsPerAddress());
     ClientSession session = new ClientSession(sessionContext, socket, address, grant, grant.maxFps(config.maxFps()),
-        sessionLimits);
+        sessionLimits, tokens);
     sessions.add(session);
     session.onEnd(() -> {
       sessions.remove(session);

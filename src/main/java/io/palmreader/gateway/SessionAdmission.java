@@ -81,31 +81,35 @@ final class SessionAdmission {
 
   /**
    * Counts the session against the node's limits and upgrades. A connection still to authenticate by {@code hello}
-   * ({@code grant} null) counts against its own small cap, and against its address only once it has a token.
+   * ({@code grant} null) counts against its own small caps, per node and per address, and against its address's
+   * sessions only once it has a token. Addresses count by their {@link AddressKey}.
    */
   private void admit(ServerWebSocketHandshake handshake, SessionGrant grant) {
     String address = clientAddress.of(handshake.remoteAddress() == null ? null : handshake.remoteAddress().host(),
         handshake.headers());
+    String key = AddressKey.of(address);
     if (grant == null) {
-      if (!connections.admitUnauthenticated(access.maxUnauthenticated())) {
-        refuse(handshake, ConnectionRefusal.UNAUTHENTICATED_PENDING);
+      ConnectionRefusal pending = connections.admitUnauthenticated(key, access.maxUnauthenticated(),
+          access.maxUnauthenticatedPerAddress());
+      if (pending != null) {
+        refuse(handshake, pending);
         return;
       }
       handshake.accept().onComplete(ar -> {
         if (ar.failed()) {
-          connections.releaseUnauthenticated();
+          connections.releaseUnauthenticated(key);
         } else {
-          awaitHelloToken(ar.result(), address);
+          awaitHelloToken(ar.result(), address, key);
         }
       });
       return;
     }
-    ConnectionRefusal refusal = connections.admit(address, access.maxSessions(), access.maxSessionsPerAddress());
+    ConnectionRefusal refusal = connections.admit(key, access.maxSessions(), access.maxSessionsPerAddress());
     if (refusal != null) {
       refuse(handshake, refusal);
       return;
     }
-    Runnable release = releaser(address);
+    Runnable release = releaser(key);
     handshake.accept().onComplete(ar -> {
       if (ar.failed()) {
         release.run();
@@ -115,24 +119,24 @@ final class SessionAdmission {
     });
   }
 
-  /** Frees {@code address}'s session slot, once. */
-  private Runnable releaser(String address) {
+  /** Frees the session slot of the address keyed {@code key}, once. */
+  private Runnable releaser(String key) {
     boolean[] released = {false};
     return () -> {
       if (!released[0]) {
         released[0] = true;
-        connections.release(address);
+        connections.release(key);
       }
     };
   }
 
   /** Anything but a {@code hello} with a valid token first, or silence, closes the connection with 1008. */
-  private void awaitHelloToken(ServerWebSocket socket, String address) {
+  private void awaitHelloToken(ServerWebSocket socket, String address, String key) {
     boolean[] pending = {true};
     Runnable settle = () -> {
       if (pending[0]) {
         pending[0] = false;
-        connections.releaseUnauthenticated();
+        connections.releaseUnauthenticated(key);
       }
     };
     long timer = vertx.setTimer(access.helloTimeoutMs(), t -> closeUnauthenticated(socket, settle,
@@ -160,7 +164,7 @@ final class SessionAdmission {
           return;
         }
         settle.run();
-        ConnectionRefusal refusal = connections.admit(address, access.maxSessions(), access.maxSessionsPerAddress());
+        ConnectionRefusal refusal = connections.admit(key, access.maxSessions(), access.maxSessionsPerAddress());
         if (refusal != null) {
           metrics.connectionRefused(refusal);
           socket.close((short) 1008, "too many sessions" + (refusal == ConnectionRefusal.SESSIONS ? " on this node"
@@ -168,7 +172,7 @@ final class SessionAdmission {
           return;
         }
         hello.remove("token");
-        opener.open(socket, ar.result(), address, releaser(address)).onText(hello.encode());
+        opener.open(socket, ar.result(), address, releaser(key)).onText(hello.encode());
       });
     });
   }

@@ -14,8 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Checks the signed tokens (JWT, through vertx-auth-jwt) sessions present: signature, expiry, and the issuer and
- * audience when configured. Finds a token where a client may put one on the upgrade request: a
+ * Checks the signed tokens (JWT, through vertx-auth-jwt) sessions present: signature, expiry, a subject, and the
+ * issuer and audience when configured. Finds a token where a client may put one on the upgrade request: a
  * {@code Sec-WebSocket-Protocol} entry {@code bearer.TOKEN} (what a browser can set), an {@code Authorization:
  * Bearer} header (other clients), or, only when allowed, the {@code access_token} query parameter.
  */
@@ -24,6 +24,7 @@ final class TokenVerifier {
   /** The subprotocol a client offers beside its {@code bearer.} entry; the server selects it. */
   static final String SUBPROTOCOL = "palmreader";
   private static final String BEARER_PROTOCOL = "bearer.";
+  private static final int LEEWAY_SECONDS = 5;
 
   private final JWTAuth auth;
   private final boolean tokenInUrl;
@@ -37,7 +38,8 @@ final class TokenVerifier {
     if (!config.publicKeyPem().isBlank()) {
       options.addPubSecKey(new PubSecKeyOptions().setAlgorithm(config.algorithm()).setBuffer(config.publicKeyPem()));
     }
-    JWTOptions checks = new JWTOptions().setLeeway(5);
+    // The leeway covers clock skew for iat and nbf; expiry is checked without it (see claimsProblem).
+    JWTOptions checks = new JWTOptions().setLeeway(LEEWAY_SECONDS);
     if (!config.issuer().isBlank()) {
       checks.setIssuer(config.issuer());
     }
@@ -59,20 +61,28 @@ final class TokenVerifier {
         .compose(user -> {
           // The whole payload: vertx-auth-jwt keeps exp and iat out of the principal, among the attributes.
           JsonObject claims = user.attributes().getJsonObject("accessToken", user.principal());
-          String lifetime = lifetimeProblem(claims, System.currentTimeMillis() / 1000);
-          return lifetime == null ? Future.succeededFuture(SessionGrant.fromClaims(claims))
-              : Future.failedFuture("token refused: " + lifetime);
+          String problem = claimsProblem(claims, System.currentTimeMillis() / 1000);
+          return problem == null ? Future.succeededFuture(SessionGrant.fromClaims(claims))
+              : Future.failedFuture("token refused: " + problem);
         });
   }
 
   /**
-   * Why a token's lifetime is not acceptable, or null: it must expire ({@code exp}), and within
-   * {@code auth.maxTokenLifetimeMs} of being issued ({@code iat}) and of now, so that a leaked token is not good for
-   * long.
+   * Why a verified token's claims are not acceptable, or null. It must name its user: a string {@code sub}, not
+   * empty, since everything a user owns (taught gestures, cached answers, resume records, question limits) is keyed
+   * by it. It must expire ({@code exp}), not yet (without the leeway: a session ends at {@code exp} itself, so one
+   * opened on a token past it would end at once), and within {@code auth.maxTokenLifetimeMs} of being issued
+   * ({@code iat}) and of now, so that a leaked token is not good for long.
    */
-  String lifetimeProblem(JsonObject claims, long nowSeconds) {
+  String claimsProblem(JsonObject claims, long nowSeconds) {
+    if (!(claims.getValue("sub") instanceof String sub) || sub.isBlank()) {
+      return "no subject (sub)";
+    }
     if (!(claims.getValue("exp") instanceof Number exp)) {
       return "no expiry (exp)";
+    }
+    if (exp.longValue() <= nowSeconds) {
+      return "expired";
     }
     boolean tooLong = exp.longValue() - nowSeconds > maxLifetimeSeconds
         || claims.getValue("iat") instanceof Number iat && exp.longValue() - iat.longValue() > maxLifetimeSeconds;

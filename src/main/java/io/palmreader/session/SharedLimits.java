@@ -8,8 +8,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Rate limits that hold across every node, counted in the shared store in fixed windows: questions per minute per
- * session and per client address, and frames per second per client address. Frames never wait for the store: an
- * address found over its limit is refused locally until its window ends, while counting goes on in the background.
+ * user (a token's subject, across its connections and nodes; without authentication, a session) and per client
+ * address, and frames per second per client address. Addresses come as the keys the gateway counts them under (an
+ * IPv6 address's /64). Frames never wait for the store: an address found over its limit is refused locally until its
+ * window ends, while counting goes on in the background.
  */
 public final class SharedLimits {
 
@@ -34,12 +36,15 @@ public final class SharedLimits {
     this.framesPerSecondPerAddress = framesPerSecondPerAddress;
   }
 
-  /** Counts a question; completes with 0 when allowed, else the ms until it would be. A failing store allows it. */
-  public Future<Long> ask(String sessionId, String address) {
+  /**
+   * Counts a question of {@code user} ({@code subject:…} or {@code session:…}) from {@code address}; completes with 0
+   * when allowed, else the ms until it would be. A failing store allows it.
+   */
+  public Future<Long> ask(String user, String address) {
     long window = System.currentTimeMillis() / MINUTE_MS;
-    Future<Long> bySession = check(StoreKeys.rate("asks", "session", sessionId, window), asksPerMinute, MINUTE_MS);
+    Future<Long> byUser = check(StoreKeys.userRate("asks", user, window), asksPerMinute, MINUTE_MS);
     Future<Long> byAddress = check(StoreKeys.rate("asks", "ip", address, window), asksPerMinutePerAddress, MINUTE_MS);
-    return Future.all(bySession, byAddress).map(v -> Math.max(bySession.result(), byAddress.result()))
+    return Future.all(byUser, byAddress).map(v -> Math.max(byUser.result(), byAddress.result()))
         .otherwise(0L);
   }
 

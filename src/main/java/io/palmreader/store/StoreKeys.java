@@ -26,9 +26,17 @@ public final class StoreKeys {
     return "palmreader:history:" + conversationId;
   }
 
-  /** A fixed rate-limit window: {@code what} (asks, frames), {@code who} (session or ip), its id, the window number. */
+  /** A fixed rate-limit window: {@code what} (asks, frames), {@code who} (ip), its id, the window number. */
   public static String rate(String what, String who, String id, long window) {
     return "palmreader:rate:" + what + ":" + who + ":" + id + ":" + window;
+  }
+
+  /**
+   * A user's fixed rate-limit window ({@code what}: asks), under a digest of who the user is ({@code subject:…} or
+   * {@code session:…}), as taught gestures are: keys never show a token's subject.
+   */
+  public static String userRate(String what, String user, long window) {
+    return rate(what, "user", digest(user), window);
   }
 
   /** A cached answer, by prompt hash. */
@@ -38,9 +46,13 @@ public final class StoreKeys {
 
   /** A user's taught gestures, under a digest of who the user is: keys never show a token's subject. */
   public static String taughtGestures(String owner) {
+    return "palmreader:gestures:" + digest(owner);
+  }
+
+  private static String digest(String text) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(owner.getBytes(StandardCharsets.UTF_8));
-      return "palmreader:gestures:" + HexFormat.of().formatHex(digest);
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
     }

@@ -31,6 +31,11 @@ final class TokenIssuer {
     if (palmreader != null) {
       claims.put("palmreader", palmreader);
     }
+    return signed(claims, seconds);
+  }
+
+  /** A token of exactly these claims, valid for {@code seconds} (null: no {@code exp}). */
+  String signed(JsonObject claims, Long seconds) {
     JWTOptions options = new JWTOptions();
     if (seconds != null) {
       options.setExpiresInSeconds(seconds.intValue());

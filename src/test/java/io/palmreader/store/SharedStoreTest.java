@@ -9,6 +9,7 @@ import io.palmreader.assistant.FakeOllama;
 import io.palmreader.gateway.GatewayTestAccess;
 import io.palmreader.gateway.SessionClient;
 import io.palmreader.node.Node;
+import io.palmreader.testing.MinuteWindow;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -112,11 +113,7 @@ class SharedStoreTest {
   @Test
   @DisplayName("questions from one address are limited across both nodes, with the time to wait")
   void rateLimitAcrossNodes() throws Exception {
-    // Limits count in fixed one-minute windows: start early in one so that all five questions fall in it.
-    long intoMinute = System.currentTimeMillis() % 60_000;
-    if (intoMinute > 40_000) {
-      vertxA.timer(60_000 - intoMinute + 50).await(30, TimeUnit.SECONDS);
-    }
+    MinuteWindow.startEarly(vertxA); // all the questions fall in one limit window
     try (SessionClient onA = connect(vertxA); SessionClient onB = connect(vertxB)) {
       onA.next("welcome", 5000);
       onB.next("welcome", 5000);
