@@ -116,11 +116,7 @@ public final class AssistantVerticle extends VerticleBase {
     long now = System.currentTimeMillis();
     JsonObject body = PromptBuilder.chatBody(config, past, request, now);
     Answer answer = new Answer(request, PromptBuilder.userText(request, now));
-    // Only text prompts are cached: the same words in the same context get the same answer; a frame never repeats.
-    // A user's cached answers are theirs: with authentication on the key includes the token's subject, so that a
-    // cached answer tells nobody what another user asked.
-    String cacheKey = request.image() == null && config.cacheTtlMs() > 0
-        ? StoreKeys.answer(sha256((request.subject() == null ? "" : request.subject() + "\n") + body.encode())) : null;
+    String cacheKey = cacheKey(request, body);
     answer.cacheKey = cacheKey;
     Future<String> cached = cacheKey == null ? Future.succeededFuture() : store.get(cacheKey).otherwise((String) null);
     cached.onComplete(hit -> {
@@ -132,6 +128,20 @@ public final class AssistantVerticle extends VerticleBase {
           .onSuccess(chat -> chat.finished().onComplete(ar -> answer.end(chat, ar.cause(), ar.succeeded() ? ar.result() : null)))
           .onFailure(e -> answer.end(null, e, null));
     });
+  }
+
+  /**
+   * Where the answer to {@code body} is cached, or null when it is not. Only text prompts are cached: the same words in
+   * the same context get the same answer; a frame never repeats. A cached answer is its user's own: the key begins
+   * with the token's subject, and without authentication (no subject) nothing is cached at all, since a reply marked
+   * {@code cached} would tell one anonymous client what another had asked.
+   */
+  private String cacheKey(AssistantRequest request, JsonObject body) {
+    if (request.image() != null || request.subject() == null || config.cacheTtlMs() == 0) {
+      return null;
+    }
+    // Encoded together as JSON: no subject and prompt can be spliced to read as another pair.
+    return StoreKeys.answer(sha256(new JsonObject().put("subject", request.subject()).put("chat", body).encode()));
   }
 
   private static String sha256(String text) {
