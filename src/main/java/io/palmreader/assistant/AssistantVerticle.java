@@ -3,6 +3,7 @@ package io.palmreader.assistant;
 import io.palmreader.config.Settings;
 import io.palmreader.eventlog.EventLog;
 import io.palmreader.observability.PalmreaderMetrics;
+import io.palmreader.observability.RecentResult;
 import io.palmreader.protocol.ErrorCode;
 import io.palmreader.store.KeyValueStore;
 import io.palmreader.store.NodeStore;
@@ -48,6 +49,12 @@ public final class AssistantVerticle extends VerticleBase {
   private final Map<String, String> runningAnswer = new HashMap<>();
   private KeyValueStore store;
   private String lastError;
+  /**
+   * Ollama's version as last probed: every session that opens asks for the assistant's status, and so does each
+   * health check; they share one probe per {@value RecentResult#TTL_MS} ms, so a flood of connections is no flood of
+   * requests to Ollama.
+   */
+  private final RecentResult<String> version = new RecentResult<>(this::probe);
 
   @Override
   public Future<?> start() {
@@ -63,7 +70,7 @@ public final class AssistantVerticle extends VerticleBase {
         .openHandler(v -> onBreaker(CircuitBreakerState.OPEN))
         .halfOpenHandler(v -> onBreaker(CircuitBreakerState.HALF_OPEN))
         .closeHandler(v -> onBreaker(CircuitBreakerState.CLOSED));
-    probe().onComplete(ar -> {
+    version.get().onComplete(ar -> {
       if (ar.succeeded()) {
         LOG.info("assistant: Ollama {} at {}, model {}", ar.result(), config.ollamaUrl(), config.model());
       } else {
@@ -93,7 +100,7 @@ public final class AssistantVerticle extends VerticleBase {
   }
 
   private void onStatus(Message<Object> message) {
-    probe().onComplete(ar -> message.reply(new AssistantHealth(ar.succeeded() && breaker.state() != CircuitBreakerState.OPEN,
+    version.get().onComplete(ar -> message.reply(new AssistantHealth(ar.succeeded() && breaker.state() != CircuitBreakerState.OPEN,
         ar.succeeded(), config.model(), config.ollamaUrl().toString(), breaker.state().name(),
         ar.succeeded() ? lastError : ar.cause().getMessage()).toJson()));
   }
