@@ -139,9 +139,9 @@ public final class AssistantVerticle extends VerticleBase {
 
   /**
    * Where the answer to {@code body} is cached, or null when it is not. Only text prompts are cached: the same words in
-   * the same context get the same answer; a frame never repeats. A cached answer is its user's own: the key begins
-   * with the token's subject, and without authentication (no subject) nothing is cached at all, since a reply marked
-   * {@code cached} would tell one anonymous client what another had asked.
+   * the same context get the same answer; a frame never repeats. A cached answer is its user's own: the key is a digest
+   * of the token's subject with the prompt, and without authentication (no subject) nothing is cached at all, since a
+   * reply marked {@code cached} would tell one anonymous client what another had asked.
    */
   private String cacheKey(AssistantRequest request, JsonObject body) {
     if (request.image() != null || request.subject() == null || config.cacheTtlMs() == 0) {
