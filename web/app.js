@@ -98,7 +98,8 @@ function onMessage(m) {
     case 'welcome':
       state.limits = m.limits;
       state.resumeToken = m.resumeToken;
-      $('worker').textContent = m.capabilities.node;
+      // Node and worker names come only from nodes with observability.exposeNodeNames on.
+      $('worker').textContent = m.capabilities.node ?? '–';
       break;
     case 'hands': {
       state.unanswered.delete(m.seq);
@@ -108,7 +109,7 @@ function onMessage(m) {
       state.glassMs.push(now - m.captureTs);
       state.serverMs.push(m.timing.serverMs);
       latency.add(now, m.timing.serverMs, now - m.captureTs);
-      $('worker').textContent = m.worker;
+      $('worker').textContent = m.worker ?? '–';
       const gesture = m.hands.length ? m.hands[0].gesture : '';
       $('gesture').textContent = gesture === 'None' ? '' : gesture;
       document.body.dataset.gesture = gesture;

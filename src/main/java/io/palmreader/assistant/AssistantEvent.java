@@ -34,13 +34,13 @@ public sealed interface AssistantEvent {
   record Status(boolean enabled, boolean available, String model, String breaker) implements AssistantEvent {
   }
 
-  /** The message the session's client gets. */
-  default JsonObject toWire() {
+  /** The message the session's client gets; it names the node that answered only when {@code nodeNames}. */
+  default JsonObject toWire(boolean nodeNames) {
     if (this instanceof Delta d) {
       return ServerMessages.aiDelta(d.answerId(), d.text(), d.trigger());
     }
     if (this instanceof Done d) {
-      return ServerMessages.aiDone(d.answerId(), d.trigger(), d.ending(), d.node(), d.stats());
+      return ServerMessages.aiDone(d.answerId(), d.trigger(), d.ending(), nodeNames ? d.node() : null, d.stats());
     }
     if (this instanceof Failed f) {
       return ServerMessages.aiError(f.answerId(), f.code(), f.message(), f.partial());

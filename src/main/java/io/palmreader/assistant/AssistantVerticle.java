@@ -3,6 +3,7 @@ package io.palmreader.assistant;
 import io.palmreader.config.Settings;
 import io.palmreader.eventlog.EventLog;
 import io.palmreader.observability.PalmreaderMetrics;
+import io.palmreader.observability.RecentResult;
 import io.palmreader.protocol.ErrorCode;
 import io.palmreader.store.KeyValueStore;
 import io.palmreader.store.NodeStore;
@@ -48,6 +49,12 @@ public final class AssistantVerticle extends VerticleBase {
   private final Map<String, String> runningAnswer = new HashMap<>();
   private KeyValueStore store;
   private String lastError;
+  /**
+   * Ollama's version as last probed: every session that opens asks for the assistant's status, and so does each
+   * health check; they share one probe per {@value RecentResult#TTL_MS} ms, so a flood of connections is no flood of
+   * requests to Ollama.
+   */
+  private final RecentResult<String> version = new RecentResult<>(this::probe);
 
   @Override
   public Future<?> start() {
@@ -63,7 +70,7 @@ public final class AssistantVerticle extends VerticleBase {
         .openHandler(v -> onBreaker(CircuitBreakerState.OPEN))
         .halfOpenHandler(v -> onBreaker(CircuitBreakerState.HALF_OPEN))
         .closeHandler(v -> onBreaker(CircuitBreakerState.CLOSED));
-    probe().onComplete(ar -> {
+    version.get().onComplete(ar -> {
       if (ar.succeeded()) {
         LOG.info("assistant: Ollama {} at {}, model {}", ar.result(), config.ollamaUrl(), config.model());
       } else {
@@ -93,7 +100,7 @@ public final class AssistantVerticle extends VerticleBase {
   }
 
   private void onStatus(Message<Object> message) {
-    probe().onComplete(ar -> message.reply(new AssistantHealth(ar.succeeded() && breaker.state() != CircuitBreakerState.OPEN,
+    version.get().onComplete(ar -> message.reply(new AssistantHealth(ar.succeeded() && breaker.state() != CircuitBreakerState.OPEN,
         ar.succeeded(), config.model(), config.ollamaUrl().toString(), breaker.state().name(),
         ar.succeeded() ? lastError : ar.cause().getMessage()).toJson()));
   }
@@ -116,11 +123,7 @@ public final class AssistantVerticle extends VerticleBase {
     long now = System.currentTimeMillis();
     JsonObject body = PromptBuilder.chatBody(config, past, request, now);
     Answer answer = new Answer(request, PromptBuilder.userText(request, now));
-    // Only text prompts are cached: the same words in the same context get the same answer; a frame never repeats.
-    // A user's cached answers are theirs: with authentication on the key includes the token's subject, so that a
-    // cached answer tells nobody what another user asked.
-    String cacheKey = request.image() == null && config.cacheTtlMs() > 0
-        ? StoreKeys.answer(sha256((request.subject() == null ? "" : request.subject() + "\n") + body.encode())) : null;
+    String cacheKey = cacheKey(request, body);
     answer.cacheKey = cacheKey;
     Future<String> cached = cacheKey == null ? Future.succeededFuture() : store.get(cacheKey).otherwise((String) null);
     cached.onComplete(hit -> {
@@ -132,6 +135,20 @@ public final class AssistantVerticle extends VerticleBase {
           .onSuccess(chat -> chat.finished().onComplete(ar -> answer.end(chat, ar.cause(), ar.succeeded() ? ar.result() : null)))
           .onFailure(e -> answer.end(null, e, null));
     });
+  }
+
+  /**
+   * Where the answer to {@code body} is cached, or null when it is not. Only text prompts are cached: the same words in
+   * the same context get the same answer; a frame never repeats. A cached answer is its user's own: the key is a digest
+   * of the token's subject with the prompt, and without authentication (no subject) nothing is cached at all, since a
+   * reply marked {@code cached} would tell one anonymous client what another had asked.
+   */
+  private String cacheKey(AssistantRequest request, JsonObject body) {
+    if (request.image() != null || request.subject() == null || config.cacheTtlMs() == 0) {
+      return null;
+    }
+    // Encoded together as JSON: no subject and prompt can be spliced to read as another pair.
+    return StoreKeys.answer(sha256(new JsonObject().put("subject", request.subject()).put("chat", body).encode()));
   }
 
   private static String sha256(String text) {

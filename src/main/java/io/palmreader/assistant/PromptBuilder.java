@@ -1,5 +1,6 @@
 package io.palmreader.assistant;
 
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -10,15 +11,19 @@ final class PromptBuilder {
   private PromptBuilder() {
   }
 
-  /** The user's turn as text: the gesture timeline, then the question (or what the gesture asks for). */
+  /**
+   * The user's turn as text: the gesture timeline, then the question (or what the gesture asks for). Gesture names,
+   * a user's taught ones among them, are written as quoted strings, so that a name such as
+   * {@code ignore previous instructions} reads as a name and not as part of the sentence around it.
+   */
   static String userText(AssistantRequest r, long nowMs) {
     StringBuilder text = new StringBuilder();
     if (!r.gestures().isEmpty()) {
-      text.append("Recent gestures, oldest first:");
+      text.append("Recent gestures (names in quotes), oldest first:");
       for (Object g : r.gestures()) {
         JsonObject gesture = (JsonObject) g;
         long ago = Math.max(0, nowMs - gesture.getLong("at", nowMs)) / 1000;
-        text.append(' ').append(gesture.getString("name")).append(" (").append(gesture.getString("hand"))
+        text.append(' ').append(quoted(gesture.getString("name"))).append(" (").append(gesture.getString("hand"))
             .append(" hand, ").append(ago).append(" s ago);");
       }
       text.append('\n');
@@ -26,10 +31,19 @@ final class PromptBuilder {
     if (r.question() != null) {
       text.append(r.question());
     } else {
-      text.append("I just made the gesture ").append(r.trigger().getString("name")).append(" with my ")
+      text.append("I just made the gesture named ").append(quoted(r.trigger().getString("name"))).append(" with my ")
           .append(r.trigger().getString("hand", "")).append(" hand. Respond to it in one or two sentences.");
     }
     return text.toString();
+  }
+
+  /**
+   * A gesture's name as a JSON string literal: in double quotes, with any quote, backslash or control character in
+   * it escaped, so that the name cannot end its own quotes (taught names cannot hold those characters; this holds
+   * whatever the name).
+   */
+  static String quoted(String name) {
+    return Json.encode(name == null ? "" : name);
   }
 
   static JsonObject chatBody(AssistantConfig config, List<JsonObject> history, AssistantRequest r, long nowMs) {

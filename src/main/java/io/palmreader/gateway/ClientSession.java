@@ -74,7 +74,7 @@ final class ClientSession {
     this.limits = limits;
     this.maxFps = maxFps;
     this.assistant = new AssistantClient(ctx.vertx(), id, grant.subject(), ctx.assistant(),
-        e -> channel.send(e.toWire()));
+        e -> channel.send(e.toWire(ctx.nodeConfig().exposeNodeNames())));
     this.records = new SessionRecords(ctx.store(), id, ctx.node(), createdMs, ctx.gateway().resumeTtlMs());
     // With authentication a user is the token's subject; without, an identity this session hands on to the sessions
     // that resume it.

@@ -148,7 +148,8 @@ final class FramePath {
     ClientFrame f = arrival.frame();
     List<HandGesture> shown = teaching.label(answer.hands());
     if (!channel.send(ServerMessages.hands(f.sequence(), f.captureTs(), answer.width(), answer.height(),
-        answer.hands(), shown, answer.queueMs(), answer.timings().totalMs(), serverMs, answer.worker()))) {
+        answer.hands(), shown, answer.queueMs(), answer.timings().totalMs(), serverMs,
+        ctx.nodeConfig().forClients(answer.worker())))) {
       drop(DropReason.CLIENT_SLOW); // the next answer supersedes it
     }
     teaching.onAnswer(answer.hands());

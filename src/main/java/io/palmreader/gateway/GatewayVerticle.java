@@ -86,7 +86,8 @@ public final class GatewayVerticle extends VerticleBase {
     sessionContext = new SessionContext(vertx, config, assistant, inference.pipeline().model(),
         inference.pipeline().maxHands(), inference.pipeline().maxPixels(), config().getString("nodeId", node.nodeId()),
         capabilities(), store, metrics,
-        new InferenceClient(vertx, config.answerTimeoutMs()), EventLogConfig.from(settings), sharedFrameMemory());
+        new InferenceClient(vertx, config.answerTimeoutMs()), EventLogConfig.from(settings), sharedFrameMemory(),
+        node);
     limits = new SharedLimits(store, assistant.asksPerMinute(), assistant.asksPerMinutePerAddress(),
         config.maxFpsPerAddress());
     tokens = access.authRequired() ? new TokenVerifier(vertx, access) : null;
@@ -124,8 +125,12 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   private JsonObject capabilities() {
-    return new JsonObject().put("node", config().getString("nodeId", node.nodeId()))
-        .put("models", new JsonArray().add("lite").add("full"))
+    JsonObject capabilities = new JsonObject();
+    String name = node.forClients(config().getString("nodeId", node.nodeId()));
+    if (name != null) {
+      capabilities.put("node", name);
+    }
+    return capabilities.put("models", new JsonArray().add("lite").add("full"))
         .put("gestures", new JsonArray(new ArrayList<>(GestureEvents.vocabulary())))
         .put("assistant", true);
   }

@@ -1,6 +1,7 @@
 package io.palmreader.gateway;
 
 import io.palmreader.assistant.AssistantConfig;
+import io.palmreader.config.NodeConfig;
 import io.palmreader.eventlog.EventLogConfig;
 import io.palmreader.inference.InferenceClient;
 import io.palmreader.observability.PalmreaderMetrics;
@@ -17,14 +18,15 @@ import io.vertx.core.json.JsonObject;
  * @param model        the model size a session gets unless its {@code hello} asks otherwise
  * @param maxHands     the most hands a session may ask for
  * @param maxPixels    the most pixels a frame may declare
- * @param node         this node's id
+ * @param node         this node's id, for its own records (what clients are told of it is up to {@code nodeConfig})
  * @param capabilities what {@code welcome} says the node can do
  * @param frameMemory  the node's budget for the frames its sessions hold for inference
+ * @param nodeConfig   the node's settings, among them whether clients are told node and worker names
  */
 record SessionContext(Vertx vertx, GatewayConfig gateway, AssistantConfig assistant, ModelVariant model,
                       int maxHands, long maxPixels, String node, JsonObject capabilities, KeyValueStore store,
                       PalmreaderMetrics metrics, InferenceClient inference, EventLogConfig eventLog,
-                      FrameMemory frameMemory) {
+                      FrameMemory frameMemory, NodeConfig nodeConfig) {
 
   /** What the {@code welcome} message tells a client about its limits. */
   JsonObject limits(int maxFps, int sessionMaxHands) {

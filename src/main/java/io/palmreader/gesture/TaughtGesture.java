@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * found afresh and the same hand followed from the frame before differ a little), so a gesture keeps up to
  * {@value #MAX_SHAPES} shapes. What is kept is the shapes, not the frames: at most 189 numbers per gesture.
  *
- * @param name     1–32 letters, digits, spaces, {@code _} or {@code -}, not a built-in gesture's name
+ * @param name     1–32 ASCII letters, digits, spaces, {@code _} or {@code -}, not a built-in gesture's name
  * @param shapes   1 to {@value #MAX_SHAPES} of 21 × (x, y, z), canonical
  * @param samples  how many examples it was taught from
  * @param taughtAt when, in ms since the epoch
@@ -25,7 +25,11 @@ public record TaughtGesture(String name, List<float[]> shapes, int samples, long
   /** The longest name. */
   public static final int MAX_NAME_LENGTH = 32;
 
-  private static final Pattern NAME = Pattern.compile("[\\p{L}\\p{Nd} _-]{1," + MAX_NAME_LENGTH + "}");
+  /**
+   * ASCII only: Unicode letters would let in names that look like a built-in one and are not ("Victory" spelt with a
+   * Cyrillic o, a fullwidth "OK"), and the rule leaves out invisible and control characters as well.
+   */
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9 _-]{1," + MAX_NAME_LENGTH + "}");
 
   public TaughtGesture {
     String problem = nameProblem(name);
@@ -54,12 +58,12 @@ public record TaughtGesture(String name, List<float[]> shapes, int samples, long
   }
 
   /**
-   * Why {@code name} cannot name a taught gesture, or null when it can: 1–32 letters, digits, spaces, {@code _} or
-   * {@code -}, with something other than spaces, and no built-in gesture's name in any case.
+   * Why {@code name} cannot name a taught gesture, or null when it can: 1–32 ASCII letters, digits, spaces, {@code _}
+   * or {@code -}, with something other than spaces, and no built-in gesture's name in any case.
    */
   public static String nameProblem(String name) {
     if (name == null || !NAME.matcher(name).matches() || name.isBlank()) {
-      return "a gesture's name is 1 to " + MAX_NAME_LENGTH + " letters, digits, spaces, '_' or '-'";
+      return "a gesture's name is 1 to " + MAX_NAME_LENGTH + " ASCII letters (A-Z, a-z), digits, spaces, '_' or '-'";
     }
     if (builtIn(name)) {
       return "'" + name + "' is a built-in gesture";

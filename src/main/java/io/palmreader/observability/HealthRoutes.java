@@ -1,6 +1,5 @@
 package io.palmreader.observability;
 
-import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -17,28 +16,20 @@ import io.vertx.ext.web.RoutingContext;
  * up to take work) and {@code /api/health} (that and what is only reported: a node serves without it). These are
  * public, so they say only each check's status: no addresses, no error text, no node names. The checks' details are
  * at {@code /api/health/details}, served beside {@code /metrics} (on {@code metrics.port} when set). Results are kept
- * for {@value #CACHE_MS} ms, so a flood of health requests never fans out to Ollama, Redis or the workers.
+ * for {@value RecentResult#TTL_MS} ms, so a flood of health requests never fans out to Ollama, Redis or the workers.
  */
 public final class HealthRoutes {
 
   /** A check's own time limit: room for a probe that lands on a node just gone, and a second one. */
   public static final long CHECK_TIMEOUT_MS = 4000;
-  /** How long a result is served again before the checks run anew. */
-  static final long CACHE_MS = 2000;
 
   private final Vertx vertx;
   private final HealthChecks live;
   private final HealthChecks ready;
   private final HealthChecks all;
-  private final Cached liveResult = new Cached();
-  private final Cached readyResult = new Cached();
-  private final Cached allResult = new Cached();
-
-  /** The last result of a set of checks, and when it was taken; a check in progress is shared by all who ask. */
-  private static final class Cached {
-    Future<CheckResult> result;
-    long atMs = Long.MIN_VALUE / 2;
-  }
+  private final RecentResult<CheckResult> liveResult;
+  private final RecentResult<CheckResult> readyResult;
+  private final RecentResult<CheckResult> allResult;
 
   public HealthRoutes(Vertx vertx) {
     this.vertx = vertx;
@@ -48,6 +39,9 @@ public final class HealthRoutes {
         Status.OK(new JsonObject().put("uptimeMs", System.currentTimeMillis() - startedMs))));
     ready = HealthChecks.create(vertx);
     all = HealthChecks.create(vertx);
+    liveResult = new RecentResult<>(live::checkStatus);
+    readyResult = new RecentResult<>(ready::checkStatus);
+    allResult = new RecentResult<>(all::checkStatus);
   }
 
   /** A check the node is not ready without; also shown in {@code /api/health}. */
@@ -65,23 +59,18 @@ public final class HealthRoutes {
 
   /** Serves the public routes on {@code router}. */
   public void mount(Router router) {
-    router.get("/api/health/live").handler(ctx -> respond(ctx, live, liveResult, false));
-    router.get("/api/health/ready").handler(ctx -> respond(ctx, ready, readyResult, false));
-    router.get("/api/health").handler(ctx -> respond(ctx, all, allResult, false));
+    router.get("/api/health/live").handler(ctx -> respond(ctx, liveResult, false));
+    router.get("/api/health/ready").handler(ctx -> respond(ctx, readyResult, false));
+    router.get("/api/health").handler(ctx -> respond(ctx, allResult, false));
   }
 
   /** Serves every check with its details on {@code router}: the operators' one, beside {@code /metrics}. */
   public void mountDetails(Router router) {
-    router.get("/api/health/details").handler(ctx -> respond(ctx, all, allResult, true));
+    router.get("/api/health/details").handler(ctx -> respond(ctx, allResult, true));
   }
 
-  private void respond(RoutingContext ctx, HealthChecks checks, Cached cached, boolean details) {
-    long now = System.currentTimeMillis();
-    if (cached.result == null || now - cached.atMs > CACHE_MS) {
-      cached.result = checks.checkStatus();
-      cached.atMs = now;
-    }
-    cached.result.onComplete(ar -> {
+  private void respond(RoutingContext ctx, RecentResult<CheckResult> result, boolean details) {
+    result.get().onComplete(ar -> {
       JsonObject body = ar.succeeded() ? ar.result().toJson()
           : new JsonObject().put("status", "DOWN").put("outcome", "DOWN");
       boolean up = ar.succeeded() && CheckResult.isUp(ar.result());

@@ -22,6 +22,7 @@ public final class ServerMessages {
   /**
    * @param gestures what each hand shows, in the order of {@code hands}: its canned gesture, or a taught one
    * @param serverMs time from the frame's arrival at the gateway to this message
+   * @param worker   the worker that answered, or null when clients are not told
    */
   public static JsonObject hands(long seq, long captureTs, int width, int height, List<Hand> hands,
                                  List<HandGesture> gestures, double queueMs, double inferMs, double serverMs,
@@ -45,11 +46,14 @@ public final class ServerMessages {
           .put("presence", round(h.presence(), 3))
           .put("landmarks", landmarks));
     }
-    return new JsonObject().put("type", "hands").put("seq", seq).put("captureTs", captureTs)
+    JsonObject m = new JsonObject().put("type", "hands").put("seq", seq).put("captureTs", captureTs)
         .put("width", width).put("height", height).put("hands", list)
         .put("timing", new JsonObject().put("queueMs", round(queueMs, 2)).put("inferMs", round(inferMs, 2))
-            .put("serverMs", round(serverMs, 2)))
-        .put("worker", worker);
+            .put("serverMs", round(serverMs, 2)));
+    if (worker != null) {
+      m.put("worker", worker);
+    }
+    return m;
   }
 
   /** A gesture held long enough to count: sent once when it becomes stable. */
@@ -108,7 +112,7 @@ public final class ServerMessages {
 
   /**
    * The end of an answer: {@code ending} is {@code completed}, {@code cached}, {@code stopped} or {@code truncated}
-   * (the last two flagged as such); {@code node} and {@code stats} when known.
+   * (the last two flagged as such); {@code node} (when clients are told node names) and {@code stats} when known.
    */
   public static JsonObject aiDone(String answerId, JsonObject trigger, String ending, String node, JsonObject stats) {
     JsonObject m = new JsonObject().put("type", "ai").put("answerId", answerId).put("delta", "").put("done", true)

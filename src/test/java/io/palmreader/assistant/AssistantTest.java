@@ -263,6 +263,26 @@ class AssistantTest {
   }
 
   @Test
+  @DisplayName("30 sessions opening, each told the assistant's status, reach Ollama at most twice per 2 s")
+  void sessionFloodDoesNotReachOllama() throws Exception {
+    int before = ollama.received();
+    long start = System.nanoTime();
+    List<SessionClient> sessions = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 30; i++) {
+        sessions.add(session()); // each has had its welcome and its assistant status
+      }
+      long lasted = (System.nanoTime() - start) / 1_000_000;
+      int requests = ollama.received() - before;
+      // As for health requests: one probe per cached status the flood lasted through, one for the straddled edge.
+      assertTrue(requests <= 2 + lasted / 2000, "Ollama received " + requests + " requests (" + ollama.requestsByPath
+          + ") for 30 sessions opened in " + lasted + " ms");
+    } finally {
+      sessions.forEach(SessionClient::close);
+    }
+  }
+
+  @Test
   @DisplayName("a flood of 200 public health requests reaches Ollama at most twice: results are cached for 2 s")
   void healthFloodIsCached() throws Exception {
     var http = vertx.createHttpClient(new io.vertx.core.http.PoolOptions().setHttp1MaxSize(8));

@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -29,6 +30,8 @@ public final class FakeOllama implements AutoCloseable {
   final AtomicInteger closedEarly = new AtomicInteger();
   /** Requests to {@code /api/version}: how often the server was probed. */
   final AtomicInteger versionRequests = new AtomicInteger();
+  /** Every request received, counted by path. */
+  final Map<String, AtomicInteger> requestsByPath = new ConcurrentHashMap<>();
   final Set<String> models = ConcurrentHashMap.newKeySet();
   public volatile List<String> tokens = List.of("Hello", " there", ",", " nice", " victory", " sign", "!");
   public volatile long tokenIntervalMs = 20;
@@ -69,7 +72,13 @@ public final class FakeOllama implements AutoCloseable {
     return "http://127.0.0.1:" + server.actualPort();
   }
 
+  /** Requests received so far, of any path. */
+  int received() {
+    return requestsByPath.values().stream().mapToInt(AtomicInteger::get).sum();
+  }
+
   private void handle(HttpServerRequest req) {
+    requestsByPath.computeIfAbsent(req.path(), p -> new AtomicInteger()).incrementAndGet();
     switch (req.path()) {
       case "/api/version" -> {
         versionRequests.incrementAndGet();

@@ -39,7 +39,7 @@ import org.junit.jupiter.api.TestInstance;
 @DisplayName("Access: tokens, origins, session limits, security headers, CORS and a private metrics port")
 class AccessTest {
 
-  private static final String SECRET = "a-test-secret-that-is-long-enough-for-hs256";
+  private static final String SECRET = TokenIssuer.randomSecret();
   private static final String ORIGIN = "https://app.example";
 
   private Vertx vertx;
@@ -66,7 +66,7 @@ class AccessTest {
     node = Node.start(vertx, config, "all").await(60, TimeUnit.SECONDS);
     port = GatewayTestAccess.port(vertx);
     issuer = signer(SECRET);
-    stranger = signer("someone-else-entirely-with-their-own-secret");
+    stranger = signer(TokenIssuer.randomSecret());
     http = vertx.createHttpClient();
   }
 

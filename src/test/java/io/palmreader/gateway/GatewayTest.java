@@ -64,7 +64,9 @@ class GatewayTest {
         .put("session", new JsonObject().put("maxFrameBytes", MAX_FRAME_BYTES).put("answerTimeoutMs", 60_000))
         // Two workers: frames are load-balanced between them and both import their models at once.
         .put("inference", new JsonObject().put("workers", 2).put("opencvThreads", 1))
-        .put("gesture", new JsonObject().put("holdFrames", 3).put("holdMs", 0));
+        .put("gesture", new JsonObject().put("holdFrames", 3).put("holdMs", 0))
+        // The test checks which node answered: clients are told node names only with this on.
+        .put("observability", new JsonObject().put("exposeNodeNames", true));
     node = Node.start(vertx, config, "all").await(60, TimeUnit.SECONDS);
     port = (Integer) vertx.sharedData().getLocalMap(GatewayVerticle.NODE_MAP).get(GatewayVerticle.HTTP_PORT_KEY);
     http = vertx.createHttpClient();

@@ -39,7 +39,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @DisplayName("Hardening: client addresses behind a proxy, token lifetimes, slow clients, resume tokens, text floods")
 class HardeningTest {
 
-  private static final String SECRET = "k3Hq9Zs1Vx7Lp4Tn0Wc6Ry2Bm8Fd5Gj3Aa9Ue1Io";
+  private static final String SECRET = TokenIssuer.randomSecret();
 
   private Vertx vertx;
   private Node node;

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 @DisplayName("The Teach panel in headless Chromium: a pose taught from one fake camera, recognised after switching cameras")
 class TeachInBrowserTest {
 
-  private static final String SECRET = "Zr5Mx8Qa2Wv7Np3Kc9Ls4Hd1Gt6Fy0Bj8Ue3Oi5Ta";
+  private static final String SECRET = TokenIssuer.randomSecret();
 
   private Vertx vertx;
   private Node node;

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @DisplayName("Gestures taught by example, through real sessions on a node with authentication and real inference")
 class TeachingTest {
 
-  private static final String SECRET = "Tq7Wm2Xc9Lr4Vz1Kp6Hs3Nd8Fb5Gy0Je2Ua7Oi4Qe";
+  private static final String SECRET = TokenIssuer.randomSecret();
   private static final byte[] VICTORY = GatewayTestAccess.photo("hands/victory/wasmedge_victory.jpg");
   private static final byte[] THUMB_UP = GatewayTestAccess.photo("hands/thumbs_up/mpsamples_hand_thumb_up.jpg");
   private static final byte[] NO_HAND = GatewayTestAccess.photo("hands/no_hand/wasmedge_clock.jpg");

@@ -6,19 +6,33 @@ import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import java.security.SecureRandom;
+import java.util.Base64;
 
 /** Signs test tokens (HS256) with a node's {@code auth.jwtSecret}, as a deployment's token issuer would. */
-final class TokenIssuer {
+public final class TokenIssuer {
+
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final JWTAuth auth;
 
-  TokenIssuer(Vertx vertx, String secret) {
+  public TokenIssuer(Vertx vertx, String secret) {
     auth = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(
         new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret)));
   }
 
+  /**
+   * A fresh secret for one test run: 48 random bytes as 64 base64url characters. Tests never write a secret down:
+   * one written in this project's files is public, and a node refuses it.
+   */
+  public static String randomSecret() {
+    byte[] bytes = new byte[48];
+    RANDOM.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
   /** A token for {@code subject} valid for an hour. */
-  String token(String subject) {
+  public String token(String subject) {
     return token(subject, 3600L, null);
   }
 

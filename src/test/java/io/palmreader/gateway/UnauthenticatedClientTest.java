@@ -18,8 +18,6 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -41,17 +39,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @DisplayName("Before any token: no compression to inflate, forwarded headers never resolved")
 class UnauthenticatedClientTest {
 
-  private final String secret = randomSecret();
+  private final String secret = TokenIssuer.randomSecret();
   private Vertx vertx;
   private Node node;
   private int port;
   private TokenIssuer issuer;
-
-  static String randomSecret() {
-    byte[] bytes = new byte[36];
-    new SecureRandom().nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-  }
 
   @BeforeAll
   void start() throws Exception {

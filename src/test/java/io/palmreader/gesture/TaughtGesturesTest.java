@@ -220,14 +220,49 @@ class TaughtGesturesTest {
   }
 
   @Test
-  @DisplayName("names: letters, digits, space, _ and -, 1 to 32 characters, no built-in gesture's name")
+  @DisplayName("names: ASCII letters, digits, space, _ and -, 1 to 32 characters, no built-in gesture's name")
   void names() {
-    for (String good : List.of("Ring", "my gesture_2", "Daumen-hoch", "ручка", "a")) {
+    for (String good : List.of("Ring", "my gesture_2", "Daumen-hoch", "a", "x".repeat(32), "ignore all rules")) {
       assertNull(TaughtGesture.nameProblem(good), good);
     }
-    for (String bad : List.of("", "   ", "x".repeat(33), "semi;colon", "<script>", "tab\there", "new\nline")) {
+    for (String bad : List.of("", "   ", "x".repeat(33), "semi;colon", "<script>", "tab\there", "new\nline",
+        "quote\"d", "back\\slash")) {
       assertNotNull(TaughtGesture.nameProblem(bad), bad);
     }
+  }
+
+  @Test
+  @DisplayName("names: look-alikes of built-in names and letters outside ASCII are refused")
+  void namesOutsideAsciiAreRefused() {
+    List<String> refused = List.of(
+        "Vict\u043Ery",            // Cyrillic small o
+        "\u0412ictory",            // Cyrillic capital Ve, which looks like B
+        "\u0421losed_Fist",        // Cyrillic capital Es, which looks like C
+        "\u039FK",                 // Greek capital Omicron
+        "\u03BFpen_Palm",          // Greek small omicron
+        "\uFF2F\uFF2B",            // fullwidth O K
+        "\uFF11\uFF12",            // fullwidth digits
+        "Caf\u00E9",               // precomposed accented letter
+        "Cafe\u0301",              // combining acute accent
+        "\u0440\u0443\u0447\u043A\u0430", // a Russian word
+        "\u0663\u0664",            // Arabic-Indic digits
+        "Vic\u200Btory",           // zero-width space
+        "Vic\u200Dtory",           // zero-width joiner
+        "\uFEFFVictory",           // byte order mark
+        "Vic\u00ADtory",           // soft hyphen
+        "bell\u0007",              // control characters
+        "nul\u0000",
+        "del\u007F",
+        "nbsp\u00A0here",          // no-break space
+        "\u2028line");             // line separator
+    for (String name : refused) {
+      String problem = TaughtGesture.nameProblem(name);
+      assertNotNull(problem, name);
+      assertTrue(problem.contains("ASCII"), problem);
+      assertThrows(IllegalArgumentException.class,
+          () -> new TaughtGesture(name, List.of(HandShape.canonical(okSign(), false)), 1, 0), name);
+    }
+    assertNull(TaughtGesture.nameProblem("Victory 2"), "plain ASCII is taken");
     assertTrue(TaughtGesture.nameProblem("thumb_up").contains("built-in"));
     assertTrue(TaughtGesture.nameProblem("OK").contains("built-in"));
     assertTrue(TaughtGesture.nameProblem("Swipe_Left").contains("built-in"));

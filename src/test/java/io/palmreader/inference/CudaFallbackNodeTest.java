@@ -39,7 +39,9 @@ class CudaFallbackNodeTest {
     JsonObject config = new JsonObject()
         .put("http", new JsonObject().put("port", 0).put("host", "127.0.0.1"))
         .put("inference", new JsonObject().put("device", "cuda").put("precision", "fp16").put("workers", 1)
-            .put("prepThreads", 2).put("maxBatch", 4).put("opencvThreads", 1));
+            .put("prepThreads", 2).put("maxBatch", 4).put("opencvThreads", 1))
+        // The test checks which worker answered: clients are told node names only with this on.
+        .put("observability", new JsonObject().put("exposeNodeNames", true));
     node = Node.start(vertx, config, "all").await(60, TimeUnit.SECONDS);
   }
 

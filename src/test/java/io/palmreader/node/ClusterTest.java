@@ -67,6 +67,8 @@ class ClusterTest {
     Process b = null;
     JsonObject config = new JsonObject().put("http", new JsonObject().put("port", 0).put("host", "127.0.0.1"))
         .put("node", new JsonObject().put("id", "edge"))
+        // The test checks which node answered: clients are told node names only with this on.
+        .put("observability", new JsonObject().put("exposeNodeNames", true))
         .put("cluster", new JsonObject().put("enabled", true).put("port", edgePort).put("members", members));
     Vertx vertx = Node.createVertx(config).await(60, TimeUnit.SECONDS);
     Vertx clientVertx = Vertx.vertx();

@@ -40,6 +40,8 @@ class ClusterTlsTest {
     Process rogue = null;
     JsonObject config = new JsonObject().put("http", new JsonObject().put("port", 0).put("host", "127.0.0.1"))
         .put("node", new JsonObject().put("id", "edge-tls"))
+        // The test checks which node answered: clients are told node names only with this on.
+        .put("observability", new JsonObject().put("exposeNodeNames", true))
         .put("cluster", new JsonObject().put("enabled", true).put("port", portA).put("members", members)
             .put("tlsCertPath", certificate.certificatePath()).put("tlsKeyPath", certificate.privateKeyPath()));
     Vertx vertx = Node.createVertx(config).await(60, TimeUnit.SECONDS);

@@ -2,6 +2,7 @@ package io.palmreader.node;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.palmreader.gateway.TokenIssuer;
 import io.palmreader.protocol.ClientFrame;
 import io.palmreader.testing.Eventually;
 import io.vertx.core.Vertx;
@@ -10,10 +11,6 @@ import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.auth.JWTOptions;
-import io.vertx.ext.auth.PubSecKeyOptions;
-import io.vertx.ext.auth.jwt.JWTAuth;
-import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.junit5.VertxExtension;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,8 +19,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,17 +46,11 @@ class HostileTrafficTest {
   private static final long INFLATED_BYTES = 1L << 30;
   private static final int STOP_TIMEOUT_MS = 4000;
 
-  private final String secret = randomSecret();
+  private final String secret = TokenIssuer.randomSecret();
   private Vertx vertx;
   private Process node;
   private int port;
   private Path log;
-
-  private static String randomSecret() {
-    byte[] bytes = new byte[36];
-    new SecureRandom().nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-  }
 
   @BeforeEach
   void createVertx() {
@@ -92,9 +81,7 @@ class HostileTrafficTest {
   }
 
   private String token(String subject) {
-    JWTAuth auth = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(
-        new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret)));
-    return auth.generateToken(new JsonObject().put("sub", subject), new JWTOptions().setExpiresInSeconds(600));
+    return new TokenIssuer(vertx, secret).token(subject);
   }
 
   /** A session with a token, collecting what the server sends. */

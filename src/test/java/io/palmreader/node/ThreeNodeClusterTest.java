@@ -44,6 +44,8 @@ class ThreeNodeClusterTest {
     Process c = NodeProcess.start("gpu-c", "gpu", portC, members, Map.of("PALMREADER_INFERENCE_MODEL", "lite"));
     JsonObject config = new JsonObject().put("http", new JsonObject().put("port", 0).put("host", "127.0.0.1"))
         .put("node", new JsonObject().put("id", "edge-a"))
+        // The test checks which node answered: clients are told node names only with this on.
+        .put("observability", new JsonObject().put("exposeNodeNames", true))
         .put("ollama", new JsonObject().put("url", ollama.url()))
         .put("assistant", new JsonObject().put("cacheTtlMs", 0).put("asksPerMinute", 0))
         // A slow machine's frames are never shed for time: a lost frame below is C's death, nothing else.

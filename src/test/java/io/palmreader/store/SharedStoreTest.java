@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.palmreader.assistant.FakeOllama;
 import io.palmreader.gateway.GatewayTestAccess;
 import io.palmreader.gateway.SessionClient;
+import io.palmreader.gateway.TokenIssuer;
 import io.palmreader.node.Node;
 import io.palmreader.testing.MinuteWindow;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.TimeUnit;
@@ -38,8 +40,12 @@ class SharedStoreTest {
   private Node nodeA;
   private Node nodeB;
 
+  /** Tokens are required, as answers are cached only for a user: every session here is the same user's. */
+  private final String secret = TokenIssuer.randomSecret();
+
   private Node edgeNode(Vertx vertx, String redisUrl) throws Exception {
     JsonObject config = new JsonObject().put("http", new JsonObject().put("port", 0).put("host", "127.0.0.1"))
+        .put("auth", new JsonObject().put("enabled", true).put("jwtSecret", secret))
         .put("ollama", new JsonObject().put("url", ollama.url()))
         .put("assistant", new JsonObject().put("asksPerMinutePerAddress", ASKS_PER_MINUTE_PER_ADDRESS))
         .put("redis", new JsonObject().put("url", redisUrl).put("timeoutMs", 300).put("retryMs", 200));
@@ -69,8 +75,10 @@ class SharedStoreTest {
     ollama.requests.clear();
   }
 
-  private static SessionClient connect(Vertx vertx) throws Exception {
-    return SessionClient.connect(vertx, GatewayTestAccess.port(vertx));
+  private SessionClient connect(Vertx vertx) throws Exception {
+    return SessionClient.connect(vertx, new WebSocketConnectOptions().setHost("127.0.0.1")
+        .setPort(GatewayTestAccess.port(vertx)).setURI("/ws")
+        .addHeader("Authorization", "Bearer " + new TokenIssuer(vertx, secret).token("reader")));
   }
 
   private static String ask(SessionClient s, String text) throws Exception {
@@ -130,7 +138,7 @@ class SharedStoreTest {
   }
 
   @Test
-  @DisplayName("the same text prompt is answered from the shared cache on the other node, without Ollama")
+  @DisplayName("the same user's text prompt is answered from the shared cache on the other node, without Ollama")
   void cacheHit() throws Exception {
     String first;
     try (SessionClient a = connect(vertxA)) {
