@@ -245,6 +245,16 @@ function median(values) {
 
 $('start').onclick = start;
 $('stop').onclick = stop;
+// A fresh token given to the open page (location.hash = '#token=…', by whatever signs users in) renews the session
+// before its token's exp, which would otherwise end it (1008 token_expired).
+window.addEventListener('hashchange', () => {
+  const before = sessionStorage.getItem('palmreader.token');
+  const token = accessToken();
+  if (token && token !== before && state.socket?.readyState === WebSocket.OPEN) {
+    state.socket.send(JSON.stringify({ type: 'hello', token }));
+  }
+});
+
 $('model').onchange = () => state.socket?.readyState === WebSocket.OPEN
   && state.socket.send(JSON.stringify({ type: 'hello', model: $('model').value }));
 navigator.mediaDevices?.enumerateDevices && listCameras().catch(() => {});
