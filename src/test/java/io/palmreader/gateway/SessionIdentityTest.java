@@ -35,7 +35,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @DisplayName("Session identity: subjects, token expiry and renewal, per-subject limits, IPv6 /64 and pending connections")
 class SessionIdentityTest {
 
-  private static final String SECRET = "Qm4Tz8Lw2Hc6Vr0Nb5Xk9Ps3Jd7Fg1Ye4Ua8Io2";
+  private static final String SECRET = TokenIssuer.randomSecret();
   private static final int MAX_UNAUTHENTICATED_PER_ADDRESS = 2;
 
   private Vertx vertx;
