@@ -73,6 +73,11 @@ public final class Node {
           LOG.info("joined cluster '{}' as {}:{} (members {}), event bus {}", cluster.name(), cluster.host(),
               cluster.port(), cluster.kubernetesDns().isBlank() ? cluster.members() : "from " + cluster.kubernetesDns(),
               cluster.tls() ? "over TLS with client certificates" : "in the clear (cluster.tlsCertPath unset)");
+          if (cluster.defaultName()) {
+            LOG.warn("cluster.name is the default '{}': a node left at its defaults on this network joins this "
+                + "cluster; give the cluster a name of its own (Compose and Kubernetes read it from their secret)",
+                cluster.name());
+          }
         });
   }
 
