@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.palmreader.node.Node;
 import io.palmreader.vision.ManyScanJpegs;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -39,30 +38,23 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @DisplayName("Hardening: client addresses behind a proxy, token lifetimes, slow clients, resume tokens, text floods")
 class HardeningTest {
 
-  private static final String SECRET = TokenIssuer.randomSecret();
-
+  private ProxiedNode proxied;
   private Vertx vertx;
-  private Node node;
   private int port;
   private TokenIssuer issuer;
 
   @BeforeAll
   void start() throws Exception {
-    vertx = Node.createVertx();
-    JsonObject config = new JsonObject()
-        .put("http", new JsonObject().put("port", 0).put("host", "127.0.0.1").put("trustedProxies", "127.0.0.1/32")
-            .put("idleTimeoutMs", 2000))
-        .put("auth", new JsonObject().put("enabled", "true").put("jwtSecret", SECRET))
-        .put("session", new JsonObject().put("maxSessionsPerAddress", 1))
-        .put("inference", new JsonObject().put("mode", "echo"));
-    node = Node.start(vertx, config, "all").await(60, TimeUnit.SECONDS);
-    port = GatewayTestAccess.port(vertx);
-    issuer = new TokenIssuer(vertx, SECRET);
+    proxied = ProxiedNode.start(new JsonObject().put("http", new JsonObject().put("idleTimeoutMs", 2000))
+        .put("session", new JsonObject().put("maxSessionsPerAddress", 1)));
+    vertx = proxied.vertx;
+    port = proxied.port;
+    issuer = proxied.issuer;
   }
 
   @AfterAll
   void stop() throws Exception {
-    node.stop().await(30, TimeUnit.SECONDS);
+    proxied.close();
   }
 
   private String token(String subject, Long seconds, JsonObject palmreader) {
@@ -71,9 +63,7 @@ class HardeningTest {
 
   /** An upgrade through the proxy for {@code forwardedFor}, with {@code token} in the subprotocol list. */
   private WebSocketConnectOptions upgrade(String token, String forwardedFor) {
-    return new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws")
-        .setAllowOriginHeader(false).addHeader("X-Forwarded-For", forwardedFor)
-        .setSubProtocols(List.of(TokenVerifier.SUBPROTOCOL, "bearer." + token));
+    return proxied.upgrade(token, forwardedFor);
   }
 
   private int refusedWith(WebSocketConnectOptions options) {

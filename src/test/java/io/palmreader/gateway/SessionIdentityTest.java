@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.palmreader.node.Node;
 import io.palmreader.testing.Eventually;
 import io.palmreader.testing.MinuteWindow;
 import io.vertx.core.Vertx;
@@ -35,39 +34,33 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @DisplayName("Session identity: subjects, token expiry and renewal, per-subject limits, IPv6 /64 and pending connections")
 class SessionIdentityTest {
 
-  private static final String SECRET = TokenIssuer.randomSecret();
   private static final int MAX_UNAUTHENTICATED_PER_ADDRESS = 2;
 
+  private ProxiedNode proxied;
   private Vertx vertx;
-  private Node node;
   private int port;
   private TokenIssuer issuer;
 
   @BeforeAll
   void start() throws Exception {
-    vertx = Node.createVertx();
-    JsonObject config = new JsonObject()
-        .put("http", new JsonObject().put("port", 0).put("host", "127.0.0.1").put("trustedProxies", "127.0.0.1/32"))
-        // A long hello deadline: connections waiting to authenticate hold their slots for as long as a test needs.
-        .put("auth", new JsonObject().put("enabled", "true").put("jwtSecret", SECRET).put("helloTimeoutMs", 30_000)
+    // A long hello deadline: connections waiting to authenticate hold their slots for as long as a test needs.
+    proxied = ProxiedNode.start(new JsonObject()
+        .put("auth", new JsonObject().put("helloTimeoutMs", 30_000)
             .put("maxUnauthenticatedPerAddress", MAX_UNAUTHENTICATED_PER_ADDRESS))
-        .put("session", new JsonObject().put("maxSessionsPerAddress", 1))
-        .put("inference", new JsonObject().put("mode", "echo"));
-    node = Node.start(vertx, config, "all").await(60, TimeUnit.SECONDS);
-    port = GatewayTestAccess.port(vertx);
-    issuer = new TokenIssuer(vertx, SECRET);
+        .put("session", new JsonObject().put("maxSessionsPerAddress", 1)));
+    vertx = proxied.vertx;
+    port = proxied.port;
+    issuer = proxied.issuer;
   }
 
   @AfterAll
   void stop() throws Exception {
-    node.stop().await(30, TimeUnit.SECONDS);
+    proxied.close();
   }
 
   /** An upgrade through the proxy for {@code forwardedFor}, with {@code token} in the subprotocol list (null: none). */
   private WebSocketConnectOptions upgrade(String token, String forwardedFor) {
-    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws")
-        .setAllowOriginHeader(false).addHeader("X-Forwarded-For", forwardedFor);
-    return token == null ? options : options.setSubProtocols(List.of(TokenVerifier.SUBPROTOCOL, "bearer." + token));
+    return proxied.upgrade(token, forwardedFor);
   }
 
   private static String hello(String token) {

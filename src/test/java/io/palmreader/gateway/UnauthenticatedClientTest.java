@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.palmreader.node.Node;
 import io.palmreader.testing.NameLookups;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -39,27 +38,22 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @DisplayName("Before any token: no compression to inflate, forwarded headers never resolved")
 class UnauthenticatedClientTest {
 
-  private final String secret = TokenIssuer.randomSecret();
+  private ProxiedNode proxied;
   private Vertx vertx;
-  private Node node;
   private int port;
   private TokenIssuer issuer;
 
   @BeforeAll
   void start() throws Exception {
-    vertx = Node.createVertx();
-    JsonObject config = new JsonObject()
-        .put("http", new JsonObject().put("port", 0).put("host", "127.0.0.1").put("trustedProxies", "127.0.0.1/32"))
-        .put("auth", new JsonObject().put("enabled", "true").put("jwtSecret", secret))
-        .put("inference", new JsonObject().put("mode", "echo"));
-    node = Node.start(vertx, config, "all").await(60, TimeUnit.SECONDS);
-    port = GatewayTestAccess.port(vertx);
-    issuer = new TokenIssuer(vertx, secret);
+    proxied = ProxiedNode.start(new JsonObject());
+    vertx = proxied.vertx;
+    port = proxied.port;
+    issuer = proxied.issuer;
   }
 
   @AfterAll
   void stop() throws Exception {
-    node.stop().await(30, TimeUnit.SECONDS);
+    proxied.close();
   }
 
   /** Sends a raw upgrade request and returns the response head, the socket left open. */
@@ -106,10 +100,8 @@ class UnauthenticatedClientTest {
     for (int i = 0; hops.length() < 7000; i++) {
       hops.append(i == 0 ? "" : ", ").append(garbage[i % garbage.length]);
     }
-    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws")
-        .setAllowOriginHeader(false).addHeader("X-Forwarded-For", hops.toString())
-        .addHeader("Forwarded", "for=palmreader-lookup-probe.invalid, for=\"[999::1::2]\"")
-        .setSubProtocols(List.of(TokenVerifier.SUBPROTOCOL, "bearer." + issuer.token("hops")));
+    WebSocketConnectOptions options = proxied.upgrade(issuer.token("hops"), hops.toString())
+        .addHeader("Forwarded", "for=palmreader-lookup-probe.invalid, for=\"[999::1::2]\"");
     try (NameLookups lookups = NameLookups.record()) {
       // The recorder sees a lookup when there is one (else this test could not fail).
       try {
@@ -133,8 +125,7 @@ class UnauthenticatedClientTest {
   @DisplayName("no message repeats more than 64 characters of what the client sent")
   void refusalsQuoteLittle() throws Exception {
     String big = "y".repeat(15_000);
-    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws")
-        .setSubProtocols(List.of(TokenVerifier.SUBPROTOCOL, "bearer." + issuer.token("echo")));
+    WebSocketConnectOptions options = proxied.upgrade(issuer.token("echo"), null);
     List<String> sent = List.of(new JsonObject().put("type", big).encode(),
         new JsonObject().put("type", "forget").put("name", big).encode(),
         new JsonObject().put("type", "teach").put("name", big).encode(),
