@@ -28,10 +28,10 @@ class PublicSecretsTest {
   /**
    * A secret value assigned in a file: {@code JWT_SECRET: value}, {@code JWT_SECRET=value}, {@code "jwtSecret":
    * "value"}, {@code .put("jwtSecret", "value")}, {@code SECRET = "value"}; the whole value, up to a quote, a space
-   * or the end of the line (so {@code SECRET = TokenIssuer.randomSecret()} is no value).
+   * or the end of the line (so {@code SECRET = TokenIssuer.randomSecret()} is no value), on the same line as the name.
    */
   private static final Pattern ASSIGNED = Pattern.compile(
-      "(?im)(?:jwt_?secret|\\bsecret)[\"']?\\s*[:=,]\\s*[\"']?([A-Za-z0-9+/=_.\\-]{8,}+)(?=[\\s\"',;}\\]]|$)");
+      "(?im)(?:jwt_?secret|\\bsecret)[\"']?[ \t]*[:=,][ \t]*[\"']?([A-Za-z0-9+/=_.\\-]{8,}+)(?=[\\s\"',;}\\]]|$)");
 
   /** The files a secret could be published in: everything but build output, dependencies and git's own. */
   private static List<Path> projectFiles() throws IOException {
