@@ -1,5 +1,6 @@
 package io.palmreader.gesture;
 
+import io.palmreader.vision.Gesture;
 import io.palmreader.vision.Hand;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

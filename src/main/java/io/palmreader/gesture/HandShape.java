@@ -1,5 +1,7 @@
 package io.palmreader.gesture;
 
+import static io.palmreader.vision.Landmarks.angle;
+
 /**
  * A hand's shape, with where the hand is, how big it is, how it is turned and which hand it is taken out: what a
  * taught gesture is compared on. Pure.
@@ -110,23 +112,6 @@ public final class HandShape {
       worst = Math.max(worst, sum);
     }
     return Math.sqrt(worst / PER_FINGER);
-  }
-
-  /** Radians between vectors {@code a0 → a1} and {@code b0 → b1} of 3D points: 0 when they point the same way. */
-  public static double angle(float[] p, int a0, int a1, int b0, int b1) {
-    double ux = p[3 * a1] - p[3 * a0];
-    double uy = p[3 * a1 + 1] - p[3 * a0 + 1];
-    double uz = p[3 * a1 + 2] - p[3 * a0 + 2];
-    double vx = p[3 * b1] - p[3 * b0];
-    double vy = p[3 * b1 + 1] - p[3 * b0 + 1];
-    double vz = p[3 * b1 + 2] - p[3 * b0 + 2];
-    double nu = Math.sqrt(ux * ux + uy * uy + uz * uz);
-    double nv = Math.sqrt(vx * vx + vy * vy + vz * vz);
-    if (nu < 1e-9 || nv < 1e-9) {
-      return 0;
-    }
-    double cos = (ux * vx + uy * vy + uz * vz) / (nu * nv);
-    return Math.acos(Math.max(-1, Math.min(1, cos)));
   }
 
   private static double norm(double[] p, int i) {

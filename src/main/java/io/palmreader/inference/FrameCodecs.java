@@ -1,7 +1,7 @@
 package io.palmreader.inference;
 
 import io.palmreader.protocol.ErrorCode;
-import io.palmreader.gesture.Gesture;
+import io.palmreader.vision.Gesture;
 import io.palmreader.vision.Hand;
 import io.palmreader.vision.HandRegion;
 import io.palmreader.vision.ModelVariant;

@@ -1,8 +1,5 @@
 package io.palmreader.vision;
 
-import io.palmreader.gesture.Gesture;
-import io.palmreader.gesture.HandShape;
-
 /**
  * Names a hand's gesture from its 21 landmarks: MediaPipe's canned set (Closed_Fist, Open_Palm, Pointing_Up,
  * Thumb_Down, Thumb_Up, Victory, ILoveYou, or None) plus OK and Pinch.
@@ -146,7 +143,7 @@ public final class GestureClassifier {
 
   /** Degrees between vectors a0 → a1 and b0 → b1 in 3D. */
   static double angle(float[] p, int a0, int a1, int b0, int b1) {
-    return Math.toDegrees(HandShape.angle(p, a0, a1, b0, b1));
+    return Math.toDegrees(Landmarks.angle(p, a0, a1, b0, b1));
   }
 
   static double distance(float[] p, int a, int b) {

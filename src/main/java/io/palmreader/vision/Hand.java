@@ -1,6 +1,5 @@
 package io.palmreader.vision;
 
-import io.palmreader.gesture.Gesture;
 
 /**
  * One hand found in a frame.

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.palmreader.vision.Gesture;
 import io.palmreader.vision.GestureClassifier;
 import io.palmreader.vision.Hand;
 import io.vertx.core.json.JsonArray;

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.palmreader.vision.Gesture;
 import io.palmreader.vision.Hand;
 import io.palmreader.vision.SyntheticHand;
 import io.palmreader.vision.SyntheticHand.Finger;

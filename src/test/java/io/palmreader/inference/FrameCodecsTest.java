@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.palmreader.protocol.ErrorCode;
-import io.palmreader.gesture.Gesture;
+import io.palmreader.vision.Gesture;
 import io.palmreader.vision.Hand;
 import io.palmreader.vision.HandRegion;
 import io.palmreader.vision.ModelVariant;

@@ -1,6 +1,5 @@
 package io.palmreader.vision;
 
-import io.palmreader.gesture.Gesture;
 import static io.palmreader.vision.SyntheticHand.Finger.CURLED;
 import static io.palmreader.vision.SyntheticHand.Finger.STRAIGHT;
 import static io.palmreader.vision.SyntheticHand.build;

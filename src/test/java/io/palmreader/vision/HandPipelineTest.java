@@ -1,6 +1,5 @@
 package io.palmreader.vision;
 
-import io.palmreader.gesture.Gesture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,6 +1,5 @@
 package io.palmreader.vision;
 
-import io.palmreader.gesture.Gesture;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.palmreader.gesture;
+package io.palmreader.vision;
 
 /** Gestures the classifier names: MediaPipe's canned set plus OK and Pinch. */
 public enum Gesture {
