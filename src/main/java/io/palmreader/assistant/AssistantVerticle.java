@@ -148,16 +148,7 @@ public final class AssistantVerticle extends VerticleBase {
       return null;
     }
     // Encoded together as JSON: no subject and prompt can be spliced to read as another pair.
-    return StoreKeys.answer(sha256(new JsonObject().put("subject", request.subject()).put("chat", body).encode()));
-  }
-
-  private static String sha256(String text) {
-    try {
-      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-          .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-    }
+    return StoreKeys.answer(io.palmreader.config.Sha256.hex(new JsonObject().put("subject", request.subject()).put("chat", body).encode()));
   }
 
   /** Starts the chat; retries a busy Ollama with doubling back-off. Completes the breaker's promise with the outcome. */

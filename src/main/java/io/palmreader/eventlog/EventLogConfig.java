@@ -30,15 +30,7 @@ public record EventLogConfig(String bootstrap, int bufferRecords, long bufferByt
     return switch (clientAddress) {
       case "plain" -> address;
       case "none" -> null;
-      default -> {
-        try {
-          byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
-              .digest((addressSalt + "\n" + address).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-          yield java.util.HexFormat.of().formatHex(digest, 0, 16);
-        } catch (java.security.NoSuchAlgorithmException e) {
-          throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
-      }
+      default -> io.palmreader.config.Sha256.hex(addressSalt + "\n" + address).substring(0, 32);
     };
   }
 

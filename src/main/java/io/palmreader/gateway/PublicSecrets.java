@@ -1,13 +1,11 @@
 package io.palmreader.gateway;
 
 import io.palmreader.config.ConfigException;
+import io.palmreader.config.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.Set;
 
 /**
@@ -41,7 +39,7 @@ final class PublicSecrets {
     if (secret.length() < AccessConfig.MIN_SECRET_CHARS) {
       throw new ConfigException("auth.jwtSecret must be at least " + AccessConfig.MIN_SECRET_CHARS + " characters");
     }
-    if (DIGESTS.contains(digest(secret))) {
+    if (DIGESTS.contains(Sha256.hex(secret))) {
       throw new ConfigException("auth.jwtSecret is a value written in Palmreader's own files (an example, "
           + "placeholder or test), which anyone can read: generate a random one (e.g. openssl rand -base64 48)");
     }
@@ -149,15 +147,6 @@ final class PublicSecrets {
 
   private static double log2(int n) {
     return Math.log(n) / Math.log(2);
-  }
-
-  static String digest(String secret) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(secret.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-    }
   }
 
   private static Set<String> load() {

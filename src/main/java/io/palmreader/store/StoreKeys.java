@@ -1,9 +1,6 @@
 package io.palmreader.store;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import io.palmreader.config.Sha256;
 
 /** Key patterns in the shared store (Redis), in one place. */
 public final class StoreKeys {
@@ -36,7 +33,7 @@ public final class StoreKeys {
    * {@code session:…}), as taught gestures are: keys never show a token's subject.
    */
   public static String userRate(String what, String user, long window) {
-    return rate(what, "user", digest(user), window);
+    return rate(what, "user", Sha256.hex(user), window);
   }
 
   /** A cached answer, by prompt hash. */
@@ -46,15 +43,6 @@ public final class StoreKeys {
 
   /** A user's taught gestures, under a digest of who the user is: keys never show a token's subject. */
   public static String taughtGestures(String owner) {
-    return "palmreader:gestures:" + digest(owner);
-  }
-
-  private static String digest(String text) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-    }
+    return "palmreader:gestures:" + Sha256.hex(owner);
   }
 }
