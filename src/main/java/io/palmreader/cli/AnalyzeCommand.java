@@ -23,38 +23,70 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.FrameGrabber;
 import org.bytedeco.javacv.FrameRecorder;
 import org.bytedeco.javacv.OpenCVFrameConverter;
 import org.bytedeco.opencv.opencv_core.Mat;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code analyze PATH...}: images, folders and videos through the hand pipeline, one JSON object per image or
  * video frame on stdout. A file that cannot be read is reported on stderr, the others are still processed, and
  * the exit code is 1.
  */
-final class AnalyzeCommand {
+@Command(name = "analyze", sortOptions = false, sortSynopsis = false,
+    header = "find hands and gestures in images, folders and videos; one JSON object per line",
+    description = {"PATH is an image (JPEG, PNG), a video (mp4, mov, mkv, webm, avi) or a folder (searched "
+        + "recursively). Prints one JSON object per image or video frame on stdout; a file that cannot be read is "
+        + "reported on stderr, the others are still analyzed, and the exit code is 1."})
+final class AnalyzeCommand implements Callable<Integer> {
 
-  static final String USAGE = """
-      usage: java -jar palmreader.jar analyze [OPTIONS] PATH...
+  @Spec
+  private CommandSpec spec;
 
-      PATH is an image (JPEG, PNG), a video (mp4, mov, mkv, webm, avi) or a folder (searched recursively).
-      Prints one JSON object per image or video frame.
+  @Mixin
+  private HelpOption help;
 
-      options:
-        --model lite|full   model size (default full)
-        --engine E          auto (default: tflite), tflite (TensorFlow Lite with XNNPACK) or opencv (OpenCV DNN)
-        --threads N         threads for the engine (XNNPACK's, or OpenCV's), 1..256 (default 1)
-        --max-hands N       hands to find per frame, 1..16 (default 2)
-        --track             videos: follow hands from frame to frame instead of searching every frame afresh
-        --palm-interval N   with --track: while some but fewer than max-hands hands are followed, look for
-                            new hands every N frames (default 10; 1 = every frame)
-        --annotate OUT      draw landmarks and gestures; OUT is an image/video file for a single input,
-                            else a folder
-      """;
+  @Option(names = "--model", paramLabel = "lite|full", defaultValue = "full",
+      description = "model size (default ${DEFAULT-VALUE})")
+  private String model;
+
+  @Option(names = "--engine", paramLabel = "E", defaultValue = "auto",
+      description = "tflite (TensorFlow Lite with XNNPACK), opencv (OpenCV DNN) or auto (tflite); "
+          + "default ${DEFAULT-VALUE}")
+  private String engine;
+
+  @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
+      description = "threads for the engine (XNNPACK's, or OpenCV's), 1 to 256 (default ${DEFAULT-VALUE})")
+  private int threads;
+
+  @Option(names = "--max-hands", paramLabel = "N", defaultValue = "" + PipelineOptions.DEFAULT_MAX_HANDS,
+      description = "hands to find per frame, 1 to 16 (default ${DEFAULT-VALUE})")
+  private int maxHands;
+
+  @Option(names = "--track",
+      description = "videos: follow hands from frame to frame instead of searching every frame afresh")
+  private boolean track;
+
+  @Option(names = "--palm-interval", paramLabel = "N", defaultValue = "" + PipelineOptions.DEFAULT_PALM_SEARCH_INTERVAL,
+      description = "with --track: while some but fewer than max-hands hands are followed, look for new hands every "
+          + "N frames, 1 to 1000 (default ${DEFAULT-VALUE}; 1 = every frame)")
+  private int palmInterval;
+
+  @Option(names = "--annotate", paramLabel = "OUT",
+      description = "draw landmarks and gestures; OUT is an image/video file for a single input, else a folder")
+  private Path annotate;
+
+  @Parameters(paramLabel = "PATH", arity = "1..*", description = "images, videos and folders")
+  private List<String> paths;
 
   private final PrintStream out;
   private final PrintStream err;
@@ -64,35 +96,26 @@ final class AnalyzeCommand {
     this.err = err;
   }
 
-  int run(String[] args) {
-    CommandLine cl = new CommandLine(args, Set.of("model", "max-hands", "annotate", "palm-interval", "engine", "threads"), Set.of("track", "help"));
-    if (cl.has("help")) {
-      out.print(USAGE);
-      return 0;
-    }
-    if (cl.operands().isEmpty()) {
-      throw new UsageException("name at least one image, video or folder");
-    }
+  @Override
+  public Integer call() {
     PipelineOptions options;
-    int threads = cl.getInt("threads", 1, 1, 256);
-    EngineOptions engine = cl.engine(ComputeTarget.CPU, threads);
+    EngineOptions engineOptions = OptionValues.engine(spec, engine, ComputeTarget.CPU,
+        OptionValues.within(spec, "--threads", threads, 1, 256));
     // OpenCV's pool is process-wide: both engines get the same number of threads, so their times compare.
     org.bytedeco.opencv.global.opencv_core.setNumThreads(threads);
     try {
       options = PipelineOptions.defaults()
-          .withModel(ModelVariant.parse(cl.get("model", "full")))
-          .withMaxHands(cl.getInt("max-hands", PipelineOptions.DEFAULT_MAX_HANDS, 1, 16))
-          .withPalmSearchInterval(cl.getInt("palm-interval", PipelineOptions.DEFAULT_PALM_SEARCH_INTERVAL, 1, 1000));
+          .withModel(ModelVariant.parse(model))
+          .withMaxHands(OptionValues.within(spec, "--max-hands", maxHands, 1, 16))
+          .withPalmSearchInterval(OptionValues.within(spec, "--palm-interval", palmInterval, 1, 1000));
     } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage());
+      throw OptionValues.usage(spec, e.getMessage());
     }
-    List<Path> files = MediaFiles.expand(cl.operands());
-    Path annotate = cl.has("annotate") ? Path.of(cl.get("annotate", "")) : null;
+    List<Path> files = MediaFiles.expand(paths);
     boolean annotateIntoFolder = annotate != null && (files.size() > 1 || Files.isDirectory(annotate));
-    boolean track = cl.has("track");
 
     int failures = 0;
-    try (HandPipeline pipeline = new HandPipeline(options, engine)) {
+    try (HandPipeline pipeline = new HandPipeline(options, engineOptions)) {
       ProgressBar bar = files.size() > 1 ? new ProgressBar(err, "files", files.size()) : null;
       int done = 0;
       for (Path file : files) {

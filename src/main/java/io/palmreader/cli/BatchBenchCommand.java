@@ -21,14 +21,20 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code batchbench PATH...}: the pipeline as a batching inference worker runs it (on a GPU or the CPU): decoding
@@ -36,24 +42,55 @@ import java.util.concurrent.atomic.AtomicInteger;
  * per model, precision and batch limit, frames/s and per-frame latency percentiles, for frames searched afresh and
  * for tracked streams; optionally how far the target's landmarks are from the CPU's on the same photos.
  */
-final class BatchBenchCommand {
+@Command(name = "batchbench", sortOptions = false, sortSynopsis = false,
+    header = "measure batched inference as a GPU (or CPU) worker runs it, per batch limit and precision",
+    description = {"PATH is a photo or a folder of photos. Decoding threads feed one pipeline thread, which takes up "
+        + "to the batch limit at a time. Prints a Markdown report on stdout: frames/s and per-frame latency "
+        + "percentiles per model, precision and batch limit; with --compare-cpu, the landmarks' agreement with the "
+        + "CPU."})
+final class BatchBenchCommand implements Callable<Integer> {
 
-  static final String USAGE = """
-      usage: java -jar palmreader.jar batchbench [OPTIONS] PATH...
+  @Spec
+  private CommandSpec spec;
 
-      PATH is a photo or a folder of photos. Prints a Markdown report on stdout.
+  @Mixin
+  private HelpOption help;
 
-      options:
-        --device cpu|cuda|cuda:N   where the networks run (default cuda:0 when CUDA is there, else cpu)
-        --precision LIST           fp32, fp16 or both, comma-separated (default fp32; fp16 only on CUDA)
-        --engine E                 auto (default: tflite on the CPU, opencv on CUDA), tflite or opencv
-        --model LIST               lite, full or both (default both)
-        --batch LIST               batch limits, comma-separated (default 1,8,16,32,64)
-        --frames N                 frames per measurement (default 2000)
-        --decode-threads N         threads decoding ahead of the pipeline thread (default: cores - 1, at least 1)
-        --compare-cpu              also run every photo on the CPU's TensorFlow Lite and report the landmarks'
-                                   difference; exits 3 when the mean exceeds 0.005 (normalized)
-      """;
+  @Option(names = "--device", paramLabel = "cpu|cuda|cuda:N",
+      description = "where the networks run (default cuda:0 when CUDA is there, else cpu)")
+  private String deviceGiven;
+
+  @Option(names = "--precision", paramLabel = "LIST", defaultValue = "fp32",
+      description = "fp32, fp16 or both, comma-separated (default ${DEFAULT-VALUE}; fp16 only on CUDA)")
+  private String precisionChoice;
+
+  @Option(names = "--engine", paramLabel = "E", defaultValue = "auto",
+      description = "tflite, opencv or auto (tflite on the CPU, opencv on CUDA); default ${DEFAULT-VALUE}")
+  private String engineChoice;
+
+  @Option(names = "--model", paramLabel = "LIST", defaultValue = "both",
+      description = "lite, full or both (default ${DEFAULT-VALUE})")
+  private String modelChoice;
+
+  @Option(names = "--batch", paramLabel = "LIST", defaultValue = "1,8,16,32,64",
+      description = "batch limits, comma-separated (default ${DEFAULT-VALUE})")
+  private String batchLimits;
+
+  @Option(names = "--frames", paramLabel = "N", defaultValue = "2000",
+      description = "frames per measurement (default ${DEFAULT-VALUE})")
+  private int frames;
+
+  @Option(names = "--decode-threads", paramLabel = "N",
+      description = "threads decoding ahead of the pipeline thread (default: cores - 1, at least 1)")
+  private Integer decodeThreadsGiven;
+
+  @Option(names = "--compare-cpu",
+      description = "also run every photo on the CPU's TensorFlow Lite and report the landmarks' difference; exits 3 "
+          + "when the mean exceeds 0.005 (normalized)")
+  private boolean compareCpu;
+
+  @Parameters(paramLabel = "PATH", arity = "1..*", description = "photos and folders of photos")
+  private List<String> paths;
 
   /** Largest mean landmark difference, normalized to the image, that counts as the same result. */
   static final double AGREEMENT_LIMIT = 0.005;
@@ -67,54 +104,47 @@ final class BatchBenchCommand {
     this.err = err;
   }
 
-  int run(String[] args) {
-    CommandLine cl = new CommandLine(args, Set.of("device", "precision", "model", "batch", "frames", "decode-threads", "engine"),
-        Set.of("help", "compare-cpu"));
-    if (cl.has("help")) {
-      out.print(USAGE);
-      return 0;
-    }
-    if (cl.operands().isEmpty()) {
-      throw new UsageException("name at least one photo or folder of photos");
-    }
+  @Override
+  public Integer call() {
     CudaDevices cuda = CudaDevices.probe();
-    int device = device(cl.get("device", cuda.available() ? "cuda:0" : "cpu"), cuda);
+    int device = device(deviceGiven != null ? deviceGiven : cuda.available() ? "cuda:0" : "cpu", cuda);
     List<Boolean> precisions = new ArrayList<>();
-    for (String p : list(cl.get("precision", "fp32"))) {
+    for (String p : list(precisionChoice)) {
       switch (p) {
         case "fp32" -> precisions.add(false);
         case "fp16" -> precisions.add(true);
         case "both" -> precisions.addAll(List.of(false, true));
-        default -> throw new UsageException("--precision must be fp32, fp16 or both, was '" + p + "'");
+        default -> throw OptionValues.usage(spec, "--precision must be fp32, fp16 or both, was '" + p + "'");
       }
     }
     if (device < 0 && precisions.contains(true)) {
-      throw new UsageException("--precision fp16 needs a CUDA device");
+      throw OptionValues.usage(spec, "--precision fp16 needs a CUDA device");
     }
     List<ModelVariant> models = new ArrayList<>();
-    for (String m : list(cl.get("model", "both"))) {
+    for (String m : list(modelChoice)) {
       try {
         models.addAll(m.equals("both") ? List.of(ModelVariant.LITE, ModelVariant.FULL) : List.of(ModelVariant.parse(m)));
       } catch (IllegalArgumentException e) {
-        throw new UsageException("--model must be lite, full or both, was '" + m + "'");
+        throw OptionValues.usage(spec, "--model must be lite, full or both, was '" + m + "'");
       }
     }
     List<Integer> batches = new ArrayList<>();
-    for (String b : list(cl.get("batch", "1,8,16,32,64"))) {
+    for (String b : list(batchLimits)) {
       try {
         batches.add(Integer.parseInt(b));
       } catch (NumberFormatException e) {
-        throw new UsageException("--batch must list whole numbers, was '" + b + "'");
+        throw OptionValues.usage(spec, "--batch must list whole numbers, was '" + b + "'");
       }
       if (batches.get(batches.size() - 1) < 1 || batches.get(batches.size() - 1) > 1024) {
-        throw new UsageException("--batch limits must be between 1 and 1024");
+        throw OptionValues.usage(spec, "--batch limits must be between 1 and 1024");
       }
     }
-    int frames = cl.getInt("frames", 2000, 1, 10_000_000);
-    int decodeThreads = cl.getInt("decode-threads", Math.max(1, Runtime.getRuntime().availableProcessors() - 1), 1, 256);
-    List<byte[]> photos = loadPhotos(cl.operands());
+    OptionValues.within(spec, "--frames", frames, 1, 10_000_000);
+    int decodeThreads = OptionValues.within(spec, "--decode-threads", decodeThreadsGiven != null ? decodeThreadsGiven
+        : Math.max(1, Runtime.getRuntime().availableProcessors() - 1), 1, 256);
+    List<byte[]> photos = loadPhotos(paths);
     if (photos.isEmpty()) {
-      throw new UsageException("no JPEG or PNG photos under " + cl.operands());
+      throw OptionValues.usage(spec, "no JPEG or PNG photos under " + paths);
     }
 
     out.println("# Palmreader batched pipeline benchmark");
@@ -129,9 +159,9 @@ final class BatchBenchCommand {
       for (ModelVariant model : models) {
         for (boolean fp16 : precisions) {
           ComputeTarget target = device >= 0 ? ComputeTarget.cuda(device, fp16) : ComputeTarget.CPU;
-          EngineOptions engine = cl.engine(target, 1);
+          EngineOptions engine = OptionValues.engine(spec, engineChoice, target, 1);
           measure(model, engine, photos, batches, frames, decodeThreads);
-          if (cl.has("compare-cpu") && compare(model, engine, photos) > AGREEMENT_LIMIT) {
+          if (compareCpu && compare(model, engine, photos) > AGREEMENT_LIMIT) {
             status = 3;
           }
         }
@@ -143,25 +173,25 @@ final class BatchBenchCommand {
     return status;
   }
 
-  private static int device(String spec, CudaDevices cuda) {
-    if (spec.equals("cpu")) {
+  private int device(String choice, CudaDevices cuda) {
+    if (choice.equals("cpu")) {
       return -1;
     }
     int index;
-    if (spec.equals("cuda")) {
+    if (choice.equals("cuda")) {
       index = 0;
-    } else if (spec.startsWith("cuda:")) {
+    } else if (choice.startsWith("cuda:")) {
       try {
-        index = Integer.parseInt(spec.substring(5));
+        index = Integer.parseInt(choice.substring(5));
       } catch (NumberFormatException e) {
-        throw new UsageException("--device must be cpu, cuda or cuda:N, was '" + spec + "'");
+        throw OptionValues.usage(spec, "--device must be cpu, cuda or cuda:N, was '" + choice + "'");
       }
     } else {
-      throw new UsageException("--device must be cpu, cuda or cuda:N, was '" + spec + "'");
+      throw OptionValues.usage(spec, "--device must be cpu, cuda or cuda:N, was '" + choice + "'");
     }
     int finalIndex = index;
     if (cuda.devices().stream().noneMatch(d -> d.index() == finalIndex)) {
-      throw new UsageException("no CUDA device " + index + ": " + (cuda.available() ? cuda.devices() : cuda.absentReason()));
+      throw OptionValues.usage(spec, "no CUDA device " + index + ": " + (cuda.available() ? cuda.devices() : cuda.absentReason()));
     }
     return index;
   }
@@ -336,14 +366,14 @@ final class BatchBenchCommand {
     return parts;
   }
 
-  private static List<byte[]> loadPhotos(List<String> paths) {
+  private List<byte[]> loadPhotos(List<String> paths) {
     List<byte[]> photos = new ArrayList<>();
     for (Path file : MediaFiles.expand(paths)) {
       if (MediaFiles.isImage(file)) {
         try {
           photos.add(Files.readAllBytes(file));
         } catch (IOException e) {
-          throw new UsageException("cannot read " + file + ": " + e.getMessage());
+          throw OptionValues.usage(spec, "cannot read " + file + ": " + e.getMessage());
         }
       }
     }

@@ -22,39 +22,76 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
 import org.bytedeco.opencv.global.opencv_core;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code bench PATH...}: measures the pipeline on photos and prints a Markdown report: per-stage p50/p99, frames/s
  * searching every frame afresh (untracked) and following hands between frames (tracked), MediaPipe's own time for
  * the same photos when a reference file is at hand, and resident memory across a long run.
  */
-final class BenchCommand {
+@Command(name = "bench", sortOptions = false, sortSynopsis = false,
+    header = "measure the pipeline on photos (per-stage percentiles, frames/s, memory)",
+    description = {"PATH is a photo or a folder of photos. Prints a Markdown report on stdout."})
+final class BenchCommand implements Callable<Integer> {
 
-  static final String USAGE = """
-      usage: java -jar palmreader.jar bench [OPTIONS] PATH...
+  @Spec
+  private CommandSpec spec;
 
-      PATH is a photo or a folder of photos. Prints a Markdown report on stdout.
+  @Mixin
+  private HelpOption help;
 
-      options:
-        --model lite|full|both   models to measure (default both)
-        --engine E               auto (default: tflite), tflite, opencv, or both (each in turn, compared at the end)
-        --frames N               frames per measurement (default 300)
-        --batch N                frames per pipeline call (default 1)
-        --threads N              pipelines running side by side, one per thread, each on its own photos (default 1)
-        --engine-threads N       threads each pipeline's engine uses: TensorFlow Lite's XNNPACK threads, or OpenCV's
-                                 (process-wide); default: the cores shared out among the pipelines
-        --soak N                 frames for the memory check, per engine (default 2000; 0 = skip)
-        --reference FILE         MediaPipe's reference.json for the same photos (default: PATH/reference.json)
-        --mediapipe FILE         results.json of scripts/mediapipe-bench, MediaPipe timed on this machine: compared
-                                 against instead of the reference's times, which come from another machine
-      """;
+  @Option(names = "--model", paramLabel = "lite|full|both", defaultValue = "both",
+      description = "models to measure (default ${DEFAULT-VALUE})")
+  private String model;
+
+  @Option(names = "--engine", paramLabel = "E", defaultValue = "auto",
+      description = "tflite, opencv, both (each in turn, compared at the end) or auto (tflite); default ${DEFAULT-VALUE}")
+  private String engine;
+
+  @Option(names = "--frames", paramLabel = "N", defaultValue = "300",
+      description = "frames per measurement (default ${DEFAULT-VALUE})")
+  private int frames;
+
+  @Option(names = "--batch", paramLabel = "N", defaultValue = "1",
+      description = "frames per pipeline call (default ${DEFAULT-VALUE})")
+  private int batch;
+
+  @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
+      description = "pipelines running side by side, one per thread, each on its own photos (default ${DEFAULT-VALUE})")
+  private int threads;
+
+  @Option(names = "--engine-threads", paramLabel = "N",
+      description = "threads each pipeline's engine uses: TensorFlow Lite's XNNPACK threads, or OpenCV's "
+          + "(process-wide); default: the cores shared out among the pipelines")
+  private Integer engineThreadsGiven;
+
+  @Option(names = "--soak", paramLabel = "N", defaultValue = "2000",
+      description = "frames for the memory check, per engine (default ${DEFAULT-VALUE}; 0 = skip)")
+  private int soak;
+
+  @Option(names = "--reference", paramLabel = "FILE",
+      description = "MediaPipe's reference.json for the same photos (default: PATH/reference.json)")
+  private Path referenceFile;
+
+  @Option(names = "--mediapipe", paramLabel = "FILE",
+      description = "results.json of scripts/mediapipe-bench, MediaPipe timed on this machine: compared against "
+          + "instead of the reference's times, which come from another machine")
+  private Path mediapipeFile;
+
+  @Parameters(paramLabel = "PATH", arity = "1..*", description = "photos and folders of photos")
+  private List<String> paths;
 
   private static final int WARMUP_ROUNDS = 3;
 
@@ -75,42 +112,33 @@ final class BenchCommand {
   private record Photo(String key, byte[] bytes) {
   }
 
-  int run(String[] args) {
-    CommandLine cl = new CommandLine(args, Set.of("model", "frames", "batch", "soak", "reference", "mediapipe", "threads", "engine",
-        "engine-threads"), Set.of("help"));
-    if (cl.has("help")) {
-      out.print(USAGE);
-      return 0;
-    }
-    if (cl.operands().isEmpty()) {
-      throw new UsageException("name at least one photo or folder of photos");
-    }
-    String model = cl.get("model", "both");
+  @Override
+  public Integer call() {
     List<ModelVariant> models;
     try {
       models = model.equals("both") ? List.of(ModelVariant.LITE, ModelVariant.FULL) : List.of(ModelVariant.parse(model));
     } catch (IllegalArgumentException e) {
-      throw new UsageException("--model must be lite, full or both, was '" + model + "'");
+      throw OptionValues.usage(spec, "--model must be lite, full or both, was '" + model + "'");
     }
-    int frames = cl.getInt("frames", 300, 1, 1_000_000);
-    int batch = cl.getInt("batch", 1, 1, 1024);
-    int threads = cl.getInt("threads", 1, 1, 256);
-    int engineThreads = cl.getInt("engine-threads", Math.max(1, Runtime.getRuntime().availableProcessors() / threads),
-        1, 256);
+    OptionValues.within(spec, "--frames", frames, 1, 1_000_000);
+    OptionValues.within(spec, "--batch", batch, 1, 1024);
+    OptionValues.within(spec, "--threads", threads, 1, 256);
+    int engineThreads = OptionValues.within(spec, "--engine-threads", engineThreadsGiven != null ? engineThreadsGiven
+        : Math.max(1, Runtime.getRuntime().availableProcessors() / threads), 1, 256);
     List<EngineOptions> engines = new ArrayList<>();
-    if (cl.get("engine", "auto").equals("both")) {
+    if (engine.equals("both")) {
       engines.add(new EngineOptions(EngineKind.TFLITE, ComputeTarget.CPU, engineThreads));
       engines.add(new EngineOptions(EngineKind.OPENCV, ComputeTarget.CPU, engineThreads));
     } else {
-      engines.add(cl.engine(ComputeTarget.CPU, engineThreads));
+      engines.add(OptionValues.engine(spec, engine, ComputeTarget.CPU, engineThreads));
     }
-    int soak = cl.getInt("soak", 2000, 0, 10_000_000);
-    List<Photo> photos = loadPhotos(cl.operands());
+    OptionValues.within(spec, "--soak", soak, 0, 10_000_000);
+    List<Photo> photos = loadPhotos(paths);
     if (photos.isEmpty()) {
-      throw new UsageException("no JPEG or PNG photos under " + cl.operands());
+      throw OptionValues.usage(spec, "no JPEG or PNG photos under " + paths);
     }
-    JsonObject reference = loadReference(cl.has("reference") ? Path.of(cl.get("reference", "")) : null, cl.operands());
-    JsonObject measuredHere = cl.has("mediapipe") ? readJson(Path.of(cl.get("mediapipe", ""))) : null;
+    JsonObject reference = loadReference(referenceFile, paths);
+    JsonObject measuredHere = mediapipeFile != null ? readJson(mediapipeFile) : null;
 
     out.println("# Palmreader benchmark");
     out.println();
@@ -374,7 +402,7 @@ final class BenchCommand {
     return photos;
   }
 
-  private static JsonObject loadReference(Path explicit, List<String> paths) {
+  private JsonObject loadReference(Path explicit, List<String> paths) {
     Path file = explicit;
     if (file == null) {
       for (String p : paths) {
@@ -388,11 +416,11 @@ final class BenchCommand {
     return file == null ? null : readJson(file);
   }
 
-  private static JsonObject readJson(Path file) {
+  private JsonObject readJson(Path file) {
     try {
       return new JsonObject(Files.readString(file));
     } catch (IOException | io.vertx.core.json.DecodeException e) {
-      throw new UsageException("cannot read " + file + ": " + e.getMessage());
+      throw OptionValues.usage(spec, "cannot read " + file + ": " + e.getMessage());
     }
   }
 }

@@ -23,39 +23,70 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code loadgen}: drives a server with many WebSocket sessions, each offering frames at a fixed rate, and prints a
  * Markdown report: offered, sent and answered frames/s, frames the client held back, server errors and latency
  * percentiles. It speaks only the wire protocol, so it measures anything that does (docs/protocol.md).
  */
-final class LoadgenCommand {
+@Command(name = "loadgen", sortOptions = false, sortSynopsis = false,
+    header = "drive a server with N WebSocket sessions at F fps; answered fps, drops, latency percentiles",
+    description = {"Opens N WebSocket sessions and has each offer F frames a second, cycling over the photos in DIR. "
+        + "A session keeps at most K frames unanswered, as the protocol asks: a frame due while K are unanswered is "
+        + "skipped, not sent. Prints a Markdown report on stdout and a progress line a second on stderr. Latency is "
+        + "the time from sending a frame to its 'hands' answer, on this machine's clock."})
+final class LoadgenCommand implements Callable<Integer> {
 
-  static final String USAGE = """
-      usage: java -jar palmreader.jar loadgen --url URL --sessions N --fps F --duration S --frames DIR [OPTIONS]
+  @Spec
+  private CommandSpec spec;
 
-      Opens N WebSocket sessions and has each offer F frames a second, cycling over the photos in DIR. A session
-      keeps at most K frames unanswered, as the protocol asks: a frame due while K are unanswered is skipped, not
-      sent. Prints a Markdown report on stdout and a progress line a second on stderr. Latency is the time from
-      sending a frame to its 'hands' answer, on this machine's clock.
+  @Mixin
+  private HelpOption help;
 
-      options:
-        --url ws://HOST:PORT/ws  the server's WebSocket endpoint (ws or wss)
-        --sessions N             sessions open at once
-        --fps F                  frames a second each session offers (N × F offered in all)
-        --duration S             seconds measured, after the warm-up
-        --frames DIR             JPEG or PNG photos to send, read once into memory (a single photo will do)
-        --inflight K             frames a session keeps unanswered at most (default 1, the server's default limit)
-        --ramp S                 seconds over which session starts are spread (default 1)
-        --warmup S               seconds run before the measured ones and left out of the figures (default 2)
-        --ask-every S            each session also asks the assistant a question every S seconds (default 0: never);
-                                 assistant errors count with the server errors
-      """;
+  @Option(names = "--url", paramLabel = "ws://HOST:PORT/ws", required = true,
+      description = "the server's WebSocket endpoint (ws or wss)")
+  private String url;
+
+  @Option(names = "--sessions", paramLabel = "N", required = true, description = "sessions open at once")
+  private int sessions;
+
+  @Option(names = "--fps", paramLabel = "F", required = true,
+      description = "frames a second each session offers (N × F offered in all)")
+  private int fps;
+
+  @Option(names = "--duration", paramLabel = "S", required = true, description = "seconds measured, after the warm-up")
+  private int duration;
+
+  @Option(names = "--frames", paramLabel = "DIR", required = true,
+      description = "JPEG or PNG photos to send, read once into memory (a single photo will do)")
+  private Path frames;
+
+  @Option(names = "--inflight", paramLabel = "K", defaultValue = "1",
+      description = "frames a session keeps unanswered at most (default ${DEFAULT-VALUE}, the server's default limit)")
+  private int inflight;
+
+  @Option(names = "--ramp", paramLabel = "S", defaultValue = "1",
+      description = "seconds over which session starts are spread (default ${DEFAULT-VALUE})")
+  private int ramp;
+
+  @Option(names = "--warmup", paramLabel = "S", defaultValue = "2",
+      description = "seconds run before the measured ones and left out of the figures (default ${DEFAULT-VALUE})")
+  private int warmup;
+
+  @Option(names = "--ask-every", paramLabel = "S", defaultValue = "0",
+      description = "each session also asks the assistant a question every S seconds (default ${DEFAULT-VALUE}: "
+          + "never); assistant errors count with the server errors")
+  private int askEvery;
 
   private static final long SECOND_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final int CONNECT_TIMEOUT_MS = 10_000;
@@ -75,26 +106,18 @@ final class LoadgenCommand {
                       int inflight, int rampS, int warmupS, int askEveryS) {
   }
 
-  int run(String[] args) {
-    CommandLine cl = new CommandLine(args,
-        Set.of("url", "sessions", "fps", "duration", "frames", "inflight", "ramp", "warmup", "ask-every"),
-        Set.of("help"));
-    if (cl.has("help")) {
-      out.print(USAGE);
-      return 0;
-    }
-    if (!cl.operands().isEmpty()) {
-      throw new UsageException("loadgen takes no operands, got " + cl.operands());
-    }
-    for (String required : List.of("url", "sessions", "fps", "duration", "frames")) {
-      if (!cl.has(required)) {
-        throw new UsageException("--" + required + " is required");
-      }
-    }
-    URI url = parseUrl(cl.get("url", ""));
-    Plan plan = new Plan(url, target(url), cl.getInt("sessions", 1, 1, 100_000), cl.getInt("fps", 1, 1, 1000),
-        cl.getInt("duration", 1, 1, 86_400), Path.of(cl.get("frames", "")), cl.getInt("inflight", 1, 1, 1024),
-        cl.getInt("ramp", 1, 0, 3600), cl.getInt("warmup", 2, 0, 3600), cl.getInt("ask-every", 0, 0, 86_400));
+  @Override
+  public Integer call() {
+    URI endpoint = parseUrl(url);
+    Plan plan = new Plan(endpoint, target(endpoint),
+        OptionValues.within(spec, "--sessions", sessions, 1, 100_000),
+        OptionValues.within(spec, "--fps", fps, 1, 1000),
+        OptionValues.within(spec, "--duration", duration, 1, 86_400),
+        frames,
+        OptionValues.within(spec, "--inflight", inflight, 1, 1024),
+        OptionValues.within(spec, "--ramp", ramp, 0, 3600),
+        OptionValues.within(spec, "--warmup", warmup, 0, 3600),
+        OptionValues.within(spec, "--ask-every", askEvery, 0, 86_400));
     byte[][] images = loadImages(plan.frames());
     if (plan.rampS() > plan.warmupS()) {
       err.printf("palmreader loadgen: sessions start over %d s but the warm-up is %d s: the first measured seconds "
@@ -310,18 +333,18 @@ final class LoadgenCommand {
     }
   }
 
-  private static URI parseUrl(String text) {
+  private URI parseUrl(String text) {
     URI url;
     try {
       url = new URI(text);
     } catch (URISyntaxException e) {
-      throw new UsageException("--url is not a URL: " + e.getMessage());
+      throw OptionValues.usage(spec, "--url is not a URL: " + e.getMessage());
     }
     if (!"ws".equals(url.getScheme()) && !"wss".equals(url.getScheme())) {
-      throw new UsageException("--url must start with ws:// or wss://, was '" + text + "'");
+      throw OptionValues.usage(spec, "--url must start with ws:// or wss://, was '" + text + "'");
     }
     if (url.getHost() == null) {
-      throw new UsageException("--url needs a host, was '" + text + "'");
+      throw OptionValues.usage(spec, "--url needs a host, was '" + text + "'");
     }
     return url;
   }
@@ -336,9 +359,9 @@ final class LoadgenCommand {
         .setURI(url.getRawQuery() == null ? path : path + "?" + url.getRawQuery());
   }
 
-  private static byte[][] loadImages(Path frames) {
+  private byte[][] loadImages(Path frames) {
     if (!Files.exists(frames)) {
-      throw new UsageException("--frames " + frames + " does not exist");
+      throw OptionValues.usage(spec, "--frames " + frames + " does not exist");
     }
     List<byte[]> images = new ArrayList<>();
     for (Path file : MediaFiles.expand(List.of(frames.toString()))) {
@@ -351,7 +374,7 @@ final class LoadgenCommand {
       }
     }
     if (images.isEmpty()) {
-      throw new UsageException("no JPEG or PNG photos in " + frames);
+      throw OptionValues.usage(spec, "no JPEG or PNG photos in " + frames);
     }
     return images.toArray(new byte[0][]);
   }

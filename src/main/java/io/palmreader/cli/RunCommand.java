@@ -8,27 +8,43 @@ import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code run}: starts a server node and keeps it running until the process is stopped. */
-final class RunCommand {
+@Command(name = "run", sortOptions = false, sortSynopsis = false,
+    header = "start a server node: the browser client, WebSocket sessions, inference workers",
+    description = {"Starts a node. Configuration comes from FILE (JSON), then PALMREADER_* environment variables, "
+        + "then these options; every key is listed in README's configuration table."})
+final class RunCommand implements Callable<Integer> {
 
-  static final String USAGE = """
-      usage: java -jar palmreader.jar run [--config FILE] [--role all|edge|gpu] [--port N] [--inference model|echo]
-                                          [--cluster]
+  @Spec
+  private CommandSpec spec;
 
-      Starts a node. Configuration comes from FILE (JSON), then PALMREADER_* environment variables, then these
-      options; every key is listed in README's configuration table.
+  @Mixin
+  private HelpOption help;
 
-      options:
-        --config FILE            JSON configuration file
-        --role all|edge|gpu      what this node runs (verticles/role-ROLE.json; default all)
-        --port N                 HTTP and WebSocket port (http.port; default 8080)
-        --inference model|echo   echo answers frames without the model: transport benchmarks only (inference.mode)
-        --cluster                join the cluster (cluster.enabled; members from cluster.members)
-      """;
+  @Option(names = "--config", paramLabel = "FILE", description = "JSON configuration file")
+  private Path file;
+
+  @Option(names = "--role", paramLabel = "all|edge|gpu", defaultValue = "all",
+      description = "what this node runs (verticles/role-ROLE.json; default ${DEFAULT-VALUE})")
+  private String role;
+
+  @Option(names = "--port", paramLabel = "N", description = "HTTP and WebSocket port (http.port; default 8080)")
+  private Integer port;
+
+  @Option(names = "--inference", paramLabel = "model|echo",
+      description = "echo answers frames without the model: transport benchmarks only (inference.mode)")
+  private String inference;
+
+  @Option(names = "--cluster", description = "join the cluster (cluster.enabled; members from cluster.members)")
+  private boolean cluster;
 
   private final PrintStream out;
   private final PrintStream err;
@@ -38,30 +54,21 @@ final class RunCommand {
     this.err = err;
   }
 
-  int run(String[] args) {
-    CommandLine cl = new CommandLine(args, Set.of("config", "role", "port", "inference"), Set.of("help", "cluster"));
-    if (cl.has("help")) {
-      out.print(USAGE);
-      return 0;
-    }
-    if (!cl.operands().isEmpty()) {
-      throw new UsageException("run takes no operands, got " + cl.operands());
-    }
-    Path file = cl.has("config") ? Path.of(cl.get("config", "")) : null;
+  @Override
+  public Integer call() {
     if (file != null && !Files.isRegularFile(file)) {
-      throw new UsageException("configuration file " + file + " does not exist");
+      throw OptionValues.usage(spec, "configuration file " + file + " does not exist");
     }
     JsonObject overrides = new JsonObject();
-    if (cl.has("port")) {
-      overrides.put("http", new JsonObject().put("port", cl.getInt("port", 8080, 0, 65535)));
+    if (port != null) {
+      overrides.put("http", new JsonObject().put("port", OptionValues.within(spec, "--port", port, 0, 65535)));
     }
-    if (cl.has("cluster")) {
+    if (cluster) {
       overrides.put("cluster", new JsonObject().put("enabled", true));
     }
-    if (cl.has("inference")) {
-      overrides.put("inference", new JsonObject().put("mode", cl.get("inference", "model")));
+    if (inference != null) {
+      overrides.put("inference", new JsonObject().put("mode", inference));
     }
-    String role = cl.get("role", "all");
     try {
       // The configuration decides whether Vert.x is clustered, so it is read with a short-lived local instance.
       Vertx reader = Vertx.vertx();

@@ -10,12 +10,17 @@ import java.nio.file.Path;
 record CommandRun(int exitCode, String out, String err) {
 
   static CommandRun of(String command, String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
     String[] full = new String[args.length + 1];
     full[0] = command;
     System.arraycopy(args, 0, full, 1, args.length);
-    int code = Palmreader.run(full, new PrintStream(out, true, StandardCharsets.UTF_8),
+    return ofArgs(full);
+  }
+
+  /** {@code palmreader ARGS...}, whatever they are: none at all, an unknown command. */
+  static CommandRun ofArgs(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = Palmreader.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
     return new CommandRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
