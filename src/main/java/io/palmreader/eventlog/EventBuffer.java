@@ -47,9 +47,15 @@ final class EventBuffer {
 
   /**
    * Takes a new record {@code {"topic", "key", "value"}}, dropping the oldest to make room; returns how many records
-   * this dropped.
+   * this dropped. A record that alone is larger than the buffer is the one dropped, and the others stay: emptying
+   * the buffer for it would lose them and still not make it fit.
    */
   int add(JsonObject record) {
+    long bytes = size(record);
+    if (bytes > maxBytes) {
+      dropped++;
+      return 1;
+    }
     long before = dropped;
     // Records handed to the producer count too: the buffer bounds everything not yet in Kafka.
     if (buffer.size() + inFlight - owedEvictions >= capacity) {
@@ -60,17 +66,12 @@ final class EventBuffer {
         dropOldest();
       }
     }
-    long bytes = size(record);
     // Bounded in bytes too: a flood of long answers must not outgrow the heap while Kafka is away.
     while (!buffer.isEmpty() && bufferedBytes + bytes > maxBytes) {
       dropOldest();
     }
-    if (bytes > maxBytes) {
-      dropped++;
-    } else {
-      buffer.addLast(record);
-      bufferedBytes += bytes;
-    }
+    buffer.addLast(record);
+    bufferedBytes += bytes;
     return (int) (dropped - before);
   }
 

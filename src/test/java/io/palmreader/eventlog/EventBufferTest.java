@@ -77,6 +77,21 @@ class EventBufferTest {
   }
 
   @Test
+  @DisplayName("a record larger than kafka.bufferBytes alone is dropped by itself: the records waiting stay")
+  void oversizedRecordDropsOnlyItself() {
+    long one = EventBuffer.size(record(0));
+    EventBuffer buffer = connected(2, 3 * one);
+    buffer.add(record(0));
+    buffer.add(record(1));
+    JsonObject huge = new JsonObject().put("topic", EventLog.ANSWERS).put("key", "s1")
+        .put("value", new JsonObject().put("n", 9).put("answer", "x".repeat(1000)));
+    assertEquals(1, buffer.add(huge));
+    assertEquals(1, buffer.droppedCount());
+    assertEquals(2 * one, buffer.bufferedBytes());
+    assertEquals(List.of(0, 1), drain(buffer));
+  }
+
+  @Test
   @DisplayName("records with the producer count against the bound; if an older one then fails, it is the one dropped")
   void inFlightRecordsCount() {
     EventBuffer buffer = connected(2, 1 << 20);
