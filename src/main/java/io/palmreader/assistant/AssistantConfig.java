@@ -13,7 +13,8 @@ import java.net.URI;
  * @param options            Ollama sampling options, passed under {@code options} as they are
  * @param systemPrompt       the system message of every chat
  * @param historyMessages    most past messages (questions and answers) of a session put into a prompt
- * @param busyRetries        retries when Ollama answers 503 (busy), with doubling back-off from 250 ms
+ * @param busyRetries        retries when Ollama answers 503 (busy), by the circuit breaker, with jittered
+ *                           exponential back-off ({@link OllamaClient#retryPolicy()})
  * @param requestTimeoutMs   longest wait for Ollama's response to begin
  * @param breakerFailures    consecutive failures that open the circuit breaker
  * @param breakerResetMs     how long the breaker stays open before trying again

@@ -18,11 +18,11 @@ public sealed interface AssistantEvent {
   /**
    * Answer {@code answerId} is over.
    *
-   * @param ending {@code completed}, {@code cached}, {@code stopped} or {@code truncated}
+   * @param ending {@link AnswerEnding#COMPLETED}, {@code CACHED}, {@code STOPPED} or {@code TRUNCATED}
    * @param node   the node that answered, or null
    * @param stats  time to first token, tokens and rate, when known
    */
-  record Done(String answerId, JsonObject trigger, String ending, String node, JsonObject stats)
+  record Done(String answerId, JsonObject trigger, AnswerEnding ending, String node, JsonObject stats)
       implements AssistantEvent {
   }
 
@@ -40,7 +40,7 @@ public sealed interface AssistantEvent {
       return ServerMessages.aiDelta(d.answerId(), d.text(), d.trigger());
     }
     if (this instanceof Done d) {
-      return ServerMessages.aiDone(d.answerId(), d.trigger(), d.ending(), nodeNames ? d.node() : null, d.stats());
+      return ServerMessages.aiDone(d.answerId(), d.trigger(), d.ending().wire(), nodeNames ? d.node() : null, d.stats());
     }
     if (this instanceof Failed f) {
       return ServerMessages.aiError(f.answerId(), f.code(), f.message(), f.partial());
@@ -57,7 +57,7 @@ public sealed interface AssistantEvent {
     }
     if (this instanceof Done d) {
       return new JsonObject().put("event", "done").put("answerId", d.answerId()).put("trigger", d.trigger())
-          .put("ending", d.ending()).put("node", d.node()).put("stats", d.stats());
+          .put("ending", d.ending().wire()).put("node", d.node()).put("stats", d.stats());
     }
     if (this instanceof Failed f) {
       return new JsonObject().put("event", "failed").put("answerId", f.answerId()).put("code", f.code().name())
@@ -71,7 +71,7 @@ public sealed interface AssistantEvent {
     String answerId = json.getString("answerId");
     return switch (json.getString("event", "")) {
       case "delta" -> new Delta(answerId, json.getString("text", ""), json.getJsonObject("trigger"));
-      case "done" -> new Done(answerId, json.getJsonObject("trigger"), json.getString("ending"),
+      case "done" -> new Done(answerId, json.getJsonObject("trigger"), AnswerEnding.fromWire(json.getString("ending")),
           json.getString("node"), json.getJsonObject("stats"));
       case "failed" -> new Failed(answerId, ErrorCode.valueOf(json.getString("code")), json.getString("message"),
           json.getString("partial", ""));

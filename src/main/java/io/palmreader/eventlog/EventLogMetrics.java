@@ -29,7 +29,10 @@ final class EventLogMetrics {
     failed.increment();
   }
 
-  void dropped() {
-    dropped.increment();
+  /** {@code count} records were dropped (none is fine). */
+  void dropped(int count) {
+    if (count > 0) {
+      dropped.increment(count);
+    }
   }
 }

@@ -19,8 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An Ollama stand-in speaking its documented HTTP API: {@code POST /api/chat} streams NDJSON chunks
  * ({@code model, created_at, message{role, content}, done:false}) then a final {@code done:true} chunk with
  * {@code done_reason}, durations and counts; unknown models get 404 with an {@code {"error"}} body; it can be busy
- * (503), fail mid-stream with an {@code {"error"}} line, and notices when the client closes the connection early.
- * {@code GET /api/version} and {@code /api/tags} answer too.
+ * (503) or failing (500), fail mid-stream with an {@code {"error"}} line, and notices when the client closes the
+ * connection early. {@code GET /api/version} and {@code /api/tags} answer too.
  */
 public final class FakeOllama implements AutoCloseable {
 
@@ -37,6 +37,8 @@ public final class FakeOllama implements AutoCloseable {
   public volatile long tokenIntervalMs = 20;
   /** Requests still to be answered 503. */
   public final AtomicInteger busyFor = new AtomicInteger();
+  /** Requests still to be answered 500, as a server failing to load its model would. */
+  final AtomicInteger failingFor = new AtomicInteger();
   /** After this many tokens the connection is closed without a final line, as a crashing server would; -1 never. */
   public volatile int dropAfterTokens = -1;
   /** Each token's text is replaced by the time it was written ({@code System.nanoTime()}), for latency benchmarks. */
@@ -107,6 +109,10 @@ public final class FakeOllama implements AutoCloseable {
     if (busyFor.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       resp.setStatusCode(503).end(new JsonObject()
           .put("error", "server busy, please try again.  maximum pending requests exceeded").encode());
+      return;
+    }
+    if (failingFor.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      resp.setStatusCode(500).end(new JsonObject().put("error", "llama runner process has terminated").encode());
       return;
     }
     resp.setChunked(true).putHeader("content-type", "application/x-ndjson");
