@@ -62,7 +62,7 @@ class FrameFlowTest {
     assertEquals(3, a.next().frame().sequence());
     assertEquals(2 * (long) (photo.length + ClientFrame.HEADER_BYTES), memory.held());
     assertInstanceOf(FrameFlow.Wait.class, b.admit(frame(3, photo), t + 5, 0));
-    b.discardWaiting();
+    b.drain();
     b.settle(third.arrival(), new InferenceOutcome.NoCapacity(false));
     assertEquals(photo.length + ClientFrame.HEADER_BYTES, memory.held(), "only a's frame in flight is held");
   }
