@@ -133,7 +133,8 @@ final class ClientSession {
   private void onSocketError(Throwable e) {
     if (String.valueOf(e.getMessage()).contains("max message size")) {
       ctx.metrics().messageRefused(MessageRefusal.TOO_LARGE_FOR_SOCKET);
-      channel.close(MessageRefusal.TOO_LARGE_STATUS, MessageRefusal.TOO_LARGE_FOR_SOCKET.text(ctx.gateway().maxFrameBytes()));
+      channel.close(MessageRefusal.TOO_LARGE_STATUS,
+          MessageRefusal.TOO_LARGE_FOR_SOCKET.text(ctx.gateway().maxFrameBytes()));
     }
   }
 
