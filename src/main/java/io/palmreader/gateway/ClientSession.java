@@ -3,7 +3,7 @@ package io.palmreader.gateway;
 import io.palmreader.assistant.AssistantClient;
 import io.palmreader.eventlog.EventLog;
 import io.palmreader.protocol.ClientChannel;
-import io.palmreader.protocol.ClientInput;
+import io.palmreader.protocol.ClientMessageType;
 import io.palmreader.protocol.ErrorCode;
 import io.palmreader.protocol.ProtocolException;
 import io.palmreader.protocol.ServerMessages;
@@ -14,7 +14,6 @@ import io.palmreader.session.SessionStats;
 import io.palmreader.session.SharedLimits;
 import io.palmreader.session.TokenBucket;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -22,9 +21,10 @@ import java.util.UUID;
 
 /**
  * One WebSocket connection, one session, on its gateway's event loop: a thin adapter from the socket to the session's
- * parts. Frames go down the {@link FramePath}; text messages are read here ({@code hello}, {@code ask}, ...);
- * questions and gestures go to the {@link AssistantClient}, whose events come back as {@code ai} messages; everything
- * the client is sent goes through its {@link ClientChannel}.
+ * parts. Frames go down the {@link FramePath} into the session's mailbox, which owns whether the session is draining
+ * or closed (the parts ask it; none calls back into this class); text messages are read here ({@code hello},
+ * {@code ask}, ...); questions and gestures go to the {@link AssistantClient}, whose events come back as {@code ai}
+ * messages; everything the client is sent goes through its {@link ClientChannel}.
  */
 final class ClientSession {
 
@@ -50,9 +50,7 @@ final class ClientSession {
   private final long createdMs = System.currentTimeMillis();
   private final int maxFps;
   private long lastActivityMs = createdMs;
-  private boolean closed;
   private Runnable onEnd = () -> { };
-  private Promise<Void> drained;
   private long[] timers = {};
 
   /**
@@ -80,8 +78,7 @@ final class ClientSession {
     // that resume it.
     this.teaching = new GestureTeaching(ctx, id, channel, grant.subject() != null ? "subject:" + grant.subject()
         : "session:" + UUID.randomUUID());
-    this.frames = new FramePath(ctx, id, channel, assistant, teaching, stats, () -> drained != null, () -> closed,
-        this::closeForShutdown, maxFps, limits, user, addressKey);
+    this.frames = new FramePath(ctx, id, channel, assistant, teaching, stats, maxFps, limits, user, addressKey);
   }
 
   String id() {
@@ -102,7 +99,7 @@ final class ClientSession {
     socket.textMessageHandler(this::onText);
     socket.exceptionHandler(this::onSocketError);
     socket.closeHandler(v -> onClosed());
-    teaching.load(teaching.owner()).onSuccess(v -> channel.send(welcome()));
+    teaching.load(teaching.owner()).onSuccess(v -> channel.send(welcome(false)));
     EventLog.record(ctx.vertx(), EventLog.SESSIONS, id, new JsonObject().put("event", "opened").put("node", ctx.node())
         .put("address", ctx.eventLog().recordedAddress(address)));
     records.save(resumeToken, resume(), lastActivityMs);
@@ -118,15 +115,7 @@ final class ClientSession {
    * then the client is told to reconnect, which the web client does with its resume token, to any node.
    */
   Future<Void> drain() {
-    if (closed) {
-      return Future.succeededFuture();
-    }
-    drained = Promise.promise();
-    frames.discardWaiting(false);
-    if (frames.idle()) {
-      closeForShutdown();
-    }
-    return drained.future();
+    return frames.drain().andThen(v -> closeForShutdown());
   }
 
   /** Tells the client to reconnect and ends the session now, whatever is in flight. */
@@ -137,22 +126,23 @@ final class ClientSession {
 
   /** The token's {@code exp} passed and no {@code hello} brought a fresh one. */
   private void closeForExpiry() {
-    ctx.metrics().connectionRefused(ConnectionRefusal.TOKEN_EXPIRED);
-    channel.close((short) 1008, TokenDeadline.EXPIRED);
-    onClosed();
+    refuse(ConnectionRefusal.TOKEN_EXPIRED, null);
   }
 
   /** Vert.x drops a message beyond the socket's limit as it arrives and reports it here: the client is closed (1009). */
   private void onSocketError(Throwable e) {
     if (String.valueOf(e.getMessage()).contains("max message size")) {
       ctx.metrics().messageRefused(MessageRefusal.TOO_LARGE_FOR_SOCKET);
-      channel.close((short) 1009, "message too large: frames up to " + ctx.gateway().maxFrameBytes() + " bytes");
+      channel.close(MessageRefusal.TOO_LARGE_STATUS,
+          MessageRefusal.TOO_LARGE_FOR_SOCKET.text(ctx.gateway().maxFrameBytes()));
     }
   }
 
-  private JsonObject welcome() {
-    return ServerMessages.welcome(id, ctx.limits(maxFps, frames.maxHands()).put("model", frames.model().id()),
-        ctx.capabilities(), teaching.taught().names()).put("resumeToken", resumeToken);
+  private JsonObject welcome(boolean resumed) {
+    GatewayConfig g = ctx.gateway();
+    ServerMessages.Limits limits = new ServerMessages.Limits(g.inflight(), g.maxFrameBytes(), maxFps,
+        g.idleTimeoutMs(), frames.maxHands(), frames.model(), g.maxTextBytes());
+    return ServerMessages.welcome(id, resumeToken, resumed, limits, ctx.capabilities(), teaching.taught().names());
   }
 
   private SessionRecords.Resume resume() {
@@ -162,7 +152,7 @@ final class ClientSession {
 
   /** The owner's taught gestures changed on another connection ({@code owner}: its store key). */
   void onTaughtGesturesChanged(String owner, String bySession) {
-    if (!closed && !id.equals(bySession) && teaching.owns(owner)) {
+    if (!frames.closed() && !id.equals(bySession) && teaching.owns(owner)) {
       teaching.reload();
     }
   }
@@ -173,26 +163,19 @@ final class ClientSession {
     try {
       if (!textRate.tryAcquire(System.nanoTime())) {
         // hello, stop and questions each reach the store or the cluster: a flood of them is cut at the socket.
-        ctx.metrics().messageRefused(MessageRefusal.TEXT_RATE);
-        throw new ProtocolException(ErrorCode.RATE_LIMITED, "more than " + ctx.gateway().maxTextPerSecond()
-            + " text messages per second");
+        throw refused(MessageRefusal.TEXT_RATE, ctx.gateway().maxTextPerSecond());
       }
       if (text.length() > ctx.gateway().maxTextBytes()) {
-        ctx.metrics().messageRefused(MessageRefusal.TEXT_TOO_LARGE);
-        throw new ProtocolException(ErrorCode.BAD_MESSAGE, "text messages are limited to "
-            + ctx.gateway().maxTextBytes() + " bytes");
+        throw refused(MessageRefusal.TEXT_TOO_LARGE, ctx.gateway().maxTextBytes());
       }
       JsonObject message = parse(text);
-      String type = message.getValue("type") instanceof String s ? s : "";
-      switch (type) {
-        case "hello", "config" -> onHello(message);
-        case "ping" -> channel.send(ServerMessages.pong(System.currentTimeMillis()));
-        case "ask" -> onAsk(message.getValue("text"));
-        case "stop" -> assistant.stop();
-        case "teach" -> teaching.teach(message, System.currentTimeMillis());
-        case "forget" -> teaching.forget(message);
-        default -> throw new ProtocolException(ErrorCode.BAD_MESSAGE, type.isEmpty()
-            ? "a text message needs a string 'type'" : "unknown message type '" + ClientInput.echo(type) + "'");
+      switch (ClientMessageType.of(message.getValue("type"))) {
+        case HELLO, CONFIG -> onHello(message);
+        case PING -> channel.send(ServerMessages.pong(System.currentTimeMillis()));
+        case ASK -> onAsk(message.getValue("text"));
+        case STOP -> assistant.stop();
+        case TEACH -> teaching.teach(message, System.currentTimeMillis());
+        case FORGET -> teaching.forget(message);
       }
     } catch (ProtocolException e) {
       channel.send(ServerMessages.error(e.code(), e.getMessage(), false));
@@ -203,9 +186,21 @@ final class ClientSession {
     try {
       return new JsonObject(text);
     } catch (DecodeException | ClassCastException e) {
-      ctx.metrics().messageRefused(MessageRefusal.BAD_MESSAGE);
-      throw new ProtocolException(ErrorCode.BAD_MESSAGE, "text messages must be JSON objects");
+      throw refused(MessageRefusal.BAD_MESSAGE);
     }
+  }
+
+  /** Counts the refusal and makes it the {@code error} the client is sent. */
+  private ProtocolException refused(MessageRefusal refusal, Object... limit) {
+    ctx.metrics().messageRefused(refusal);
+    return refusal.toError(limit);
+  }
+
+  /** Closes the connection for {@code refusal} (with {@code detail} where the refusal has no reason of its own). */
+  private void refuse(ConnectionRefusal refusal, String detail) {
+    ctx.metrics().connectionRefused(refusal);
+    channel.close(ConnectionRefusal.CLOSE_STATUS, refusal.closeReason(detail));
+    onClosed();
   }
 
   /** A {@code hello} with a {@code token} renews the session's token first; one the node refuses ends the session. */
@@ -215,14 +210,11 @@ final class ClientSession {
       return;
     }
     deadline.renew(token).onComplete(renewed -> {
-      if (closed) {
+      if (frames.closed()) {
         return;
       }
       if (renewed.failed()) {
-        ctx.metrics().connectionRefused(ConnectionRefusal.UNAUTHENTICATED);
-        String reason = renewed.cause().getMessage();
-        channel.close((short) 1008, reason.length() > 120 ? reason.substring(0, 120) : reason);
-        onClosed();
+        refuse(ConnectionRefusal.UNAUTHENTICATED, renewed.cause().getMessage());
         return;
       }
       try {
@@ -239,7 +231,7 @@ final class ClientSession {
     assistant.configure(hello.assistant(), hello.attachFrame());
     if (hello.resume() == null) {
       records.save(resumeToken, resume(), lastActivityMs);
-      teaching.loaded().onSuccess(v -> channel.send(welcome()));
+      teaching.loaded().onSuccess(v -> channel.send(welcome(false)));
       return;
     }
     records.take(hello.resume(), grant.subject(), frames.model(), frames.maxHands()).onSuccess(resumed -> {
@@ -255,7 +247,7 @@ final class ClientSession {
           : teaching.loaded();
       owned.onSuccess(v -> {
         records.save(resumeToken, resume(), lastActivityMs);
-        channel.send(welcome().put("resumed", true));
+        channel.send(welcome(true));
       });
     });
   }
@@ -266,8 +258,8 @@ final class ClientSession {
       if (retryAfterMs == 0) {
         assistant.ask(question);
       } else {
-        channel.send(ServerMessages.error(ErrorCode.RATE_LIMITED, "too many questions; try again in "
-            + (retryAfterMs + 999) / 1000 + " s", false).put("retryAfterMs", retryAfterMs));
+        channel.send(ServerMessages.questionLimited("too many questions; try again in " + (retryAfterMs + 999) / 1000
+            + " s", retryAfterMs));
       }
     });
   }
@@ -284,12 +276,14 @@ final class ClientSession {
     }
   }
 
+  /** Ends the session once, however it ends: the mailbox is closed first, so every part sees it over from here on. */
   private void onClosed() {
-    if (closed) {
+    if (frames.closed()) {
       return;
     }
-    closed = true;
     channel.closed();
+    frames.close(); // a drain in progress ends here; its closeForShutdown finds the session closed
+
     for (long timer : timers) {
       ctx.vertx().cancelTimer(timer);
     }
@@ -301,10 +295,5 @@ final class ClientSession {
     assistant.close();
     teaching.close();
     onEnd.run();
-    frames.discardWaiting(true);
-    // A session closed while draining (by its client, or idle) has nothing left to finish.
-    if (drained != null) {
-      drained.tryComplete();
-    }
   }
 }

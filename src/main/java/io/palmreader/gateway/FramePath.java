@@ -17,15 +17,16 @@ import io.palmreader.session.SessionStats;
 import io.palmreader.session.SharedLimits;
 import io.palmreader.vision.ModelVariant;
 import io.palmreader.vision.TrackingState;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 
 /**
- * A session's frames, from the socket to their answers: admitted by {@link FrameFlow}, sent through the
- * {@code InferenceClient}, answered as {@code hands} with the gestures they make, or refused with a notice.
- * On the session's event loop.
+ * A session's frames, from the socket to their answers: admitted by the session's mailbox, {@link FrameFlow}, sent
+ * through the {@code InferenceClient}, answered as {@code hands} with the gestures they make, or refused with a
+ * notice. Whether the session is draining or closed is the mailbox's to say: this class asks it and calls nothing
+ * back in the socket adapter. On the session's event loop.
  */
 final class FramePath {
 
@@ -35,9 +36,6 @@ final class FramePath {
   private final AssistantClient assistant;
   private final GestureTeaching teaching;
   private final SessionStats stats;
-  private final BooleanSupplier draining;
-  private final BooleanSupplier closed;
-  private final Runnable drained;
   private final FrameFlow flow;
   private final SharedLimits limits;
   private final String user;
@@ -48,24 +46,18 @@ final class FramePath {
   private TrackingState tracking = TrackingState.NONE;
 
   /**
-   * @param draining whether the session is finishing the frames in flight before it closes (it takes no new ones)
-   * @param closed   whether the session is over
-   * @param drained  called when, draining, the last frame in flight is settled
    * @param user     who the session's questions count against ({@link SessionGrant#user})
    * @param addressKey the client's address as its limits count it ({@link AddressKey})
    */
   FramePath(SessionContext ctx, String sessionId, ClientChannel channel, AssistantClient assistant,
-            GestureTeaching teaching, SessionStats stats, BooleanSupplier draining, BooleanSupplier closed, Runnable drained, int maxFps, SharedLimits limits,
-            String user, String addressKey) {
+            GestureTeaching teaching, SessionStats stats, int maxFps, SharedLimits limits, String user,
+            String addressKey) {
     this.ctx = ctx;
     this.sessionId = sessionId;
     this.channel = channel;
     this.assistant = assistant;
     this.teaching = teaching;
     this.stats = stats;
-    this.draining = draining;
-    this.closed = closed;
-    this.drained = drained;
     this.flow = new FrameFlow(ctx.gateway().inflight(), ctx.gateway().maxFrameBytes(), maxFps, ctx.maxPixels(), limits,
         addressKey, ctx.frameMemory());
     this.limits = limits;
@@ -94,10 +86,6 @@ final class FramePath {
   void onBinary(Buffer message, long nowMs) {
     ctx.metrics().frameReceived();
     stats.received();
-    if (draining.getAsBoolean()) {
-      drop(DropReason.SHUTTING_DOWN);
-      return;
-    }
     FrameFlow.Admission admission = flow.admit(message, System.nanoTime(), nowMs);
     if (admission instanceof FrameFlow.Dispatch d) {
       dispatch(d.arrival());
@@ -120,20 +108,15 @@ final class FramePath {
   private void onOutcome(FrameFlow.Arrival arrival, InferenceOutcome outcome) {
     ctx.metrics().pendingFrames().decrementAndGet();
     FrameFlow.Refuse refused = flow.settle(arrival, outcome);
-    if (closed.getAsBoolean()) {
+    if (flow.closed()) {
       return;
     }
     if (refused == null) {
       deliver(arrival, ((InferenceOutcome.Answered) outcome).answer());
-    } else if (!draining.getAsBoolean()) {
+    } else if (!flow.draining()) {
       tell(refused.reason(), refused.notice());
     }
-    if (draining.getAsBoolean()) {
-      if (flow.idle()) {
-        drained.run();
-      }
-      return;
-    }
+    // Draining, this is the call that ends the drain once nothing is in flight.
     FrameFlow.Arrival next = flow.next();
     if (next != null) {
       dispatch(next);
@@ -170,21 +153,30 @@ final class FramePath {
     }
   }
 
-  /** Whether no frame is with inference. */
-  boolean idle() {
-    return flow.idle();
+  /** Takes no new frames; completes once those with inference are answered (or the session closed). */
+  Future<Void> drain() {
+    return flow.drain();
   }
 
-  /** Forgets the waiting frame: the session is closing ({@code closing}, counted) or draining. */
-  void discardWaiting(boolean closing) {
-    if (flow.discardWaiting() && closing) {
-      drop(DropReason.SESSION_CLOSED);
+  /** The session is over: what still comes back from inference is not delivered; a waiting frame is dropped. */
+  void close() {
+    DropReason waiting = flow.close();
+    if (waiting != null) {
+      drop(waiting);
     }
   }
 
+  /** Whether the session is over. */
+  boolean closed() {
+    return flow.closed();
+  }
+
+  /** Counts the drop and tells the client, where there is a notice to tell. */
   private void tell(DropReason reason, FrameNotice notice) {
     drop(reason);
-    channel.send(ServerMessages.notice(notice));
+    if (notice != null) {
+      channel.send(ServerMessages.notice(notice));
+    }
   }
 
   private void drop(DropReason reason) {

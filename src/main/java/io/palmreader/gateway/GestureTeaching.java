@@ -11,6 +11,7 @@ import io.palmreader.protocol.ErrorCode;
 import io.palmreader.protocol.ProtocolException;
 import io.palmreader.protocol.ServerMessages;
 import io.palmreader.session.TaughtGestureRecords;
+import io.palmreader.session.TeachRequest;
 import io.palmreader.session.TokenBucket;
 import io.palmreader.store.StoreKeys;
 import io.palmreader.vision.Hand;
@@ -35,7 +36,6 @@ final class GestureTeaching {
   static final String CHANGED = "palmreader.gestures.changed";
 
   private static final Logger LOG = LoggerFactory.getLogger(GestureTeaching.class);
-  private static final int DEFAULT_FRAMES = 15;
 
   private final SessionContext ctx;
   private final String sessionId;
@@ -124,49 +124,31 @@ final class GestureTeaching {
    * {@code error} that names the gesture.
    */
   void teach(JsonObject message, long nowMs) {
-    String name = message.getValue("name") instanceof String s ? s.strip() : null;
     try {
-      startRecording(name, message.getValue("frames", DEFAULT_FRAMES), nowMs);
+      TeachRequest request = TeachRequest.teach(message, taught, recording == null ? null : recording.name());
+      rateLimit();
+      recording = new GestureRecording(request.name(), request.frames(), nowMs);
     } catch (ProtocolException e) {
-      channel.send(ServerMessages.error(e.code(), e.getMessage(), false).put("name", ClientInput.echo(name)));
+      channel.send(ServerMessages.teachError(e.code(), e.getMessage(), ClientInput.echo(TeachRequest.nameOf(message))));
+      return;
     }
-  }
-
-  private void startRecording(String name, Object frames, long nowMs) {
-    if (!(frames instanceof Integer n && n >= GestureRecording.MIN_FRAMES && n <= GestureRecording.MAX_FRAMES)) {
-      throw new ProtocolException(ErrorCode.BAD_MESSAGE, "frames must be a whole number from "
-          + GestureRecording.MIN_FRAMES + " to " + GestureRecording.MAX_FRAMES + ", was " + ClientInput.echo(frames));
-    }
-    String problem = TaughtGesture.nameProblem(name);
-    if (problem != null) {
-      throw new ProtocolException(TaughtGesture.builtIn(name) ? ErrorCode.TEACH_FAILED : ErrorCode.BAD_MESSAGE,
-          problem);
-    }
-    if (recording != null) {
-      throw new ProtocolException(ErrorCode.TEACH_FAILED, "already recording '" + recording.name() + "'");
-    }
-    if (!taught.has(name) && taught.gestures().size() >= TaughtGestures.MAX_PER_USER) {
-      throw new ProtocolException(ErrorCode.TEACH_FAILED, "limit reached: " + TaughtGestures.MAX_PER_USER
-          + " taught gestures; forget one first");
-    }
-    rateLimit();
-    recording = new GestureRecording(name, (Integer) frames, nowMs);
     recordingTimer = ctx.vertx().setTimer(GestureRecording.TIME_LIMIT_MS, t -> finishRecording());
-    channel.send(ServerMessages.teaching(name, 0, recording.frames()));
+    channel.send(ServerMessages.teaching(recording.name(), 0, recording.frames()));
   }
 
   /** {@code {"type":"forget","name":…}}; a refusal is an {@code error} that names the gesture. */
   void forget(JsonObject message) {
-    String name = message.getValue("name") instanceof String s ? s.strip() : null;
-    if (name == null || !taught.has(name)) {
-      channel.send(ServerMessages.error(ErrorCode.BAD_MESSAGE, "no taught gesture is named '" + ClientInput.echo(name)
-          + "'", false).put("name", ClientInput.echo(name)));
+    String name;
+    try {
+      name = TeachRequest.forget(message, taught);
+    } catch (ProtocolException e) {
+      channel.send(ServerMessages.teachError(e.code(), e.getMessage(), ClientInput.echo(TeachRequest.nameOf(message))));
       return;
     }
     try {
       rateLimit();
     } catch (ProtocolException e) {
-      channel.send(ServerMessages.error(e.code(), e.getMessage(), false).put("name", name));
+      channel.send(ServerMessages.teachError(e.code(), e.getMessage(), name));
       return;
     }
     change(set -> set.without(name), "forgotten", name, 0).onSuccess(v -> channel.send(ServerMessages.forgotten(name)));
@@ -216,7 +198,7 @@ final class GestureTeaching {
     try {
       gesture = done.finish(System.currentTimeMillis());
     } catch (GestureRecording.TeachFailure e) {
-      channel.send(ServerMessages.error(ErrorCode.TEACH_FAILED, e.getMessage(), false).put("name", done.name()));
+      channel.send(ServerMessages.teachError(ErrorCode.TEACH_FAILED, e.getMessage(), done.name()));
       return;
     }
     change(set -> set.has(gesture.name()) || set.gestures().size() < TaughtGestures.MAX_PER_USER ? set.with(gesture)
@@ -234,8 +216,7 @@ final class GestureTeaching {
     return records.load(changedOwner).otherwise(taught).compose(current -> {
       TaughtGestures next = edit.apply(current);
       if (next == null) {
-        return Future.failedFuture(new ProtocolException(ErrorCode.TEACH_FAILED, "limit reached: "
-            + TaughtGestures.MAX_PER_USER + " taught gestures; forget one first"));
+        return Future.failedFuture(TeachRequest.limitReached());
       }
       return records.save(changedOwner, next).map(next);
     }).onSuccess(next -> {
@@ -248,11 +229,11 @@ final class GestureTeaching {
           .put("samples", samples));
     }).onFailure(e -> {
       if (e instanceof ProtocolException p) {
-        channel.send(ServerMessages.error(p.code(), p.getMessage(), false).put("name", name));
+        channel.send(ServerMessages.teachError(p.code(), p.getMessage(), name));
       } else {
         LOG.warn("session {}: taught gestures could not be saved: {}", sessionId, e.getMessage());
-        channel.send(ServerMessages.error(ErrorCode.TEACH_FAILED, "the gesture could not be saved; try again", false)
-            .put("name", name));
+        channel.send(ServerMessages.teachError(ErrorCode.TEACH_FAILED, "the gesture could not be saved; try again",
+            name));
       }
     }).mapEmpty();
   }

@@ -167,8 +167,7 @@ final class SessionAdmission {
         ConnectionRefusal refusal = connections.admit(key, access.maxSessions(), access.maxSessionsPerAddress());
         if (refusal != null) {
           metrics.connectionRefused(refusal);
-          socket.close((short) 1008, "too many sessions" + (refusal == ConnectionRefusal.SESSIONS ? " on this node"
-              : " from this address"));
+          socket.close(ConnectionRefusal.CLOSE_STATUS, refusal.closeReason(null));
           return;
         }
         hello.remove("token");
@@ -187,7 +186,7 @@ final class SessionAdmission {
 
   private void closeUnauthenticated(ServerWebSocket socket, Runnable settle, String reason) {
     metrics.connectionRefused(ConnectionRefusal.UNAUTHENTICATED);
-    socket.close((short) 1008, reason.length() > 120 ? reason.substring(0, 120) : reason);
+    socket.close(ConnectionRefusal.CLOSE_STATUS, ConnectionRefusal.UNAUTHENTICATED.closeReason(reason));
     settle.run();
   }
 }

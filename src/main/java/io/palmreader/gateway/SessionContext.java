@@ -5,12 +5,11 @@ import io.palmreader.config.NodeConfig;
 import io.palmreader.eventlog.EventLogConfig;
 import io.palmreader.inference.InferenceClient;
 import io.palmreader.observability.PalmreaderMetrics;
-import io.palmreader.protocol.ClientFrame;
+import io.palmreader.protocol.ServerMessages;
 import io.palmreader.session.FrameMemory;
 import io.palmreader.store.KeyValueStore;
 import io.palmreader.vision.ModelVariant;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 
 /**
  * What every session of a gateway shares: its settings, the node's store and meters, and the way to inference.
@@ -18,20 +17,17 @@ import io.vertx.core.json.JsonObject;
  * @param model        the model size a session gets unless its {@code hello} asks otherwise
  * @param maxHands     the most hands a session may ask for
  * @param maxPixels    the most pixels a frame may declare
- * @param node         this node's id, for its own records (what clients are told of it is up to {@code nodeConfig})
  * @param capabilities what {@code welcome} says the node can do
  * @param frameMemory  the node's budget for the frames its sessions hold for inference
- * @param nodeConfig   the node's settings, among them whether clients are told node and worker names
+ * @param nodeConfig   the node's settings: its id, and whether clients are told node and worker names
  */
 record SessionContext(Vertx vertx, GatewayConfig gateway, AssistantConfig assistant, ModelVariant model,
-                      int maxHands, long maxPixels, String node, JsonObject capabilities, KeyValueStore store,
+                      int maxHands, long maxPixels, ServerMessages.Capabilities capabilities, KeyValueStore store,
                       PalmreaderMetrics metrics, InferenceClient inference, EventLogConfig eventLog,
                       FrameMemory frameMemory, NodeConfig nodeConfig) {
 
-  /** What the {@code welcome} message tells a client about its limits. */
-  JsonObject limits(int maxFps, int sessionMaxHands) {
-    return new JsonObject().put("inflight", gateway.inflight()).put("maxFrameBytes", gateway.maxFrameBytes())
-        .put("maxFps", maxFps).put("idleTimeoutMs", gateway.idleTimeoutMs()).put("maxHands", sessionMaxHands)
-        .put("headerBytes", ClientFrame.HEADER_BYTES).put("maxTextBytes", gateway.maxTextBytes());
+  /** This node's id, for its own records (what clients are told of it is up to {@code nodeConfig}). */
+  String node() {
+    return nodeConfig.nodeId();
   }
 }

@@ -1,5 +1,6 @@
 package io.palmreader.gateway;
 
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;
@@ -9,8 +10,6 @@ import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -24,6 +23,7 @@ final class TokenVerifier {
   /** The subprotocol a client offers beside its {@code bearer.} entry; the server selects it. */
   static final String SUBPROTOCOL = "palmreader";
   private static final String BEARER_PROTOCOL = "bearer.";
+  private static final String URL_TOKEN_PARAMETER = "access_token";
   private static final int LEEWAY_SECONDS = 5;
 
   private final JWTAuth auth;
@@ -123,18 +123,18 @@ final class TokenVerifier {
     if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return authorization.substring(7).trim();
     }
-    if (tokenInUrl && query != null) {
-      for (String pair : query.split("&")) {
-        if (pair.startsWith("access_token=")) {
-          return URLDecoder.decode(pair.substring("access_token=".length()), StandardCharsets.UTF_8);
-        }
-      }
-    }
-    return null;
+    List<String> inUrl = tokenInUrl ? urlTokens(query) : List.of();
+    return inUrl.isEmpty() ? null : inUrl.get(0);
   }
 
   /** Whether the URL carries a token this node does not accept there. */
   boolean refusedUrlToken(String query) {
-    return !tokenInUrl && query != null && (query.startsWith("access_token=") || query.contains("&access_token="));
+    return !tokenInUrl && !urlTokens(query).isEmpty();
+  }
+
+  /** The {@code access_token} parameters of the upgrade's raw query, decoded, in order (Netty's decoder). */
+  private static List<String> urlTokens(String query) {
+    return query == null ? List.of()
+        : new QueryStringDecoder(query, false).parameters().getOrDefault(URL_TOKEN_PARAMETER, List.of());
   }
 }

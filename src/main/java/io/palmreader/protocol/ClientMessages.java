@@ -10,6 +10,6 @@ public final class ClientMessages {
 
   /** A question for the assistant. */
   public static JsonObject ask(String text) {
-    return new JsonObject().put("type", "ask").put("text", text);
+    return new JsonObject().put("type", ClientMessageType.ASK.wire()).put("text", text);
   }
 }

@@ -2,21 +2,80 @@ package io.palmreader.protocol;
 
 import io.palmreader.gesture.HandGesture;
 import io.palmreader.vision.Hand;
+import io.palmreader.vision.ModelVariant;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
-/** The server's text messages, built in one place so the wire format is documented by one class (docs/protocol.md). */
+/**
+ * The server's text messages, each built whole here, so that the wire format is documented by one class
+ * (docs/protocol.md) and no caller adds a field to a message after it was built.
+ */
 public final class ServerMessages {
 
   private ServerMessages() {
   }
 
-  /** @param customGestures the names of the gestures the user taught */
-  public static JsonObject welcome(String sessionId, JsonObject limits, JsonObject capabilities,
-                                   List<String> customGestures) {
-    return new JsonObject().put("type", "welcome").put("sessionId", sessionId).put("limits", limits)
-        .put("capabilities", capabilities).put("customGestures", new JsonArray(customGestures));
+  /**
+   * What a {@code welcome} tells a client about its session's limits.
+   *
+   * @param inflight      frames of the session with inference at once, at most
+   * @param maxFrameBytes largest image of a binary message
+   * @param maxFps        frames a second the session may send
+   * @param idleTimeoutMs a session silent this long is closed
+   * @param maxHands      hands found in a frame now
+   * @param model         the model size its frames go to now
+   * @param maxTextBytes  largest text message
+   */
+  public record Limits(int inflight, int maxFrameBytes, int maxFps, int idleTimeoutMs, int maxHands,
+                       ModelVariant model, int maxTextBytes) {
+
+    JsonObject toJson() {
+      return new JsonObject().put("inflight", inflight).put("maxFrameBytes", maxFrameBytes).put("maxFps", maxFps)
+          .put("idleTimeoutMs", idleTimeoutMs).put("maxHands", maxHands).put("headerBytes", ClientFrame.HEADER_BYTES)
+          .put("maxTextBytes", maxTextBytes).put("model", model.id());
+    }
+  }
+
+  /**
+   * What a {@code welcome} says the node can do: the same for every session of a node.
+   *
+   * @param node      the node's name, or null when clients are not told it
+   * @param gestures  the built-in gestures and movements a {@code gesture} message may name
+   * @param assistant whether the node has an assistant
+   */
+  public record Capabilities(String node, List<String> gestures, boolean assistant) {
+
+    public Capabilities {
+      gestures = List.copyOf(gestures);
+    }
+
+    JsonObject toJson() {
+      JsonObject json = new JsonObject();
+      if (node != null) {
+        json.put("node", node);
+      }
+      JsonArray models = new JsonArray();
+      for (ModelVariant model : ModelVariant.values()) {
+        models.add(model.id());
+      }
+      return json.put("models", models).put("gestures", new JsonArray(gestures)).put("assistant", assistant);
+    }
+  }
+
+  /**
+   * The first message of a session, and the answer to each {@code hello}.
+   *
+   * @param resumeToken    what the client sends in {@code hello.resume} after a reconnect
+   * @param resumed        whether this session took up an earlier one's (told only when it did)
+   * @param customGestures the names of the gestures the user taught
+   */
+  public static JsonObject welcome(String sessionId, String resumeToken, boolean resumed, Limits limits,
+                                   Capabilities capabilities, List<String> customGestures) {
+    JsonObject m = new JsonObject().put("type", "welcome").put("sessionId", sessionId).put("limits", limits.toJson())
+        .put("capabilities", capabilities.toJson()).put("customGestures", new JsonArray(customGestures))
+        .put("resumeToken", resumeToken);
+    return resumed ? m.put("resumed", true) : m;
   }
 
   /**
@@ -82,12 +141,19 @@ public final class ServerMessages {
     return new JsonObject().put("type", "custom_gestures").put("customGestures", new JsonArray(names));
   }
 
+  /** @param fatal whether the server closes the connection after it */
   public static JsonObject error(ErrorCode code, String message, boolean fatal) {
     return new JsonObject().put("type", "error").put("code", code.wire()).put("message", message).put("fatal", fatal);
   }
 
-  public static JsonObject error(ErrorCode code, String message, boolean fatal, long seq) {
-    return error(code, message, fatal).put("seq", seq);
+  /** A refused {@code teach} or {@code forget}, or a gesture that could not be taught: {@code name} says which. */
+  public static JsonObject teachError(ErrorCode code, String message, String name) {
+    return error(code, message, false).put("name", name);
+  }
+
+  /** A question over its limits: {@code retryAfterMs} says when one would be taken. */
+  public static JsonObject questionLimited(String message, long retryAfterMs) {
+    return error(ErrorCode.RATE_LIMITED, message, false).put("retryAfterMs", retryAfterMs);
   }
 
   public static JsonObject stats(double fpsIn, double fpsOut, long dropped, double p50Ms) {
@@ -151,12 +217,18 @@ public final class ServerMessages {
     return new JsonObject().put("type", "gesture").put("name", name).put("hand", hand);
   }
 
-  /** The one mapping of a frame that gets no answer to what its client is told. */
+  /**
+   * The one mapping of a frame that gets no answer to what its client is told: an {@code error} with the frame's
+   * {@code seq} when it could be read, and {@code retryAfterMs} for a rate limit that knows it; else {@code dropped}.
+   */
   public static JsonObject notice(FrameNotice n) {
     if (n.code() == null) {
       return dropped(n.seq(), n.reason());
     }
-    JsonObject error = n.seq() >= 0 ? error(n.code(), n.message(), false, n.seq()) : error(n.code(), n.message(), false);
+    JsonObject error = error(n.code(), n.message(), false);
+    if (n.seq() >= 0) {
+      error.put("seq", n.seq());
+    }
     return n.retryAfterMs() > 0 ? error.put("retryAfterMs", n.retryAfterMs()) : error;
   }
 

@@ -86,8 +86,8 @@ public final class FallbackKeyValueStore implements KeyValueStore {
   }
 
   @Override
-  public Future<long[]> count(String key, long windowMs) {
-    return either(s -> s.count(key, windowMs));
+  public Future<Long> acquire(String key, int capacity, long periodMs) {
+    return either(s -> s.acquire(key, capacity, periodMs));
   }
 
   /** Fails while Redis is down, for the health check. */

@@ -26,8 +26,13 @@ public interface KeyValueStore {
   /** The list's last {@code count} entries, oldest first. */
   Future<List<String>> tail(String key, int count);
 
-  /** Counts one more event in the fixed window {@code key}, which expires after {@code windowMs}; returns the count and the ms left. */
-  Future<long[]> count(String key, long windowMs);
+  /**
+   * Takes one token from the token bucket {@code key}, which holds up to {@code capacity} tokens and gains
+   * {@code capacity} of them every {@code periodMs}, evenly; a bucket not there is full, and one that would be full
+   * again expires. Completes with 0 when a token was taken, else with the ms until one will be there (taking none).
+   * Atomic across every user of the store, on the store's clock.
+   */
+  Future<Long> acquire(String key, int capacity, long periodMs);
 
   /** Whether the backing server answers (memory always does). */
   Future<Void> ping();

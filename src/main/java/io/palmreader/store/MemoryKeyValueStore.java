@@ -19,10 +19,14 @@ import java.util.function.LongSupplier;
  */
 public final class MemoryKeyValueStore implements KeyValueStore {
 
-  /** Entries kept at most by default: sessions, conversations, windows and cached answers together. */
+  /** Entries kept at most by default: sessions, conversations, rate buckets and cached answers together. */
   public static final long DEFAULT_MAX_ENTRIES = 200_000;
 
   private record Entry(Object value, long expiresAtMs) {
+  }
+
+  /** A token bucket's tokens at {@code atMs}. */
+  private record Bucket(double tokens, long atMs) {
   }
 
   private final LongSupplier clock;
@@ -34,7 +38,7 @@ public final class MemoryKeyValueStore implements KeyValueStore {
   }
 
   /** A store of at most {@code maxEntries} whose time, in ms, comes from {@code clock} (the tests set it). */
-  MemoryKeyValueStore(LongSupplier clock, long maxEntries) {
+  public MemoryKeyValueStore(LongSupplier clock, long maxEntries) {
     this.clock = clock;
     Cache<String, Entry> cache = Caffeine.newBuilder().maximumSize(maxEntries)
         .ticker(() -> clock.getAsLong() * 1_000_000)
@@ -112,11 +116,21 @@ public final class MemoryKeyValueStore implements KeyValueStore {
   }
 
   @Override
-  public Future<long[]> count(String key, long windowMs) {
+  public Future<Long> acquire(String key, int capacity, long periodMs) {
     long now = clock.getAsLong();
-    Entry counted = entries.compute(key, (k, e) -> e == null || e.expiresAtMs() <= now
-        ? new Entry(1L, now + windowMs) : new Entry((Long) e.value() + 1, e.expiresAtMs()));
-    return Future.succeededFuture(new long[] {(Long) counted.value(), counted.expiresAtMs() - now});
+    double msPerToken = (double) periodMs / capacity;
+    long[] waitMs = {0};
+    entries.compute(key, (k, e) -> {
+      Bucket before = e == null || e.expiresAtMs() <= now ? new Bucket(capacity, now) : (Bucket) e.value();
+      double tokens = Math.min(capacity, before.tokens() + Math.max(0, now - before.atMs()) / msPerToken);
+      if (tokens >= 1) {
+        tokens -= 1;
+      } else {
+        waitMs[0] = (long) Math.ceil((1 - tokens) * msPerToken);
+      }
+      return new Entry(new Bucket(tokens, now), now + Math.max(1, (long) Math.ceil((capacity - tokens) * msPerToken)));
+    });
+    return Future.succeededFuture(waitMs[0]);
   }
 
   /** Entries held once Caffeine's pending maintenance (evictions, expiries) is done. */

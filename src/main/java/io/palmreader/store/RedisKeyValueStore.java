@@ -9,8 +9,37 @@ import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The store in Redis, shared by every node. Lists are trimmed and windows expire server-side. */
+/** The store in Redis, shared by every node. Lists are trimmed and rate buckets expire server-side. */
 public final class RedisKeyValueStore implements KeyValueStore {
+
+  /**
+   * {@link #acquire} in one script, so that nodes taking tokens at once never both take the last one. Time is the
+   * Redis server's, one clock for every node; the bucket is a hash of its tokens and when they were counted.
+   */
+  private static final String TOKEN_BUCKET = """
+      if redis.replicate_commands then redis.replicate_commands() end
+      local capacity = tonumber(ARGV[1])
+      local msPerToken = tonumber(ARGV[2]) / capacity
+      local time = redis.call('TIME')
+      local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+      local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+      local tokens = tonumber(state[1])
+      local at = tonumber(state[2])
+      if tokens == nil or at == nil then
+        tokens = capacity
+        at = now
+      end
+      tokens = math.min(capacity, tokens + math.max(0, now - at) / msPerToken)
+      local wait = 0
+      if tokens >= 1 then
+        tokens = tokens - 1
+      else
+        wait = math.ceil((1 - tokens) * msPerToken)
+      end
+      redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
+      redis.call('PEXPIRE', KEYS[1], math.max(1, math.ceil((capacity - tokens) * msPerToken)))
+      return wait
+      """;
 
   private final Redis client;
   private final RedisAPI redis;
@@ -65,14 +94,9 @@ public final class RedisKeyValueStore implements KeyValueStore {
   }
 
   @Override
-  public Future<long[]> count(String key, long windowMs) {
-    return redis.incr(key).compose(n -> {
-      long count = n.toLong();
-      Future<Response> expiry = count == 1
-          ? redis.pexpire(List.of(key, Long.toString(windowMs))).map(r -> null)
-          : Future.succeededFuture(null);
-      return expiry.compose(v -> redis.pttl(key)).map(ttl -> new long[] {count, Math.max(0, ttl.toLong())});
-    });
+  public Future<Long> acquire(String key, int capacity, long periodMs) {
+    return redis.eval(List.of(TOKEN_BUCKET, "1", key, Integer.toString(capacity), Long.toString(periodMs)))
+        .map(Response::toLong);
   }
 
   @Override

@@ -23,17 +23,17 @@ public final class StoreKeys {
     return "palmreader:history:" + conversationId;
   }
 
-  /** A fixed rate-limit window: {@code what} (asks, frames), {@code who} (ip), its id, the window number. */
-  public static String rate(String what, String who, String id, long window) {
-    return "palmreader:rate:" + what + ":" + who + ":" + id + ":" + window;
+  /** A rate limit's token bucket: {@code what} (asks, frames), {@code who} (ip), its id. */
+  public static String rate(String what, String who, String id) {
+    return "palmreader:rate:" + what + ":" + who + ":" + id;
   }
 
   /**
-   * A user's fixed rate-limit window ({@code what}: asks), under a digest of who the user is ({@code subject:…} or
+   * A user's rate-limit token bucket ({@code what}: asks), under a digest of who the user is ({@code subject:…} or
    * {@code session:…}), as taught gestures are: keys never show a token's subject.
    */
-  public static String userRate(String what, String user, long window) {
-    return rate(what, "user", Sha256.hex(user), window);
+  public static String userRate(String what, String user) {
+    return rate(what, "user", Sha256.hex(user));
   }
 
   /** A cached answer, by prompt hash. */

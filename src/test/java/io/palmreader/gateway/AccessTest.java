@@ -222,7 +222,7 @@ class AccessTest {
   void headers() throws Exception {
     HttpClientResponse page = get(port, "/", null);
     assertEquals(200, page.statusCode());
-    assertEquals(GatewayVerticle.CONTENT_SECURITY_POLICY, page.getHeader("Content-Security-Policy"));
+    assertEquals(SecurityHeaders.CONTENT_SECURITY_POLICY, page.getHeader("Content-Security-Policy"));
     assertEquals("nosniff", page.getHeader("X-Content-Type-Options"));
     assertEquals("DENY", page.getHeader("X-Frame-Options"));
     HttpClientResponse allowed = get(port, "/api/health/live", ORIGIN);

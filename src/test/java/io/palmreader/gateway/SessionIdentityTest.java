@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.palmreader.testing.Eventually;
-import io.palmreader.testing.MinuteWindow;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
@@ -139,7 +138,6 @@ class SessionIdentityTest {
   @Test
   @DisplayName("asksPerMinute counts per subject: a reconnect does not reset it")
   void asksCountPerSubject() throws Exception {
-    MinuteWindow.startEarly(vertx); // all the questions fall in one limit window
     JsonObject twoAMinute = new JsonObject().put("asksPerMinute", 2);
     String ask = new JsonObject().put("type", "ask").put("text", "what now?").encode();
     try (SessionClient first = SessionClient.connect(vertx, upgrade(issuer.token("asker", 3600L, twoAMinute),

@@ -1,11 +1,16 @@
 package io.palmreader.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.palmreader.inference.InferenceOutcome;
 import io.palmreader.protocol.ClientFrame;
 import io.palmreader.store.MemoryKeyValueStore;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -62,9 +67,54 @@ class FrameFlowTest {
     assertEquals(3, a.next().frame().sequence());
     assertEquals(2 * (long) (photo.length + ClientFrame.HEADER_BYTES), memory.held());
     assertInstanceOf(FrameFlow.Wait.class, b.admit(frame(3, photo), t + 5, 0));
-    b.discardWaiting();
+    b.drain();
     b.settle(third.arrival(), new InferenceOutcome.NoCapacity(false));
     assertEquals(photo.length + ClientFrame.HEADER_BYTES, memory.held(), "only a's frame in flight is held");
+  }
+
+  @Test
+  @DisplayName("draining: no new frames, the waiting one forgotten, done on the next() after the last answer")
+  void drainEndsWhenTheLastFrameInFlightIsSettled() {
+    FrameMemory memory = new FrameMemory(100 * MB);
+    FrameFlow flow = flow(1000, memory);
+    long t = System.nanoTime();
+    FrameFlow.Dispatch first = assertInstanceOf(FrameFlow.Dispatch.class, flow.admit(frame(1, IMAGE), t, 0));
+    assertInstanceOf(FrameFlow.Wait.class, flow.admit(frame(2, IMAGE), t + 1, 0));
+    Future<Void> drained = flow.drain();
+    assertTrue(flow.draining());
+    assertEquals(IMAGE.length + ClientFrame.HEADER_BYTES, memory.held(), "the waiting frame is let go");
+    FrameFlow.Refuse late = assertInstanceOf(FrameFlow.Refuse.class, flow.admit(frame(3, IMAGE), t + 2, 0));
+    assertEquals(DropReason.SHUTTING_DOWN, late.reason());
+    assertNull(late.notice(), "counted, not told");
+    flow.settle(first.arrival(), new InferenceOutcome.Busy());
+    assertFalse(drained.isComplete(), "the answer is delivered before the drain ends");
+    assertNull(flow.next());
+    assertTrue(drained.succeeded());
+    assertSame(drained, flow.drain(), "draining again is the same drain");
+    assertFalse(flow.closed());
+  }
+
+  @Test
+  @DisplayName("closing: the waiting frame is dropped as session_closed once, and a drain in progress ends")
+  void closeEndsTheDrainAndDropsTheWaitingFrame() {
+    FrameFlow flow = flow(1000, new FrameMemory(100 * MB));
+    long t = System.nanoTime();
+    FrameFlow.Dispatch first = assertInstanceOf(FrameFlow.Dispatch.class, flow.admit(frame(1, IMAGE), t, 0));
+    assertInstanceOf(FrameFlow.Wait.class, flow.admit(frame(2, IMAGE), t + 1, 0));
+    assertEquals(DropReason.SESSION_CLOSED, flow.close());
+    assertTrue(flow.closed());
+    assertNull(flow.close(), "closed once");
+    assertTrue(flow.drain().succeeded(), "nothing is left to finish");
+    assertFalse(flow.draining());
+    flow.settle(first.arrival(), new InferenceOutcome.Busy());
+    assertNull(flow.next(), "a closed session dispatches nothing");
+
+    FrameFlow draining = flow(1000, new FrameMemory(100 * MB));
+    assertInstanceOf(FrameFlow.Dispatch.class, draining.admit(frame(1, IMAGE), t, 0));
+    Future<Void> drained = draining.drain();
+    assertFalse(drained.isComplete());
+    assertNull(draining.close(), "no frame waited");
+    assertTrue(drained.succeeded(), "a session closed while draining has nothing left to finish");
   }
 
   /** A valid baseline JPEG header padded with entropy-coded bytes to about {@code size} bytes. */

@@ -25,19 +25,40 @@ class MemoryKeyValueStoreTest {
   }
 
   @Test
-  @DisplayName("a counting window counts up and reports the time left; an expired value is gone")
-  void windowsAndExpiry() {
-    long[] first = store.count("w", 60_000).result();
-    long[] second = store.count("w", 60_000).result();
-    assertEquals(1, first[0]);
-    assertEquals(2, second[0]);
-    assertTrue(second[1] > 59_000 && second[1] <= 60_000);
+  @DisplayName("a token bucket allows its burst, then one token per period / capacity, and says how long to wait")
+  void tokenBucket() {
+    for (int i = 0; i < 4; i++) {
+      assertEquals(0, store.acquire("b", 4, 60_000).result(), "the burst of four, token " + i);
+    }
+    assertEquals(15_000, store.acquire("b", 4, 60_000).result(), "a token comes back every 15 s");
+    now.addAndGet(14_999);
+    assertEquals(1, store.acquire("b", 4, 60_000).result(), "a refused take takes nothing");
+    now.addAndGet(1);
+    assertEquals(0, store.acquire("b", 4, 60_000).result());
+    assertEquals(15_000, store.acquire("b", 4, 60_000).result());
+    assertEquals(0, store.acquire("other", 4, 60_000).result(), "buckets are per key");
+  }
+
+  @Test
+  @DisplayName("a bucket left alone refills to its capacity, no more, and is gone once full")
+  void tokenBucketRefillsAndExpires() {
+    for (int i = 0; i < 2; i++) {
+      store.acquire("b", 2, 1000);
+    }
+    now.addAndGet(10_000);
+    assertEquals(0, store.acquire("b", 2, 1000).result());
+    assertEquals(0, store.acquire("b", 2, 1000).result());
+    assertEquals(500, store.acquire("b", 2, 1000).result(), "ten idle seconds still make a burst of two");
+    now.addAndGet(1001);
+    assertEquals(0, store.size(), "a bucket full again expires");
+  }
+
+  @Test
+  @DisplayName("an expired value is gone")
+  void expiry() {
     store.set("short", "v", 1);
     now.addAndGet(5);
     assertNull(store.get("short").result());
-    store.count("w2", 1);
-    now.addAndGet(5);
-    assertEquals(1, store.count("w2", 60_000).result()[0], "a new window after expiry");
   }
 
   @Test

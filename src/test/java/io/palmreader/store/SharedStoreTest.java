@@ -10,7 +10,6 @@ import io.palmreader.gateway.GatewayTestAccess;
 import io.palmreader.gateway.SessionClient;
 import io.palmreader.gateway.TokenIssuer;
 import io.palmreader.node.Node;
-import io.palmreader.testing.MinuteWindow;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -121,7 +120,6 @@ class SharedStoreTest {
   @Test
   @DisplayName("questions from one address are limited across both nodes, with the time to wait")
   void rateLimitAcrossNodes() throws Exception {
-    MinuteWindow.startEarly(vertxA); // all the questions fall in one limit window
     try (SessionClient onA = connect(vertxA); SessionClient onB = connect(vertxB)) {
       onA.next("welcome", 5000);
       onB.next("welcome", 5000);
@@ -134,6 +132,28 @@ class SharedStoreTest {
       assertEquals("rate_limited", limited.getString("code"));
       assertTrue(limited.getLong("retryAfterMs") > 0 && limited.getLong("retryAfterMs") <= 60_000, limited.encode());
       assertEquals(ASKS_PER_MINUTE_PER_ADDRESS, ollama.requests.size());
+    }
+  }
+
+  @Test
+  @DisplayName("a token bucket in Redis is one bucket for every node: its burst, then a wait, and it expires once full")
+  void tokenBucketAcrossNodes() throws Exception {
+    RedisKeyValueStore onA = new RedisKeyValueStore(vertxA, redis.url());
+    RedisKeyValueStore onB = new RedisKeyValueStore(vertxB, redis.url());
+    try {
+      String key = StoreKeys.rate("test", "ip", "198.51.100.7");
+      assertEquals(0, onA.acquire(key, 3, 60_000).await(10, TimeUnit.SECONDS));
+      assertEquals(0, onB.acquire(key, 3, 60_000).await(10, TimeUnit.SECONDS));
+      assertEquals(0, onA.acquire(key, 3, 60_000).await(10, TimeUnit.SECONDS));
+      long wait = onB.acquire(key, 3, 60_000).await(10, TimeUnit.SECONDS);
+      assertTrue(wait > 0 && wait <= 20_000, "a token comes back every 20 s: " + wait);
+      long ttl = Long.parseLong(redis.command("PTTL " + key).substring(1));
+      assertTrue(ttl > 0 && ttl <= 60_000, "the bucket expires once it would be full: " + ttl);
+      assertEquals(0, onB.acquire(StoreKeys.rate("test", "ip", "198.51.100.8"), 3, 60_000)
+          .await(10, TimeUnit.SECONDS), "another key is another bucket");
+    } finally {
+      onA.close();
+      onB.close();
     }
   }
 
