@@ -46,6 +46,13 @@ class WorkerMailboxTest {
     return ticket.isPresent();
   }
 
+  /** Offers frames that no deadline stops, each of which must be admitted. */
+  private static void offerAll(WorkerMailbox<String> m, String... frames) {
+    for (String f : frames) {
+      assertTrue(offer(m, f, FAR), f + " admitted");
+    }
+  }
+
   /** How many frames in a row are admitted, up to 100. */
   private static int admitted(WorkerMailbox<String> m) {
     int n = 0;
@@ -102,9 +109,7 @@ class WorkerMailboxTest {
   @DisplayName("a frame that has been here longer than maxQueueMs when its batch starts is not run (late)")
   void lateFramesAtTheHeadAreShed() {
     WorkerMailbox<String> m = mailbox(1, 0, 20);
-    offer(m, "first", FAR);
-    offer(m, "second", FAR);
-    offer(m, "third", FAR);
+    offerAll(m, "first", "second", "third");
     m.next();
     assertEquals(List.of("first"), m.take().frames());
     // The first frame took far longer than expected: the two behind it waited past the limit.
@@ -148,9 +153,7 @@ class WorkerMailboxTest {
   @DisplayName("batches take up to maxBatch frames in their order of arrival, one batch at a time")
   void batchesUpToMaxBatch() {
     WorkerMailbox<String> m = mailbox(3, 0, 1);
-    for (String f : List.of("a", "b", "c", "d", "e")) {
-      offer(m, f, FAR);
-    }
+    offerAll(m, "a", "b", "c", "d", "e");
     assertEquals(Step.TAKE_NOW, m.next());
     assertEquals(List.of("a", "b", "c"), m.take().frames());
     assertEquals(Step.WAIT, m.next(), "a batch is running");
@@ -173,9 +176,7 @@ class WorkerMailboxTest {
     assertEquals(List.of("a", "b", "c"), m.take().frames());
     m.finish(true);
 
-    offer(m, "d", FAR);
-    offer(m, "e", FAR);
-    offer(m, "f", FAR);
+    offerAll(m, "d", "e", "f");
     assertEquals(Step.TAKE_NOW, m.next(), "maxBatch frames waiting: no reason to wait");
   }
 
@@ -183,8 +184,7 @@ class WorkerMailboxTest {
   @DisplayName("each answered batch moves the time per frame a fifth of the way to its own; a failed one does not")
   void estimateFollowsAnsweredBatches() {
     WorkerMailbox<String> m = mailbox(2, 0, 10);
-    offer(m, "a", FAR);
-    offer(m, "b", FAR);
+    offerAll(m, "a", "b");
     m.next();
     m.take();
     clock.advanceMs(40);
