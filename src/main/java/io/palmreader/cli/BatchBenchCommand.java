@@ -1,6 +1,6 @@
 package io.palmreader.cli;
 
-import io.palmreader.inference.CudaDevices;
+import io.palmreader.vision.CudaDevices;
 import io.palmreader.vision.ComputeTarget;
 import io.palmreader.vision.EngineOptions;
 import io.palmreader.vision.FrameDecoder;

@@ -1,5 +1,6 @@
 package io.palmreader.inference;
 
+import io.palmreader.vision.ComputeTarget;
 import io.palmreader.vision.DecodedFrame;
 import java.util.List;
 
@@ -8,6 +9,18 @@ import java.util.List;
  * and load tests ({@link EchoProcessor}). Used by one thread at a time.
  */
 interface FrameProcessor extends AutoCloseable {
+
+  /**
+   * The processor of a worker on {@code target}, built on the thread that will run it: a CUDA device binding is per
+   * thread.
+   */
+  static FrameProcessor create(InferenceConfig config, String worker, ComputeTarget target) {
+    if (config.echo()) {
+      return new EchoProcessor(worker, config.echoDelayMs());
+    }
+    target.bindThread();
+    return new PipelineProcessor(config.pipeline(), worker, config.engineFor(target));
+  }
 
   /**
    * @param tasks     frames from any sessions

@@ -39,7 +39,8 @@ public final class InferenceClient {
 
   static InferenceOutcome outcomeOf(Throwable failure) {
     if (failure instanceof ReplyException re) {
-      if (re.failureType() == ReplyFailure.RECIPIENT_FAILURE && re.failureCode() == InferenceAddresses.BUSY) {
+      if (re.failureType() == ReplyFailure.RECIPIENT_FAILURE
+          && InferenceFailure.of(re.failureCode()) == InferenceFailure.BUSY) {
         return new InferenceOutcome.Busy();
       }
       if (re.failureType() == ReplyFailure.NO_HANDLERS) {

@@ -7,6 +7,7 @@ import io.palmreader.vision.EngineOptions;
 import io.palmreader.vision.ModelVariant;
 import io.palmreader.vision.PipelineOptions;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Where and how a node runs inference; keys under {@code inference.} (README, Configuration).
@@ -128,6 +129,19 @@ public record InferenceConfig(boolean echo, int echoDelayMs, String device, List
       return maxBatch;
     }
     return target.isCuda() ? CUDA_MAX_BATCH : CPU_MAX_BATCH;
+  }
+
+  /** Threads decoding ahead for a worker on {@code target}: none in echo mode, which decodes nothing. */
+  public int decodeAheadThreadsFor(ComputeTarget target) {
+    return echo ? 0 : prepThreadsFor(target);
+  }
+
+  /** What a worker on {@code target} does with frames, for its start-up line. */
+  public String describe(ComputeTarget target) {
+    int prep = decodeAheadThreadsFor(target);
+    return String.format(Locale.ROOT, "%s model, batches up to %d frame(s) within %d ms, frames refused beyond %d ms "
+        + "at the worker%s", pipeline.model().id(), maxBatchFor(target), maxBatchDelayMs, maxQueueMs,
+        prep > 0 ? ", decoding on " + prep + " " + DecodeAhead.POOL + " threads" : "");
   }
 
   /** Decoding threads for a worker on {@code target}, {@code auto} resolved. */

@@ -2,6 +2,7 @@ package io.palmreader.inference;
 
 import io.palmreader.config.ConfigException;
 import io.palmreader.vision.ComputeTarget;
+import io.palmreader.vision.CudaDevices;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

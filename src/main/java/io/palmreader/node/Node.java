@@ -3,11 +3,12 @@ package io.palmreader.node;
 import io.palmreader.config.ConfigException;
 import io.palmreader.config.NodeConfig;
 import io.palmreader.config.Settings;
-import io.palmreader.inference.CudaDevices;
 import io.palmreader.inference.FrameCodecs;
 import io.palmreader.inference.InferenceConfig;
 import io.palmreader.inference.InferencePlacement;
+import io.palmreader.inference.WorkerConfig;
 import io.palmreader.observability.ClusterMembership;
+import io.palmreader.vision.CudaDevices;
 import io.vertx.config.ConfigRetriever;
 import io.vertx.config.ConfigRetrieverOptions;
 import io.vertx.config.ConfigStoreOptions;
@@ -178,10 +179,8 @@ public final class Node {
     Future<String> next = chain;
     for (InferencePlacement.Worker w : placement.workers()) {
       // Each instance admits frames on an event loop and runs its networks on a thread of the pool named here.
-      JsonObject workerConfig = effective.copy().put("workerId", effective.getString("nodeId") + "/" + w.name())
-          .put("cudaDevice", w.target().cudaDevice()).put("fp16", w.target().fp16())
-          .put("workerPool", w.poolName()).put("workerPoolSize", w.instances())
-          .put("maxExecuteTimeMs", d.maxWorkerExecuteTimeMs());
+      JsonObject workerConfig = new WorkerConfig(effective.getString("nodeId") + "/" + w.name(), w.target(),
+          w.poolName(), w.instances(), d.maxWorkerExecuteTimeMs()).writeTo(effective.copy());
       next = next.compose(v -> vertx.deployVerticle(d.className(), d.options(w.instances(), workerConfig))
           .onSuccess(id -> LOG.info("deployed {} × {} on {} ({})", w.instances(), d.name(), w.target(),
               w.poolName())));

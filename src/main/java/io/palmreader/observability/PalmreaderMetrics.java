@@ -106,9 +106,9 @@ public final class PalmreaderMetrics {
   }
 
   /** A frame a worker refused without running it: its queue was too long, or its sender had given up. */
-  public void frameShed(String worker, String reason) {
-    shed.computeIfAbsent(worker + '\0' + reason, k -> Counter.builder("palmreader.frames.shed").tag("worker", worker)
-        .tag("reason", reason).register(registry)).increment();
+  public void frameShed(String worker, MetricTag reason) {
+    shed.computeIfAbsent(worker + '\0' + reason.tag(), k -> Counter.builder("palmreader.frames.shed")
+        .tag("worker", worker).tag("reason", reason.tag()).register(registry)).increment();
   }
 
   /** A WebSocket upgrade or session refused: bad origin, no valid token, too many sessions, ... */

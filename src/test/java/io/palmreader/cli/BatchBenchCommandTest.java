@@ -3,7 +3,7 @@ package io.palmreader.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.palmreader.inference.CudaDevices;
+import io.palmreader.vision.CudaDevices;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.palmreader.gateway.GatewayTestAccess;
 import io.palmreader.gateway.SessionClient;
 import io.palmreader.node.Node;
+import io.palmreader.vision.CudaDevices;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.Random;

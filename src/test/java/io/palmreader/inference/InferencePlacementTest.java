@@ -11,6 +11,7 @@ import io.palmreader.config.ConfigException;
 import io.palmreader.config.Settings;
 import io.palmreader.inference.InferencePlacement.Worker;
 import io.palmreader.vision.ComputeTarget;
+import io.palmreader.vision.CudaDevices;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;

@@ -1,4 +1,4 @@
-package io.palmreader.inference;
+package io.palmreader.vision;
 
 import static org.bytedeco.opencv.global.opencv_dnn.DNN_BACKEND_CUDA;
 import static org.bytedeco.opencv.global.opencv_dnn.DNN_TARGET_CUDA;
