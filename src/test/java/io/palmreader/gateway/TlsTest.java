@@ -56,7 +56,9 @@ class TlsTest {
   @DisplayName("a plain-HTTP request is closed without an HTTP answer")
   void plainHttpIsClosedUnanswered() throws Exception {
     try (Socket socket = new Socket("127.0.0.1", node.port())) {
-      socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      // Connection: close, so that a server answering plain HTTP would close the connection after its answer too.
+      socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+          .getBytes(StandardCharsets.US_ASCII));
       // Far longer than the TLS handshake's refusal takes; a server that waited for more would hold it open.
       socket.setSoTimeout(20_000);
       InputStream in = socket.getInputStream();
