@@ -46,6 +46,21 @@ class ThreeNodeClusterTest {
       .put("inference", new JsonObject().put("workers", 1).put("opencvThreads", 1).put("model", "lite")))
       .withOllama().inCluster("edge-b", "gpu-c");
 
+  /**
+   * Asks, and returns the first answer to finish whole, its text put in {@code text}. The thumb held up in the frames
+   * may trigger an answer of its own, which stops or follows this one: each answer's text is gathered by its id.
+   */
+  private static JsonObject ask(SessionClient s, String question) throws Exception {
+    s.sendText(new JsonObject().put("type", "ask").put("text", question).encode());
+    Map<String, StringBuilder> texts = new HashMap<>();
+    JsonObject ai;
+    do {
+      ai = s.next("ai", 10_000);
+      texts.computeIfAbsent(ai.getString("answerId"), k -> new StringBuilder()).append(ai.getString("delta", ""));
+    } while (!ai.getBoolean("done") || ai.getBoolean("stopped", false));
+    return ai.copy().put("text", texts.get(ai.getString("answerId")).toString());
+  }
+
   @Test
   @DisplayName("hands computed on C, an answer streamed from B's assistant, C killed: hands again from A within 3 frames, "
       + "no frame answered twice, the session never closed")
@@ -76,17 +91,8 @@ class ThreeNodeClusterTest {
       String answeredBy = "";
       while (!"edge-b".equals(answeredBy)) {
         assertTrue(System.currentTimeMillis() < deadline, "no answer from B's assistant");
-        s.sendText(new JsonObject().put("type", "ask").put("text", "Who answers? " + seq).encode());
-        // The thumb held up in the frames may trigger an answer of its own, which stops or follows this one:
-        // each answer's text is gathered by its id, and the first one to finish whole is checked.
-        Map<String, StringBuilder> texts = new HashMap<>();
-        JsonObject ai;
-        do {
-          ai = s.next("ai", 10_000);
-          texts.computeIfAbsent(ai.getString("answerId"), k -> new StringBuilder()).append(ai.getString("delta", ""));
-        } while (!ai.getBoolean("done") || ai.getBoolean("stopped", false));
-        assertEquals(String.join("", ollama.tokens), texts.get(ai.getString("answerId")).toString(),
-            "the whole answer, in order");
+        JsonObject ai = ask(s, "Who answers? " + seq);
+        assertEquals(String.join("", ollama.tokens), ai.getString("text"), "the whole answer, in order");
         answeredBy = ai.getString("node", "");
       }
 
@@ -123,14 +129,7 @@ class ThreeNodeClusterTest {
             .filter(x -> "cluster".equals(x.getString("id"))).findFirst().orElseThrow()
             .getJsonObject("data", new JsonObject()).getInteger("members", 3);
       }
-      s.sendText(new JsonObject().put("type", "ask").put("text", "After C is gone").encode());
-      Map<String, StringBuilder> after = new HashMap<>();
-      JsonObject last;
-      do {
-        last = s.next("ai", 10_000);
-        after.computeIfAbsent(last.getString("answerId"), k -> new StringBuilder()).append(last.getString("delta", ""));
-      } while (!last.getBoolean("done") || last.getBoolean("stopped", false));
-      assertEquals(String.join("", ollama.tokens), after.get(last.getString("answerId")).toString());
+      assertEquals(String.join("", ollama.tokens), ask(s, "After C is gone").getString("text"));
       assertNull(s.closeStatus(), "the session was never closed");
       assertEquals(200, http.request(HttpMethod.GET, port, "127.0.0.1", "/api/health/ready")
           .compose(r -> r.send()).map(r -> r.statusCode()).await(10, TimeUnit.SECONDS));
