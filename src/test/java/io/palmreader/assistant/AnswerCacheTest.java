@@ -7,18 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.palmreader.gateway.GatewayTestAccess;
 import io.palmreader.gateway.SessionClient;
 import io.palmreader.gateway.TokenIssuer;
-import io.palmreader.node.Node;
+import io.palmreader.testing.NodeExtension;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-@ExtendWith(VertxExtension.class)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 @DisplayName("The answer cache tells no user what another asked")
 class AnswerCacheTest {
@@ -26,15 +24,16 @@ class AnswerCacheTest {
   private static final String QUESTION = "What is the capital of France?";
 
   /** An edge node (sessions and the assistant) with the answer cache on, as it is by default. */
-  private static Node edgeNode(Vertx vertx, FakeOllama ollama, JsonObject auth) throws Exception {
-    JsonObject config = new JsonObject().put("http", new JsonObject().put("port", 0).put("host", "127.0.0.1"))
-        .put("ollama", new JsonObject().put("url", ollama.url()))
-        .put("assistant", new JsonObject().put("cacheTtlMs", 600_000));
-    if (auth != null) {
-      config.put("auth", auth);
-    }
-    return Node.start(vertx, config, "edge").await(30, TimeUnit.SECONDS);
+  private static NodeExtension edgeNode() {
+    return NodeExtension.node(new JsonObject().put("assistant", new JsonObject().put("cacheTtlMs", 600_000)))
+        .role("edge").withOllama();
   }
+
+  @RegisterExtension
+  static final NodeExtension withTokens = edgeNode().withTokens();
+
+  @RegisterExtension
+  static final NodeExtension withoutTokens = edgeNode();
 
   /** Asks {@code QUESTION} in a new session (with {@code token}, or none) and returns the answer's last message. */
   private static JsonObject askAlone(Vertx vertx, String token) throws Exception {
@@ -63,41 +62,26 @@ class AnswerCacheTest {
   @Test
   @DisplayName("with authentication, B asking A's question gets Ollama's answer, and A asking again gets the cache")
   void cachedPerUser() throws Exception {
-    Vertx vertx = Node.createVertx();
-    FakeOllama ollama = FakeOllama.start(vertx);
-    String secret = TokenIssuer.randomSecret();
-    Node node = edgeNode(vertx, ollama, new JsonObject().put("enabled", true).put("jwtSecret", secret));
-    TokenIssuer issuer = new TokenIssuer(vertx, secret);
-    try {
-      assertFalse(cached(askAlone(vertx, issuer.token("alice"))));
-      assertEquals(1, ollama.requests.size());
-      JsonObject bob = askAlone(vertx, issuer.token("bob"));
-      assertFalse(cached(bob), "alice's answer is not bob's: " + bob.encode());
-      assertEquals(2, ollama.requests.size(), "bob's question went to Ollama");
-      JsonObject again = askAlone(vertx, issuer.token("alice"));
-      assertTrue(cached(again), "alice's own question is answered from the cache: " + again.encode());
-      assertEquals(2, ollama.requests.size());
-    } finally {
-      node.stop().await(30, TimeUnit.SECONDS);
-      ollama.close();
-    }
+    Vertx vertx = withTokens.vertx();
+    FakeOllama ollama = withTokens.ollama();
+    TokenIssuer issuer = withTokens.tokens();
+    assertFalse(cached(askAlone(vertx, issuer.token("alice"))));
+    assertEquals(1, ollama.requests.size());
+    JsonObject bob = askAlone(vertx, issuer.token("bob"));
+    assertFalse(cached(bob), "alice's answer is not bob's: " + bob.encode());
+    assertEquals(2, ollama.requests.size(), "bob's question went to Ollama");
+    JsonObject again = askAlone(vertx, issuer.token("alice"));
+    assertTrue(cached(again), "alice's own question is answered from the cache: " + again.encode());
+    assertEquals(2, ollama.requests.size());
   }
 
   @Test
   @DisplayName("without authentication nothing is cached: every client's question goes to Ollama")
   void noCacheWithoutAuthentication() throws Exception {
-    Vertx vertx = Node.createVertx();
-    FakeOllama ollama = FakeOllama.start(vertx);
-    Node node = edgeNode(vertx, ollama, null);
-    try {
-      for (int i = 1; i <= 3; i++) {
-        JsonObject done = askAlone(vertx, null);
-        assertFalse(cached(done), "answer " + i + ": " + done.encode());
-        assertEquals(i, ollama.requests.size());
-      }
-    } finally {
-      node.stop().await(30, TimeUnit.SECONDS);
-      ollama.close();
+    for (int i = 1; i <= 3; i++) {
+      JsonObject done = askAlone(withoutTokens.vertx(), null);
+      assertFalse(cached(done), "answer " + i + ": " + done.encode());
+      assertEquals(i, withoutTokens.ollama().requests.size());
     }
   }
 }

@@ -1,8 +1,7 @@
 package io.palmreader.assistant;
 
-import io.palmreader.gateway.GatewayTestAccess;
 import io.palmreader.gateway.SessionClient;
-import io.palmreader.node.Node;
+import io.palmreader.testing.NodeExtension;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -10,10 +9,10 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * How much latency the server adds to each token: the test Ollama writes the time it sends a token as the token's
@@ -32,26 +31,26 @@ class AssistantLatencyBenchmark {
   /** Answers per session left out while the JIT compiles the path. */
   private static final int WARMUP_ANSWERS = 5;
 
+  /** Ollama, the server and the clients each on their own Vert.x, as three processes would be. */
+  @RegisterExtension
+  static final NodeExtension node = NodeExtension.node(new JsonObject()
+      .put("assistant", new JsonObject().put("cacheTtlMs", 0).put("asksPerMinute", 0).put("asksPerMinutePerAddress", 0)))
+      .role("edge").withOllama();
+
   @Test
   void measure() throws Exception {
-    // Ollama, the server and the clients each on their own Vert.x, as three processes would be.
-    Vertx vertx = Node.createVertx();
-    Vertx ollamaVertx = Vertx.vertx();
-    Vertx clientVertx = Vertx.vertx();
-    FakeOllama ollama = FakeOllama.start(ollamaVertx);
+    FakeOllama ollama = node.ollama();
     ollama.stampTokens = true;
     ollama.tokenIntervalMs = TOKEN_INTERVAL_MS;
     ollama.tokens = Collections.nCopies(TOKENS, "x");
-    JsonObject config = new JsonObject().put("http", new JsonObject().put("port", 0).put("host", "127.0.0.1"))
-        .put("ollama", new JsonObject().put("url", ollama.url()))
-        .put("assistant", new JsonObject().put("cacheTtlMs", 0).put("asksPerMinute", 0).put("asksPerMinutePerAddress", 0));
-    Node node = Node.start(vertx, config, "edge").await(30, TimeUnit.SECONDS);
+    Vertx clientVertx = node.clients();
+    int port = node.port();
     List<Double> first = Collections.synchronizedList(new ArrayList<>());
     List<Double> all = Collections.synchronizedList(new ArrayList<>());
     List<Thread> threads = new ArrayList<>();
     for (int i = 0; i < SESSIONS; i++) {
       Thread t = new Thread(() -> {
-        try (SessionClient s = SessionClient.connect(clientVertx, GatewayTestAccess.port(vertx))) {
+        try (SessionClient s = SessionClient.connect(clientVertx, port)) {
           s.next("welcome", 5000);
           for (int a = 0; a < ANSWERS_PER_SESSION; a++) {
             s.sendText(new JsonObject().put("type", "ask").put("text", "tick " + a).encode());
@@ -83,9 +82,6 @@ class AssistantLatencyBenchmark {
     for (Thread t : threads) {
       t.join();
     }
-    node.stop().await(30, TimeUnit.SECONDS);
-    ollamaVertx.close().await(10, TimeUnit.SECONDS);
-    clientVertx.close().await(10, TimeUnit.SECONDS);
     System.out.printf(Locale.ROOT, "%d sessions × %d answers (first %d left out) × %d tokens every %d ms (%d tokens/s)%n",
         SESSIONS, ANSWERS_PER_SESSION, WARMUP_ANSWERS, TOKENS, TOKEN_INTERVAL_MS, SESSIONS * 1000 / TOKEN_INTERVAL_MS);
     report("first token", first);

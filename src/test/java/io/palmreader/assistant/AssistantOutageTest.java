@@ -8,27 +8,33 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.palmreader.gateway.GatewayTestAccess;
 import io.palmreader.gateway.SessionClient;
-import io.palmreader.node.Node;
+import io.palmreader.testing.NodeExtension;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.net.ServerSocket;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 @DisplayName("The assistant when Ollama is absent or failing")
 class AssistantOutageTest {
 
-  private static Node edgeNode(Vertx vertx, String ollamaUrl, JsonObject ollama) throws Exception {
-    JsonObject config = new JsonObject().put("http", new JsonObject().put("port", 0).put("host", "127.0.0.1"))
-        .put("ollama", ollama.put("url", ollamaUrl));
-    return Node.start(vertx, config, "edge").await(30, TimeUnit.SECONDS);
-  }
+  /** The default of every test node: Ollama's URL names a port nothing listens on. */
+  @RegisterExtension
+  static final NodeExtension absent = NodeExtension.node(new JsonObject()).role("edge");
+
+  /**
+   * The test Ollama, with a breaker that opens after two failures and waits 5 s before trying again: ample time to
+   * ask once more while it is open, on any machine. No question limit, as the test asks until it recovers.
+   */
+  @RegisterExtension
+  static final NodeExtension failing = NodeExtension.node(new JsonObject()
+      .put("ollama", new JsonObject().put("busyRetries", 0).put("breakerFailures", 2).put("breakerResetMs", 5000))
+      .put("assistant", new JsonObject().put("asksPerMinute", 0))).role("edge").withOllama();
 
   private static JsonObject ask(SessionClient s, String text) throws Exception {
     s.sendText(new JsonObject().put("type", "ask").put("text", text).encode());
@@ -38,13 +44,7 @@ class AssistantOutageTest {
   @Test
   @DisplayName("nothing listening: the session is told assistant_unavailable and keeps working; health says DOWN")
   void ollamaAbsent() throws Exception {
-    int closedPort;
-    try (ServerSocket probe = new ServerSocket(0)) {
-      closedPort = probe.getLocalPort();
-    }
-    Vertx vertx = Node.createVertx();
-    Node node = edgeNode(vertx, "http://127.0.0.1:" + closedPort, new JsonObject());
-    try (SessionClient s = SessionClient.connect(vertx, GatewayTestAccess.port(vertx))) {
+    try (SessionClient s = SessionClient.connect(absent.vertx(), absent.port())) {
       s.next("welcome", 5000);
       JsonObject status = s.next("assistant", 5000);
       assertFalse(status.getBoolean("available"));
@@ -55,19 +55,15 @@ class AssistantOutageTest {
       assertFalse(error.getString("message").contains("127.0.0.1"), error.getString("message"));
       s.sendText("{\"type\":\"ping\"}");
       s.next("pong", 5000);
-    } finally {
-      node.stop().await(30, TimeUnit.SECONDS);
     }
   }
 
   @Test
   @DisplayName("the breaker opens after repeated failures (Ollama is left alone), then recovers when Ollama does")
   void breakerOpensAndRecovers() throws Exception {
-    Vertx vertx = Node.createVertx();
-    FakeOllama ollama = FakeOllama.start(vertx);
-    Node node = edgeNode(vertx, ollama.url(), new JsonObject().put("busyRetries", 0).put("breakerFailures", 2)
-        .put("breakerResetMs", 300));
-    try (SessionClient s = SessionClient.connect(vertx, GatewayTestAccess.port(vertx))) {
+    Vertx vertx = failing.vertx();
+    FakeOllama ollama = failing.ollama();
+    try (SessionClient s = SessionClient.connect(vertx, failing.port())) {
       s.next("welcome", 5000);
       ollama.busyFor.set(1000);
       assertEquals("assistant_busy", ask(s, "one").getString("code"));
@@ -80,18 +76,16 @@ class AssistantOutageTest {
 
       ollama.busyFor.set(0);
       // After the reset time the breaker lets one call through; it succeeds and the breaker closes.
-      JsonObject[] reply = new JsonObject[1];
-      Eventually.await(vertx, 10_000, "the breaker to let a call through", () -> {
-        s.sendText(new JsonObject().put("type", "ask").put("text", "again").encode());
-        reply[0] = s.nextOf(10_000, "ai", "ai_error");
-        return "ai".equals(reply[0].getString("type"));
-      });
-      assertEquals("ai", reply[0].getString("type"), reply[0].encode());
-      JsonObject status = vertx.eventBus().<JsonObject>request(AssistantAddresses.STATUS, null)
-          .await(5, TimeUnit.SECONDS).body();
-      assertEquals("CLOSED", status.getString("breaker"));
-    } finally {
-      node.stop().await(30, TimeUnit.SECONDS);
+      Eventually.await(vertx, 30_000, "the breaker to let a call through", () -> "HALF_OPEN".equals(breaker(vertx)));
+      s.sendText(new JsonObject().put("type", "ask").put("text", "again").encode());
+      JsonObject reply = s.nextOf(10_000, "ai", "ai_error");
+      assertEquals("ai", reply.getString("type"), reply.encode());
+      assertEquals("CLOSED", breaker(vertx));
     }
+  }
+
+  private static String breaker(Vertx vertx) throws Exception {
+    return vertx.eventBus().<JsonObject>request(AssistantAddresses.STATUS, null).await(5, TimeUnit.SECONDS).body()
+        .getString("breaker");
   }
 }

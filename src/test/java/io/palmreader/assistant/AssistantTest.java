@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.palmreader.gateway.GatewayTestAccess;
 import io.palmreader.gateway.SessionClient;
-import io.palmreader.node.Node;
+import io.palmreader.testing.NodeExtension;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -18,13 +18,13 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @ExtendWith(VertxExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -32,30 +32,27 @@ import org.junit.jupiter.api.Timeout;
 @DisplayName("The assistant against a test Ollama, through a real WebSocket session")
 class AssistantTest {
 
+  /** A token a second: an answer of seven takes seven seconds, the client's stop or close comes after the first. */
+  private static final long SLOW_TOKEN_MS = 1000;
+
+  @RegisterExtension
+  static final NodeExtension node = NodeExtension.node(new JsonObject()
+      .put("ollama", new JsonObject().put("busyRetries", 2).put("breakerFailures", 100)
+          .put("options", new JsonObject().put("temperature", 0.2)))
+      // No answer cache here: several tests ask the same words and must reach Ollama each time.
+      .put("assistant", new JsonObject().put("gestureCooldownMs", 60_000).put("cacheTtlMs", 0).put("attachFrame", true)
+          .put("maxAnswerChars", 100))
+      .put("gesture", new JsonObject().put("holdFrames", 3).put("holdMs", 0))).withOllama();
+
   private Vertx vertx;
   private FakeOllama ollama;
-  private Node node;
   private int port;
 
   @BeforeAll
-  void start() throws Exception {
-    vertx = Node.createVertx();
-    ollama = FakeOllama.start(vertx);
-    JsonObject config = new JsonObject()
-        .put("http", new JsonObject().put("port", 0).put("host", "127.0.0.1"))
-        .put("ollama", new JsonObject().put("url", ollama.url()).put("busyRetries", 2).put("breakerFailures", 100)
-            .put("options", new JsonObject().put("temperature", 0.2)))
-        // No answer cache here: several tests ask the same words and must reach Ollama each time.
-        .put("assistant", new JsonObject().put("gestureCooldownMs", 60_000).put("cacheTtlMs", 0).put("attachFrame", true)
-            .put("maxAnswerChars", 100))
-        .put("gesture", new JsonObject().put("holdFrames", 3).put("holdMs", 0));
-    node = Node.start(vertx, config, "all").await(60, TimeUnit.SECONDS);
-    port = GatewayTestAccess.port(vertx);
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    node.stop().await(30, TimeUnit.SECONDS);
+  void clients() {
+    vertx = node.vertx();
+    ollama = node.ollama();
+    port = node.port();
   }
 
   @BeforeEach
@@ -127,7 +124,8 @@ class AssistantTest {
   @DisplayName("an answer reaching assistant.maxAnswerChars is cut there, ends as truncated, and Ollama is stopped")
   void longAnswersAreCut() throws Exception {
     List<String> before = ollama.tokens;
-    ollama.tokens = java.util.Collections.nCopies(60, "word ");
+    // Far more tokens than the cut takes: the stream is still going, seconds from its end, when the server cuts it.
+    ollama.tokens = java.util.Collections.nCopies(1000, "word ");
     ollama.tokenIntervalMs = 5;
     try (SessionClient s = session()) {
       s.sendText(new JsonObject().put("type", "ask").put("text", "Say a lot").encode());
@@ -144,7 +142,7 @@ class AssistantTest {
   @Test
   @DisplayName("stop closes the request to Ollama and ends the answer as stopped")
   void stopClosesTheRequest() throws Exception {
-    ollama.tokenIntervalMs = 200;
+    ollama.tokenIntervalMs = SLOW_TOKEN_MS;
     try (SessionClient s = session()) {
       s.sendText(new JsonObject().put("type", "ask").put("text", "Tell me a long story").encode());
       assertFalse(s.next("ai", 10_000).getBoolean("done"));
@@ -161,7 +159,7 @@ class AssistantTest {
   @Test
   @DisplayName("a client that disconnects mid-answer closes the request to Ollama")
   void disconnectClosesTheRequest() throws Exception {
-    ollama.tokenIntervalMs = 200;
+    ollama.tokenIntervalMs = SLOW_TOKEN_MS;
     SessionClient s = session();
     s.sendText(new JsonObject().put("type", "ask").put("text", "Tell me a long story").encode());
     s.next("ai", 10_000);

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.palmreader.assistant.FakeOllama;
-import io.palmreader.node.Node;
+import io.palmreader.testing.NodeExtension;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.OutputStream;
@@ -24,12 +24,12 @@ import java.util.concurrent.TimeUnit;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Size;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 @ExtendWith(VertxExtension.class)
@@ -38,28 +38,20 @@ import org.junit.jupiter.api.io.TempDir;
 @DisplayName("The browser client in headless Chromium with a fake camera showing a real thumbs-up")
 class BrowserClientTest {
 
+  @RegisterExtension
+  static final NodeExtension node = NodeExtension.node(new JsonObject()
+      .put("gesture", new JsonObject().put("holdFrames", 3).put("holdMs", 0))).withOllama();
+
   private Vertx vertx;
   private FakeOllama ollama;
-  private Node node;
   private int port;
 
   @BeforeAll
-  void startNode() throws Exception {
+  void clients() {
     HeadlessChromium.binary();
-    vertx = Node.createVertx();
-    ollama = FakeOllama.start(vertx);
-    JsonObject config = new JsonObject().put("http", new JsonObject().put("port", 0).put("host", "127.0.0.1"))
-        .put("gesture", new JsonObject().put("holdFrames", 3).put("holdMs", 0))
-        .put("ollama", new JsonObject().put("url", ollama.url()));
-    node = Node.start(vertx, config, "all").await(60, TimeUnit.SECONDS);
-    port = (Integer) vertx.sharedData().getLocalMap(GatewayVerticle.NODE_MAP).get(GatewayVerticle.HTTP_PORT_KEY);
-  }
-
-  @AfterAll
-  void stopNode() throws Exception {
-    if (node != null) {
-      node.stop().await(30, TimeUnit.SECONDS);
-    }
+    vertx = node.vertx();
+    ollama = node.ollama();
+    port = node.port();
   }
 
   /**

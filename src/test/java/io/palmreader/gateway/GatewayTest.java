@@ -4,8 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.palmreader.node.Node;
 import io.palmreader.protocol.ClientFrame;
+import io.palmreader.testing.NodeExtension;
+import io.palmreader.testing.ScrapedMetrics;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.junit5.Checkpoint;
 import io.vertx.junit5.VertxExtension;
@@ -24,13 +25,13 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @ExtendWith(VertxExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -41,9 +42,26 @@ class GatewayTest {
   static final String THUMB_UP = "hands/thumbs_up/mpsamples_hand_thumb_up.jpg";
   static final String VICTORY = "hands/victory/wasmedge_victory.jpg";
   static final int MAX_FRAME_BYTES = 300_000;
+  private static final int HELD_FRAME_MS = 2000;
+
+  @RegisterExtension
+  static final NodeExtension node = NodeExtension.node(new JsonObject()
+      .put("session", new JsonObject().put("maxFrameBytes", MAX_FRAME_BYTES))
+      // Two workers: frames are load-balanced between them and both import their models at once.
+      .put("inference", new JsonObject().put("workers", 2).put("opencvThreads", 1))
+      .put("gesture", new JsonObject().put("holdFrames", 3).put("holdMs", 0))
+      // The test checks which node answered: clients are told node names only with this on.
+      .put("observability", new JsonObject().put("exposeNodeNames", true)));
+
+  /**
+   * A worker that holds each frame for {@value #HELD_FRAME_MS} ms (echo inference with a delay): frames sent one
+   * after another arrive while the first is held, on any machine.
+   */
+  @RegisterExtension
+  static final NodeExtension slowWorker = NodeExtension.node(new JsonObject()
+      .put("inference", new JsonObject().put("mode", "echo").put("echoDelayMs", HELD_FRAME_MS).put("workers", 1)));
 
   private Vertx vertx;
-  private Node node;
   private int port;
   private HttpClient http;
   private WebSocketClient sharedClient;
@@ -57,27 +75,17 @@ class GatewayTest {
   }
 
   @BeforeAll
-  void startNode() throws Exception {
-    vertx = Node.createVertx();
-    JsonObject config = new JsonObject()
-        .put("http", new JsonObject().put("port", 0).put("host", "127.0.0.1"))
-        .put("session", new JsonObject().put("maxFrameBytes", MAX_FRAME_BYTES).put("answerTimeoutMs", 60_000))
-        // Two workers: frames are load-balanced between them and both import their models at once.
-        .put("inference", new JsonObject().put("workers", 2).put("opencvThreads", 1))
-        .put("gesture", new JsonObject().put("holdFrames", 3).put("holdMs", 0))
-        // The test checks which node answered: clients are told node names only with this on.
-        .put("observability", new JsonObject().put("exposeNodeNames", true));
-    node = Node.start(vertx, config, "all").await(60, TimeUnit.SECONDS);
-    port = (Integer) vertx.sharedData().getLocalMap(GatewayVerticle.NODE_MAP).get(GatewayVerticle.HTTP_PORT_KEY);
+  void clients() {
+    vertx = node.vertx();
+    port = node.port();
     http = vertx.createHttpClient();
   }
 
-  @AfterAll
-  void stopNode() throws Exception {
-    node.stop().await(30, TimeUnit.SECONDS);
+  private SessionClient connect() throws Exception {
+    return connect(port);
   }
 
-  private SessionClient connect() throws Exception {
+  private SessionClient connect(int port) throws Exception {
     SessionClient c = SessionClient.connect(vertx, port);
     JsonObject welcome = c.next("welcome", 5000);
     assertFalse(welcome.getString("sessionId").isBlank());
@@ -200,9 +208,9 @@ class GatewayTest {
   @Test
   @DisplayName("while a frame is with inference, a newer frame replaces the waiting one, which is counted as dropped")
   void newestFrameWins() throws Exception {
-    try (SessionClient c = connect()) {
+    try (SessionClient c = connect(slowWorker.port())) {
       byte[] image = photo(THUMB_UP);
-      // The first frame goes to the worker; 2..5 arrive while it runs (tens of ms) and replace each other.
+      // The first frame goes to the worker, which holds it; 2..5 arrive meanwhile and replace each other.
       for (int seq = 1; seq <= 5; seq++) {
         c.sendFrame(seq, image);
       }
@@ -301,12 +309,12 @@ class GatewayTest {
     // The details are for operators, beside /metrics.
     Response details = get("/api/health/details");
     assertTrue(details.body().contains("no assistant") || details.body().contains("reachable"), details.body());
-    Response metrics = get("/metrics");
-    assertEquals(200, metrics.status());
+    assertEquals(200, get("/metrics").status());
+    ScrapedMetrics metrics = node.metrics();
     for (String meter : new String[] {"palmreader_frames_received_total", "palmreader_frames_processed_total",
-        "palmreader_stage_latency_seconds_bucket", "palmreader_batch_size", "palmreader_sessions",
+        "palmreader_stage_latency_seconds_bucket", "palmreader_batch_size_count", "palmreader_sessions",
         "palmreader_frames_queued", "vertx_http_server_active_ws_connections"}) {
-      assertTrue(metrics.body().contains(meter), "metrics lack " + meter);
+      assertTrue(metrics.has(meter), "metrics lack " + meter + ": " + metrics.names());
     }
     Response page = get("/");
     assertEquals(200, page.status());

@@ -1,5 +1,6 @@
 package io.palmreader.gateway;
 
+import io.palmreader.testing.Ci;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
@@ -22,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Debian's Chromium, headless, with a fake camera playing a y4m file, driven over the DevTools protocol (a
@@ -53,15 +53,8 @@ final class HeadlessChromium implements AutoCloseable {
 
   /** The Chromium binary; on CI its absence fails the test, elsewhere the test is skipped. */
   static Path binary() {
-    Path chromium = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
-    if (!Files.isExecutable(chromium)) {
-      String message = chromium + " is not installed (scripts/test installs Debian's chromium when run as root)";
-      if ("true".equals(System.getenv("CI"))) {
-        throw new AssertionError(message);
-      }
-      Assumptions.abort(message);
-    }
-    return chromium;
+    return Ci.requireExecutable(Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium")),
+        "scripts/test installs Debian's chromium when run as root");
   }
 
   static HeadlessChromium open(Vertx vertx, String url, Path fakeCamera, Path profile) throws Exception {

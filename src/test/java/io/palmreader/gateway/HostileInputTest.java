@@ -8,7 +8,7 @@ import io.palmreader.testing.Eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.palmreader.node.Node;
+import io.palmreader.testing.NodeExtension;
 import io.palmreader.protocol.ClientFrame;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -28,11 +28,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A seeded stream of hostile messages from several connections at once, with a well-behaved session alongside.
@@ -51,32 +51,56 @@ class HostileInputTest {
   private static final int MAX_FRAME_BYTES = 300_000;
   /** The codes hostile messages may get: what is wrong with them, or that they come too fast (text is limited too). */
   private static final Set<String> CODES = Set.of("invalid_frame", "frame_too_large", "bad_message", "rate_limited");
+  /**
+   * What the server answers a message of each kind sent alone: the code for what is wrong with it (a cut or
+   * corrupted photo may still decode, into hands, or now declare more than a frame may hold), unless the message
+   * came faster than the session's rate for its kind.
+   */
+  private static final Map<String, Set<String>> EXPECTED = expected();
+  /** A message over its session's rate: refused before it is read, told with an error or a quiet notice. */
+  private static final Set<String> OVER_RATE = Set.of("rate_limited", "dropped rate_limited");
+  private static final String BURST = "in a burst";
+
+  private static Map<String, Set<String>> expected() {
+    Map<String, Set<String>> expected = new TreeMap<>();
+    for (String text : List.of("malformed JSON", "deeply nested JSON", "unknown type", "non-string type",
+        "JSON that is not an object", "oversized text", "hello with bad fields")) {
+      expected.put(text, Set.of("bad_message"));
+    }
+    for (String header : List.of("wrong protocol version", "unknown header flags", "shorter than a header",
+        "random bytes after a valid header")) {
+      expected.put(header, Set.of("invalid_frame"));
+    }
+    for (String damaged : List.of("truncated JPEG", "corrupt JPEG")) {
+      expected.put(damaged, Set.of("invalid_frame", "frame_too_large", "hands"));
+    }
+    expected.put("over the frame size limit", Set.of("frame_too_large"));
+    // A bomb's header declares absurd dimensions and no image data follows it: the file is refused as broken.
+    for (String bomb : List.of("JPEG bomb", "PNG bomb")) {
+      expected.put(bomb, Set.of("invalid_frame"));
+    }
+    return expected;
+  }
+
+  @RegisterExtension
+  static final NodeExtension node = NodeExtension.node(new JsonObject()
+      // Rate limits answer floods with one notice a second; here every message must be answered on its own.
+      .put("session", new JsonObject().put("maxFrameBytes", MAX_FRAME_BYTES).put("maxFps", 1000)
+          .put("maxTextBytes", 4096))
+      .put("assistant", new JsonObject().put("enabled", "false"))
+      .put("inference", new JsonObject().put("workers", 1).put("opencvThreads", 1)));
 
   private Vertx vertx;
-  private Node node;
   private int port;
   private byte[] thumbsUp;
   private byte[] victory;
 
   @BeforeAll
-  void start() throws Exception {
-    vertx = Node.createVertx();
-    JsonObject config = new JsonObject()
-        .put("http", new JsonObject().put("port", 0).put("host", "127.0.0.1"))
-        // Rate limits answer floods with one notice a second; here every message must be answered on its own.
-        .put("session", new JsonObject().put("maxFrameBytes", MAX_FRAME_BYTES).put("maxFps", 1000)
-            .put("answerTimeoutMs", 30_000).put("maxTextBytes", 4096))
-        .put("assistant", new JsonObject().put("enabled", "false"))
-        .put("inference", new JsonObject().put("workers", 1).put("opencvThreads", 1));
-    node = Node.start(vertx, config, "all").await(60, TimeUnit.SECONDS);
-    port = GatewayTestAccess.port(vertx);
+  void clients() {
+    vertx = node.vertx();
+    port = node.port();
     thumbsUp = GatewayTestAccess.photo("hands/thumbs_up/mpsamples_hand_thumb_up.jpg");
     victory = GatewayTestAccess.photo("hands/victory/wasmedge_victory.jpg");
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    node.stop().await(30, TimeUnit.SECONDS);
   }
 
   /** One hostile message: what it is (for failure messages) and its bytes, text or binary. */
@@ -183,11 +207,10 @@ class HostileInputTest {
 
   /**
    * Sends its share one at a time, each awaited; every tenth round is a flood of 20 sent at once, then all awaited.
-   * Returns the codes seen by kind.
+   * Counts what the server answered, by kind for the messages sent alone (a flood's answers come in their own order).
    */
-  private Map<String, Integer> attack(int connection, Map<String, Integer> answersByKind) throws Exception {
+  private void attack(int connection, Map<String, Map<String, Integer>> answers) throws Exception {
     Random r = new Random(SEED + connection);
-    Map<String, Integer> codes = new TreeMap<>();
     try (SessionClient c = SessionClient.connect(vertx, port)) {
       c.next("welcome", 10_000);
       int sent = 0;
@@ -205,8 +228,7 @@ class HostileInputTest {
         boolean mayDecode = batch.stream().anyMatch(h -> h.kind().startsWith("corrupt") || h.kind().startsWith("truncated"));
         boolean hasFrames = batch.stream().anyMatch(h -> h.binary() != null);
         for (int i = 0; i < batch.size(); i++) {
-          Hostile h = batch.get(i);
-          String kind = burst == 1 ? h.kind() : "burst of " + burst;
+          String kind = burst == 1 ? batch.get(i).kind() : BURST;
           JsonObject reply = c.nextOf(30_000, "error", "hands", "dropped");
           String type = reply.getString("type");
           String outcome = type.equals("error") ? reply.getString("code") : type;
@@ -215,24 +237,32 @@ class HostileInputTest {
             assertTrue(!reply.getBoolean("fatal", false), kind + " got a fatal error: " + reply.encode());
           } else if (type.equals("dropped")) {
             // In a flood, a frame waiting for inference is replaced by the next one, or refused by a busy worker; a
-            // text message beyond the rate gets a quiet notice after its first error.
+            // frame beyond the rate gets a quiet notice after its first error.
             assertTrue(hasFrames && Set.of("superseded", "worker_busy", "rate_limited").contains(reply.getString("reason")),
                 kind + " got " + reply.encode());
+            outcome = "dropped " + reply.getString("reason");
           } else {
             // A corrupted or cut JPEG may still decode into an image.
             assertTrue(mayDecode, kind + " got " + reply.encode());
           }
-          codes.merge(outcome, 1, Integer::sum);
-          answersByKind.merge(h.kind(), 1, Integer::sum);
+          if (burst == 1) {
+            assertTrue(EXPECTED.get(kind).contains(outcome) || OVER_RATE.contains(outcome),
+                kind + " sent alone got " + reply.encode());
+          }
+          answers.computeIfAbsent(kind, k -> new ConcurrentHashMap<>()).merge(outcome, 1, Integer::sum);
         }
         sent += burst;
       }
-      // Still a working session after all of it, once a second has refilled its text allowance.
+      // Still a working session after all of it, once a second has refilled its text allowance; and no message got
+      // a second answer (one would be passed over on the way to the pong, or come after it).
       vertx.timer(1100).await(5, TimeUnit.SECONDS);
       c.sendText(new JsonObject().put("type", "ping").encode());
       c.next("pong", 10_000);
+      c.sendText(new JsonObject().put("type", "ping").encode());
+      c.next("pong", 10_000);
+      assertEquals(List.of(), c.skipped().stream().filter(m -> Set.of("error", "hands", "dropped")
+          .contains(m.getString("type"))).toList(), "answers beyond one per message");
     }
-    return codes;
   }
 
   @Test
@@ -240,7 +270,7 @@ class HostileInputTest {
     AtomicBoolean attacking = new AtomicBoolean(true);
     AtomicInteger goodAnswers = new AtomicInteger();
     List<String> goodFailures = new ArrayList<>();
-    Map<String, Integer> byKind = new ConcurrentHashMap<>();
+    Map<String, Map<String, Integer>> answers = new ConcurrentHashMap<>();
     ExecutorService pool = Executors.newFixedThreadPool(CONNECTIONS + 1);
     try {
       Future<?> good = pool.submit(() -> {
@@ -271,22 +301,28 @@ class HostileInputTest {
         }
         return null;
       });
-      List<Future<Map<String, Integer>>> attackers = new ArrayList<>();
+      List<Future<?>> attackers = new ArrayList<>();
       for (int i = 0; i < CONNECTIONS; i++) {
         int connection = i;
-        attackers.add(pool.submit(() -> attack(connection, byKind)));
+        attackers.add(pool.submit(() -> {
+          attack(connection, answers);
+          return null;
+        }));
       }
-      Map<String, Integer> codes = new TreeMap<>();
-      for (Future<Map<String, Integer>> a : attackers) {
-        a.get(10, TimeUnit.MINUTES).forEach((k, v) -> codes.merge(k, v, Integer::sum));
+      for (Future<?> a : attackers) {
+        a.get(10, TimeUnit.MINUTES);
       }
       attacking.set(false);
       good.get(1, TimeUnit.MINUTES);
-      int total = codes.values().stream().mapToInt(Integer::intValue).sum();
-      System.out.printf("hostile messages answered: %d %s; by kind %s; good session answers: %d%n", total, codes,
-          new TreeMap<>(byKind), goodAnswers.get());
-      assertEquals(CONNECTIONS * MESSAGES_PER_CONNECTION, total);
-      assertTrue(total >= 10_000);
+      Map<String, Integer> codes = new TreeMap<>();
+      answers.values().forEach(byOutcome -> byOutcome.forEach((k, v) -> codes.merge(k, v, Integer::sum)));
+      System.out.printf("hostile messages answered: %s; by kind %s; good session answers: %d%n", codes,
+          new TreeMap<>(answers), goodAnswers.get());
+      // Each kind, sent alone, was answered for what is wrong with it, not only refused for its rate.
+      EXPECTED.forEach((kind, outcomes) -> {
+        Map<String, Integer> got = answers.getOrDefault(kind, Map.of());
+        assertTrue(outcomes.stream().anyMatch(got::containsKey), kind + " got " + got);
+      });
       assertEquals(List.of(), goodFailures);
       assertTrue(goodAnswers.get() >= 10, "the good session was answered " + goodAnswers.get() + " times");
     } finally {

@@ -4,20 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.palmreader.assistant.FakeOllama;
-import io.palmreader.node.Node;
-import io.vertx.core.Vertx;
+import io.palmreader.testing.NodeExtension;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-@ExtendWith(VertxExtension.class)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 @DisplayName("Node and worker names reach clients only with observability.exposeNodeNames")
 class NodeNamesTest {
@@ -29,19 +25,23 @@ class NodeNamesTest {
   }
 
   /** A node named {@link #NODE_ID} with echo inference and a test Ollama; {@code observability} as given. */
-  private static Heard session(JsonObject observability) throws Exception {
-    Vertx vertx = Node.createVertx();
-    FakeOllama ollama = FakeOllama.start(vertx);
-    JsonObject config = new JsonObject().put("http", new JsonObject().put("port", 0).put("host", "127.0.0.1"))
+  private static NodeExtension named(JsonObject observability) {
+    return NodeExtension.node(new JsonObject()
         .put("node", new JsonObject().put("id", NODE_ID))
         .put("inference", new JsonObject().put("mode", "echo"))
-        .put("ollama", new JsonObject().put("url", ollama.url()))
-        .put("session", new JsonObject().put("statsIntervalMs", 100));
-    if (observability != null) {
-      config.put("observability", observability);
-    }
-    Node node = Node.start(vertx, config, "all").await(60, TimeUnit.SECONDS);
-    try (SessionClient s = SessionClient.connect(vertx, GatewayTestAccess.port(vertx))) {
+        .put("session", new JsonObject().put("statsIntervalMs", 100))
+        .put("observability", observability)).withOllama();
+  }
+
+  @RegisterExtension
+  static final NodeExtension hidden = named(new JsonObject());
+
+  @RegisterExtension
+  static final NodeExtension shown = named(new JsonObject().put("exposeNodeNames", true));
+
+  /** What one session with {@code node} hears. */
+  private static Heard session(NodeExtension node) throws Exception {
+    try (SessionClient s = SessionClient.connect(node.vertx(), node.port())) {
       List<JsonObject> all = new ArrayList<>();
       JsonObject welcome = s.next("welcome", 5000);
       all.add(welcome);
@@ -58,16 +58,13 @@ class NodeNamesTest {
       all.add(s.next("stats", 5000));
       all.addAll(s.skipped());
       return new Heard(welcome, hands, ai, all);
-    } finally {
-      node.stop().await(30, TimeUnit.SECONDS);
-      ollama.close();
     }
   }
 
   @Test
   @DisplayName("by default no message names the node or the worker: welcome, hands, answers, status, stats")
   void hiddenByDefault() throws Exception {
-    Heard heard = session(null);
+    Heard heard = session(hidden);
     assertFalse(heard.welcome().getJsonObject("capabilities").containsKey("node"), heard.welcome().encode());
     assertFalse(heard.hands().containsKey("worker"), heard.hands().encode());
     assertFalse(heard.done().containsKey("node"), heard.done().encode());
@@ -79,7 +76,7 @@ class NodeNamesTest {
   @Test
   @DisplayName("with observability.exposeNodeNames the welcome, each hands and a finished answer name them")
   void shownWhenAsked() throws Exception {
-    Heard heard = session(new JsonObject().put("exposeNodeNames", true));
+    Heard heard = session(shown);
     assertEquals(NODE_ID, heard.welcome().getJsonObject("capabilities").getString("node"));
     assertTrue(heard.hands().getString("worker").startsWith(NODE_ID + "/"), heard.hands().encode());
     assertEquals(NODE_ID, heard.done().getString("node"), heard.done().encode());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.palmreader.testing.Eventually;
+import io.palmreader.testing.NodeExtension;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
@@ -14,13 +15,13 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Who a session is and for how long, behind a trusted proxy (127.0.0.1) with tokens required: a token must name its
@@ -35,31 +36,25 @@ class SessionIdentityTest {
 
   private static final int MAX_UNAUTHENTICATED_PER_ADDRESS = 2;
 
-  private ProxiedNode proxied;
+  /** A long hello deadline: connections waiting to authenticate hold their slots for as long as a test needs. */
+  @RegisterExtension
+  static final NodeExtension node = ProxiedNode.node(new JsonObject()
+      .put("auth", new JsonObject().put("helloTimeoutMs", 30_000)
+          .put("maxUnauthenticatedPerAddress", MAX_UNAUTHENTICATED_PER_ADDRESS))
+      .put("session", new JsonObject().put("maxSessionsPerAddress", 1)));
+
   private Vertx vertx;
-  private int port;
   private TokenIssuer issuer;
 
   @BeforeAll
-  void start() throws Exception {
-    // A long hello deadline: connections waiting to authenticate hold their slots for as long as a test needs.
-    proxied = ProxiedNode.start(new JsonObject()
-        .put("auth", new JsonObject().put("helloTimeoutMs", 30_000)
-            .put("maxUnauthenticatedPerAddress", MAX_UNAUTHENTICATED_PER_ADDRESS))
-        .put("session", new JsonObject().put("maxSessionsPerAddress", 1)));
-    vertx = proxied.vertx;
-    port = proxied.port;
-    issuer = proxied.issuer;
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    proxied.close();
+  void clients() {
+    vertx = node.vertx();
+    issuer = node.tokens();
   }
 
   /** An upgrade through the proxy for {@code forwardedFor}, with {@code token} in the subprotocol list (null: none). */
   private WebSocketConnectOptions upgrade(String token, String forwardedFor) {
-    return proxied.upgrade(token, forwardedFor);
+    return ProxiedNode.upgrade(node, token, forwardedFor);
   }
 
   private static String hello(String token) {

@@ -3,20 +3,20 @@ package io.palmreader.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.palmreader.node.Node;
 import io.palmreader.testing.Eventually;
+import io.palmreader.testing.NodeExtension;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 @ExtendWith(VertxExtension.class)
@@ -25,31 +25,21 @@ import org.junit.jupiter.api.io.TempDir;
 @DisplayName("The Teach panel in headless Chromium: a pose taught from one fake camera, recognised after switching cameras")
 class TeachInBrowserTest {
 
-  private static final String SECRET = TokenIssuer.randomSecret();
+  @RegisterExtension
+  static final NodeExtension node = NodeExtension.node(new JsonObject()
+      .put("gesture", new JsonObject().put("holdFrames", 3).put("holdMs", 0))
+      .put("assistant", new JsonObject().put("enabled", false))).withTokens();
 
   private Vertx vertx;
-  private Node node;
   private int port;
   private String token;
 
   @BeforeAll
-  void startNode() throws Exception {
+  void clients() {
     HeadlessChromium.binary();
-    vertx = Node.createVertx();
-    JsonObject config = new JsonObject().put("http", new JsonObject().put("port", 0).put("host", "127.0.0.1"))
-        .put("auth", new JsonObject().put("enabled", "true").put("jwtSecret", SECRET))
-        .put("gesture", new JsonObject().put("holdFrames", 3).put("holdMs", 0))
-        .put("assistant", new JsonObject().put("enabled", false));
-    node = Node.start(vertx, config, "all").await(60, TimeUnit.SECONDS);
-    port = GatewayTestAccess.port(vertx);
-    token = new TokenIssuer(vertx, SECRET).token("browser-user");
-  }
-
-  @AfterAll
-  void stopNode() throws Exception {
-    if (node != null) {
-      node.stop().await(30, TimeUnit.SECONDS);
-    }
+    vertx = node.vertx();
+    port = node.port();
+    token = node.tokens().token("browser-user");
   }
 
   private HeadlessChromium open(Path dir, String photo, String name) throws Exception {

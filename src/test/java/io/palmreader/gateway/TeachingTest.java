@@ -3,22 +3,19 @@ package io.palmreader.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.palmreader.assistant.FakeOllama;
-import io.palmreader.node.Node;
-import io.vertx.core.Vertx;
+import io.palmreader.testing.NodeExtension;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @ExtendWith(VertxExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -26,42 +23,19 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @DisplayName("Gestures taught by example, through real sessions on a node with authentication and real inference")
 class TeachingTest {
 
-  private static final String SECRET = TokenIssuer.randomSecret();
   private static final byte[] VICTORY = GatewayTestAccess.photo("hands/victory/wasmedge_victory.jpg");
   private static final byte[] THUMB_UP = GatewayTestAccess.photo("hands/thumbs_up/mpsamples_hand_thumb_up.jpg");
   private static final byte[] NO_HAND = GatewayTestAccess.photo("hands/no_hand/wasmedge_clock.jpg");
 
-  private Vertx vertx;
-  private FakeOllama ollama;
-  private Node node;
-  private int port;
-  private TokenIssuer issuer;
-
-  @BeforeAll
-  void start() throws Exception {
-    vertx = Node.createVertx();
-    ollama = FakeOllama.start(vertx);
-    JsonObject config = new JsonObject()
-        .put("http", new JsonObject().put("port", 0).put("host", "127.0.0.1"))
-        .put("ollama", new JsonObject().put("url", ollama.url()))
-        .put("assistant", new JsonObject().put("gestureCooldownMs", 0))
-        .put("auth", new JsonObject().put("enabled", "true").put("jwtSecret", SECRET))
-        .put("session", new JsonObject().put("answerTimeoutMs", 60_000))
-        .put("gesture", new JsonObject().put("holdFrames", 2).put("holdMs", 0).put("teachPerMinute", 30));
-    node = Node.start(vertx, config, "all").await(60, TimeUnit.SECONDS);
-    port = GatewayTestAccess.port(vertx);
-    issuer = new TokenIssuer(vertx, SECRET);
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    node.stop().await(30, TimeUnit.SECONDS);
-    ollama.close();
-  }
+  @RegisterExtension
+  static final NodeExtension node = NodeExtension.node(new JsonObject()
+      .put("assistant", new JsonObject().put("gestureCooldownMs", 0))
+      .put("gesture", new JsonObject().put("holdFrames", 2).put("holdMs", 0).put("teachPerMinute", 30)))
+      .withOllama().withTokens();
 
   private SessionClient connect(String subject) throws Exception {
-    String token = issuer.token(subject);
-    return SessionClient.connect(vertx, new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+    String token = node.tokens().token(subject);
+    return SessionClient.connect(node.vertx(), new WebSocketConnectOptions().setHost("127.0.0.1").setPort(node.port())
         .setURI("/ws").setAllowOriginHeader(false).setSubProtocols(List.of(TokenVerifier.SUBPROTOCOL, "bearer." + token)));
   }
 

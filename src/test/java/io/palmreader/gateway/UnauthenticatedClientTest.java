@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.palmreader.testing.NameLookups;
+import io.palmreader.testing.NodeExtension;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
@@ -20,13 +21,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What a client can do to a node before it holds any token, with the node set up as behind a balancer: tokens
@@ -38,22 +39,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @DisplayName("Before any token: no compression to inflate, forwarded headers never resolved")
 class UnauthenticatedClientTest {
 
-  private ProxiedNode proxied;
+  @RegisterExtension
+  static final NodeExtension node = ProxiedNode.node(new JsonObject());
+
   private Vertx vertx;
   private int port;
   private TokenIssuer issuer;
 
   @BeforeAll
-  void start() throws Exception {
-    proxied = ProxiedNode.start(new JsonObject());
-    vertx = proxied.vertx;
-    port = proxied.port;
-    issuer = proxied.issuer;
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    proxied.close();
+  void clients() {
+    vertx = node.vertx();
+    port = node.port();
+    issuer = node.tokens();
   }
 
   /** Sends a raw upgrade request and returns the response head, the socket left open. */
@@ -100,7 +97,7 @@ class UnauthenticatedClientTest {
     for (int i = 0; hops.length() < 7000; i++) {
       hops.append(i == 0 ? "" : ", ").append(garbage[i % garbage.length]);
     }
-    WebSocketConnectOptions options = proxied.upgrade(issuer.token("hops"), hops.toString())
+    WebSocketConnectOptions options = ProxiedNode.upgrade(node, issuer.token("hops"), hops.toString())
         .addHeader("Forwarded", "for=palmreader-lookup-probe.invalid, for=\"[999::1::2]\"");
     try (NameLookups lookups = NameLookups.record()) {
       // The recorder sees a lookup when there is one (else this test could not fail).
@@ -125,7 +122,7 @@ class UnauthenticatedClientTest {
   @DisplayName("no message repeats more than 64 characters of what the client sent")
   void refusalsQuoteLittle() throws Exception {
     String big = "y".repeat(15_000);
-    WebSocketConnectOptions options = proxied.upgrade(issuer.token("echo"), null);
+    WebSocketConnectOptions options = ProxiedNode.upgrade(node, issuer.token("echo"), null);
     List<String> sent = List.of(new JsonObject().put("type", big).encode(),
         new JsonObject().put("type", "forget").put("name", big).encode(),
         new JsonObject().put("type", "teach").put("name", big).encode(),

@@ -8,17 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.palmreader.gateway.GatewayTestAccess;
 import io.palmreader.gateway.SessionClient;
-import io.palmreader.node.Node;
+import io.palmreader.testing.NodeExtension;
 import io.palmreader.vision.CudaDevices;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A node asked for CUDA where there is none (any host running the CPU build) still serves: it runs its workers
@@ -31,25 +29,12 @@ import org.junit.jupiter.api.TestInstance;
     + "as before")
 class CudaFallbackNodeTest {
 
-  private Vertx vertx;
-  private Node node;
-
-  @BeforeAll
-  void start() throws Exception {
-    vertx = Node.createVertx();
-    JsonObject config = new JsonObject()
-        .put("http", new JsonObject().put("port", 0).put("host", "127.0.0.1"))
-        .put("inference", new JsonObject().put("device", "cuda").put("precision", "fp16").put("workers", 1)
-            .put("prepThreads", 2).put("maxBatch", 4).put("opencvThreads", 1))
-        // The test checks which worker answered: clients are told node names only with this on.
-        .put("observability", new JsonObject().put("exposeNodeNames", true));
-    node = Node.start(vertx, config, "all").await(60, TimeUnit.SECONDS);
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    node.stop().await(30, TimeUnit.SECONDS);
-  }
+  @RegisterExtension
+  static final NodeExtension node = NodeExtension.node(new JsonObject()
+      .put("inference", new JsonObject().put("device", "cuda").put("precision", "fp16").put("workers", 1)
+          .put("prepThreads", 2).put("maxBatch", 4).put("opencvThreads", 1))
+      // The test checks which worker answered: clients are told node names only with this on.
+      .put("observability", new JsonObject().put("exposeNodeNames", true)));
 
   @Test
   @DisplayName("frames decoded on the prep pool give the same gestures; a corrupt one its error, the next its hands")
@@ -57,7 +42,7 @@ class CudaFallbackNodeTest {
     // Without CUDA the node falls back to a CPU worker; on a CUDA host it runs a worker on its first GPU instead. Either
     // way frames come decoded from the prep pool and the answers must be the same.
     String worker = CudaDevices.probe().available() ? "/gpu-0" : "/cpu";
-    try (SessionClient c = SessionClient.connect(vertx, GatewayTestAccess.port(vertx))) {
+    try (SessionClient c = SessionClient.connect(node.vertx(), node.port())) {
       c.next("welcome", 5000);
       c.sendFrame(1, GatewayTestAccess.photo("hands/thumbs_up/mpsamples_hand_thumb_up.jpg"));
       JsonObject hands = c.next("hands", 30_000);

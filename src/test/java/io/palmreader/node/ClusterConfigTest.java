@@ -10,6 +10,7 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.palmreader.config.ConfigException;
 import io.palmreader.config.Settings;
+import io.palmreader.testing.NodeExtension;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -47,7 +48,7 @@ class ClusterConfigTest {
   @Test
   @DisplayName("Hazelcast listens on cluster.host only: another address of the same machine is refused")
   void hazelcastBindsTheClusterHostOnly() throws Exception {
-    int port = NodeProcess.freePort();
+    int port = NodeExtension.freePort();
     Config config = cluster(new JsonObject().put("host", "127.0.0.1").put("port", port).put("name", "bind-test"))
         .hazelcast();
     assertEquals("false", config.getProperty("hazelcast.socket.bind.any"));

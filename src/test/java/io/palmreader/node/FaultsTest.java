@@ -11,12 +11,12 @@ import io.palmreader.assistant.FakeOllama;
 import io.palmreader.eventlog.KafkaBroker;
 import io.palmreader.gateway.GatewayTestAccess;
 import io.palmreader.gateway.SessionClient;
+import io.palmreader.testing.NodeExtension;
 import io.palmreader.store.RedisServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -30,7 +30,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * One live session streaming frames and asking questions through a run of faults: Redis killed and restarted,
@@ -54,7 +54,7 @@ class FaultsTest {
 
   /**
    * Streams frames at a camera's pace (30 fps), each sent once the one before is answered; every one is answered,
-   * once and right. The node waits as long as a frame takes (see the config), so this holds on any machine.
+   * once and right. The node waits as long as a frame takes (the test configuration), so this holds on any machine.
    */
   private void stream(int frames) throws Exception {
     for (int i = 0; i < frames; i++) {
@@ -125,74 +125,73 @@ class FaultsTest {
     return found;
   }
 
+  /**
+   * Redis answers within 200 ms or counts as down, and is tried again every 500 ms: its outage is seen, and its
+   * return, within the test.
+   */
+  @RegisterExtension
+  static final NodeExtension node = NodeExtension.node(new JsonObject()
+      .put("redis", new JsonObject().put("timeoutMs", 200).put("retryMs", 500))
+      .put("ollama", new JsonObject().put("breakerFailures", 10))
+      .put("assistant", new JsonObject().put("cacheTtlMs", 0).put("asksPerMinute", 0)
+          .put("asksPerMinutePerAddress", 0).put("gestureCooldownMs", 3_600_000))
+      .put("inference", new JsonObject().put("workers", 1).put("model", "lite")))
+      .withRedis().withKafka().withOllama();
+
   @Test
-  void faultsOneAfterAnother(@TempDir Path dir) throws Exception {
-    try (RedisServer redis = RedisServer.start(); KafkaBroker kafka = KafkaBroker.start(dir)) {
-      vertx = Node.createVertx();
-      FakeOllama ollama = FakeOllama.start(vertx);
-      JsonObject config = new JsonObject()
-          .put("http", new JsonObject().put("port", 0).put("host", "127.0.0.1"))
-          .put("redis", new JsonObject().put("url", redis.url()).put("timeoutMs", 200).put("retryMs", 500))
-          .put("kafka", new JsonObject().put("bootstrap", kafka.bootstrap()))
-          .put("ollama", new JsonObject().put("url", ollama.url()).put("breakerFailures", 10))
-          .put("assistant", new JsonObject().put("cacheTtlMs", 0).put("asksPerMinute", 0)
-              .put("asksPerMinutePerAddress", 0).put("gestureCooldownMs", 3_600_000))
-          // Frames are never shed for time here, however slow the machine: what is checked is that none is lost.
-          .put("session", new JsonObject().put("answerTimeoutMs", 30_000))
-          .put("inference", new JsonObject().put("workers", 1).put("model", "lite").put("maxQueueMs", 30_000));
-      Node node = Node.start(vertx, config, "all").await(60, TimeUnit.SECONDS);
-      port = GatewayTestAccess.port(vertx);
-      http = vertx.createHttpClient();
-      String whole = String.join("", ollama.tokens);
-      try (SessionClient s = SessionClient.connect(vertx, port)) {
-        session = s;
-        s.next("welcome", 5000);
-        stream(3);
-        assertEquals(whole, ask("before any fault").getString("text"));
-        awaitCheck("redis", "UP");
-        awaitCheck("kafka", "UP");
+  void faultsOneAfterAnother() throws Exception {
+    RedisServer redis = node.redis();
+    KafkaBroker kafka = node.kafka();
+    FakeOllama ollama = node.ollama();
+    vertx = node.vertx();
+    port = node.port();
+    http = vertx.createHttpClient();
+    String whole = String.join("", ollama.tokens);
+    try (SessionClient s = SessionClient.connect(vertx, port)) {
+      session = s;
+      s.next("welcome", 5000);
+      stream(3);
+      assertEquals(whole, ask("before any fault").getString("text"));
+      awaitCheck("redis", "UP");
+      awaitCheck("kafka", "UP");
 
-        // Redis dies: the node serves from memory, says so, and goes back to Redis when it returns.
-        redis.kill();
-        awaitCheck("redis", "DOWN");
-        stream(3);
-        assertEquals(whole, ask("while Redis is down").getString("text"));
-        redis.restart();
-        awaitCheck("redis", "UP");
-        stream(3);
-        assertEquals(whole, ask("Redis is back").getString("text"));
+      // Redis dies: the node serves from memory, says so, and goes back to Redis when it returns.
+      redis.kill();
+      awaitCheck("redis", "DOWN");
+      stream(3);
+      assertEquals(whole, ask("while Redis is down").getString("text"));
+      redis.restart();
+      awaitCheck("redis", "UP");
+      stream(3);
+      assertEquals(whole, ask("Redis is back").getString("text"));
 
-        // Kafka stops: records wait in the buffer, health says so, and they are delivered when it returns.
-        kafka.kill();
-        awaitCheck("kafka", "DOWN");
-        stream(3);
-        JsonObject duringOutage = ask("while Kafka is down");
-        assertEquals(whole, duringOutage.getString("text"));
-        kafka.startProcess();
-        awaitCheck("kafka", "UP");
-        stream(3);
-        String outageAnswer = duringOutage.getString("answerId");
-        assertTrue(answerIds(kafka.bootstrap(), Set.of(outageAnswer)).contains(outageAnswer),
-            "the answer given while Kafka was down reached the event log after it returned");
+      // Kafka stops: records wait in the buffer, health says so, and they are delivered when it returns.
+      kafka.kill();
+      awaitCheck("kafka", "DOWN");
+      stream(3);
+      JsonObject duringOutage = ask("while Kafka is down");
+      assertEquals(whole, duringOutage.getString("text"));
+      kafka.startProcess();
+      awaitCheck("kafka", "UP");
+      stream(3);
+      String outageAnswer = duringOutage.getString("answerId");
+      assertTrue(answerIds(kafka.bootstrap(), Set.of(outageAnswer)).contains(outageAnswer),
+          "the answer given while Kafka was down reached the event log after it returned");
 
-        // Ollama drops the connection mid-answer: the partial text comes with the error; the next answer is whole.
-        ollama.dropAfterTokens = 3;
-        JsonObject dropped = ask("Ollama crashes now");
-        ollama.dropAfterTokens = -1;
-        assertEquals("ai_error", dropped.getString("type"), dropped.encode());
-        assertEquals(String.join("", ollama.tokens.subList(0, 3)), dropped.getString("partial"), dropped.encode());
-        stream(3);
-        assertEquals(whole, ask("Ollama is back").getString("text"));
+      // Ollama drops the connection mid-answer: the partial text comes with the error; the next answer is whole.
+      ollama.dropAfterTokens = 3;
+      JsonObject dropped = ask("Ollama crashes now");
+      ollama.dropAfterTokens = -1;
+      assertEquals("ai_error", dropped.getString("type"), dropped.encode());
+      assertEquals(String.join("", ollama.tokens.subList(0, 3)), dropped.getString("partial"), dropped.encode());
+      stream(3);
+      assertEquals(whole, ask("Ollama is back").getString("text"));
 
-        // Ollama busy twice: retried with back-off, then answered.
-        ollama.busyFor.set(2);
-        assertEquals(whole, ask("Ollama is busy").getString("text"));
-        stream(3);
-        assertNull(s.closeStatus(), "the session was never closed");
-      } finally {
-        ollama.close();
-        node.stop().await(30, TimeUnit.SECONDS);
-      }
+      // Ollama busy twice: retried with back-off, then answered.
+      ollama.busyFor.set(2);
+      assertEquals(whole, ask("Ollama is busy").getString("text"));
+      stream(3);
+      assertNull(s.closeStatus(), "the session was never closed");
     }
   }
 }

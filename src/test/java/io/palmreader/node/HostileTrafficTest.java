@@ -2,42 +2,35 @@ package io.palmreader.node;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.palmreader.gateway.TokenIssuer;
 import io.palmreader.protocol.ClientFrame;
-import io.palmreader.testing.Eventually;
+import io.palmreader.testing.NodeExtension;
+import io.palmreader.testing.NodeProcess;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.Deflater;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A node in its own JVM, tokens required, taking what an attacker sends before holding any token: its resident
  * memory is read from /proc, and its stop is timed from the SIGTERM.
  */
-@ExtendWith(VertxExtension.class)
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 @DisplayName("Hostile traffic before any token: an inflate bomb costs nothing, and SIGTERM still stops the node in time")
 class HostileTrafficTest {
@@ -45,43 +38,28 @@ class HostileTrafficTest {
   /** A binary message of zeros that deflates to about a megabyte: one GiB once inflated. */
   private static final long INFLATED_BYTES = 1L << 30;
   private static final int STOP_TIMEOUT_MS = 4000;
+  /** Beyond node.stopTimeoutMs, for the JVM to exit once the node has stopped: far less than the stuck frame's minute. */
+  private static final int EXIT_MARGIN_MS = 5000;
 
-  private final String secret = TokenIssuer.randomSecret();
+  /** A node of each test's own, in its own JVM, with tokens required. */
+  @RegisterExtension
+  final NodeExtension nodes = NodeExtension.processes().withTokens();
+
   private Vertx vertx;
-  private Process node;
+  private NodeProcess node;
   private int port;
-  private Path log;
 
-  @BeforeEach
-  void createVertx() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterEach
-  void stopAll() throws Exception {
-    if (node != null) {
-      node.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
-    }
-    vertx.close().await(30, TimeUnit.SECONDS);
-  }
-
-  private void startNode(String id, Map<String, String> settings) throws Exception {
-    port = NodeProcess.freePort();
-    Map<String, String> env = new HashMap<>(Map.of("PALMREADER_HTTP_PORT", Integer.toString(port),
-        "PALMREADER_HTTP_HOST", "127.0.0.1", "PALMREADER_INFERENCE_MODE", "echo",
-        "PALMREADER_AUTH_ENABLED", "true", "PALMREADER_AUTH_JWT_SECRET", secret,
-        "PALMREADER_ASSISTANT_ENABLED", "false", "PALMREADER_NODE_STOP_TIMEOUT_MS", Integer.toString(STOP_TIMEOUT_MS)));
-    env.putAll(settings);
-    node = NodeProcess.startAlone(id, List.of("-Xms256m", "-Xmx2g"), env);
-    log = Path.of("target", "node-" + id + ".log");
-    io.vertx.core.http.HttpClient http = vertx.createHttpClient();
-    Eventually.await(vertx, 90_000, "the node to listen", () -> http.request(io.vertx.core.http.HttpMethod.GET, port,
-        "127.0.0.1", "/api/health/live").compose(r -> r.send()).map(r -> r.statusCode() == 200)
-        .otherwise(false).await(5, TimeUnit.SECONDS));
+  private void startNode(String id, JsonObject settings) throws Exception {
+    JsonObject base = new JsonObject().put("inference", new JsonObject().put("mode", "echo"))
+        .put("assistant", new JsonObject().put("enabled", false))
+        .put("node", new JsonObject().put("stopTimeoutMs", STOP_TIMEOUT_MS));
+    node = nodes.startProcess(id, List.of("-Xms256m", "-Xmx2g"), base.mergeIn(settings, true)).awaitReady();
+    port = node.httpPort();
+    vertx = nodes.clients();
   }
 
   private String token(String subject) {
-    return new TokenIssuer(vertx, secret).token(subject);
+    return nodes.tokens().token(subject);
   }
 
   /** A session with a token, collecting what the server sends. */
@@ -184,7 +162,7 @@ class HostileTrafficTest {
   @DisplayName("a deflated 1 MiB message (1 GiB inflated) moves resident memory by under 100 MB; a session beside it "
       + "keeps getting answers")
   void inflateBombCostsNothing() throws Exception {
-    startNode("inflate-bomb", Map.of());
+    startNode("inflate-bomb", new JsonObject());
     byte[] bomb = deflatedZeros(INFLATED_BYTES);
     byte[] image = photo();
     BlockingQueue<JsonObject> good = session("well-behaved");
@@ -192,9 +170,9 @@ class HostileTrafficTest {
     ClientWebSocket goodSocket = sessions.get(0);
     goodSocket.writeBinaryMessage(ClientFrame.encode(1, System.currentTimeMillis(), image)).await(5, TimeUnit.SECONDS);
     next(good, "hands");
-    long before = IdleSessionsTest.residentBytes(node);
+    long before = node.residentBytes();
     String head = sendCompressed(bomb);
-    long after = IdleSessionsTest.residentBytes(node);
+    long after = node.residentBytes();
     System.out.printf("inflate bomb: %d bytes deflated; node resident %.1f -> %.1f MiB%n", bomb.length,
         before / 1048576.0, after / 1048576.0);
     assertTrue(head.startsWith("HTTP/1.1 101"), head);
@@ -212,8 +190,8 @@ class HostileTrafficTest {
       + "node.stopTimeoutMs")
   void stopIsBounded() throws Exception {
     // Each frame holds the worker for a minute, and the gateway would wait as long for it.
-    startNode("bounded-stop", Map.of("PALMREADER_INFERENCE_ECHO_DELAY_MS", "60000",
-        "PALMREADER_SESSION_ANSWER_TIMEOUT_MS", "120000", "PALMREADER_INFERENCE_MAX_QUEUE_MS", "600000"));
+    startNode("bounded-stop", new JsonObject().put("inference", new JsonObject().put("echoDelayMs", 60_000)
+        .put("maxQueueMs", 600_000)));
     BlockingQueue<JsonObject> stuck = session("stuck");
     next(stuck, "welcome");
     sessions.get(0).writeBinaryMessage(ClientFrame.encode(1, System.currentTimeMillis(), photo()))
@@ -231,8 +209,10 @@ class HostileTrafficTest {
     // The next stats message comes after the gateway took the frame and handed it on.
     next(stuck, "stats");
     long start = System.nanoTime();
-    node.destroy(); // SIGTERM
-    boolean exited = node.waitFor(STOP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    node.terminate();
+    // The stuck frame would hold the node for a minute and more; bounded, it exits at node.stopTimeoutMs, and the
+    // margin is the JVM's own exit on a busy machine.
+    boolean exited = node.awaitExit(STOP_TIMEOUT_MS + EXIT_MARGIN_MS);
     long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     System.out.printf("bounded stop: exited %s after %d ms (node.stopTimeoutMs %d)%n", exited, tookMs,
         STOP_TIMEOUT_MS);
@@ -241,7 +221,7 @@ class HostileTrafficTest {
     }
     assertTrue(exited, "the node had not exited " + tookMs + " ms after SIGTERM (node.stopTimeoutMs " + STOP_TIMEOUT_MS
         + ")");
-    String output = Files.readString(log);
+    String output = Files.readString(node.log());
     assertTrue(output.contains("still draining"), "the gateway closed the sessions it could not drain");
   }
 }

@@ -1,5 +1,6 @@
 package io.palmreader.store;
 
+import io.palmreader.testing.Ci;
 import io.palmreader.testing.ProcessOutput;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -11,10 +12,8 @@ import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 
 /** A real {@code redis-server} on a free loopback port, for one test class. Not persisted anywhere. */
 public final class RedisServer implements AutoCloseable {
@@ -29,14 +28,8 @@ public final class RedisServer implements AutoCloseable {
   }
 
   public static RedisServer start() throws Exception {
-    Path binary = Path.of(System.getenv().getOrDefault("REDIS_SERVER", "/usr/bin/redis-server"));
-    if (!Files.isExecutable(binary)) {
-      String message = binary + " is not installed (scripts/test installs Debian's redis-server when run as root)";
-      if ("true".equals(System.getenv("CI"))) {
-        throw new AssertionError(message);
-      }
-      Assumptions.abort(message);
-    }
+    Path binary = Ci.requireExecutable(Path.of(System.getenv().getOrDefault("REDIS_SERVER", "/usr/bin/redis-server")),
+        "scripts/test installs Debian's redis-server when run as root");
     int port;
     try (ServerSocket probe = new ServerSocket(0)) {
       port = probe.getLocalPort();

@@ -8,21 +8,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.palmreader.assistant.FakeOllama;
 import io.palmreader.gateway.GatewayTestAccess;
 import io.palmreader.gateway.SessionClient;
-import io.palmreader.gateway.TokenIssuer;
-import io.palmreader.node.Node;
+import io.palmreader.testing.NodeExtension;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @ExtendWith(VertxExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -32,40 +31,31 @@ class SharedStoreTest {
 
   private static final int ASKS_PER_MINUTE_PER_ADDRESS = 4;
 
+  /** An edge node of this test; tokens are required, as answers are cached only for a user. */
+  private static NodeExtension edgeNode() {
+    return NodeExtension.node(new JsonObject()
+        .put("assistant", new JsonObject().put("asksPerMinutePerAddress", ASKS_PER_MINUTE_PER_ADDRESS))
+        .put("redis", new JsonObject().put("timeoutMs", 300).put("retryMs", 200))).role("edge");
+  }
+
+  /** Every session here is the same user's, on either node: A's secret, Redis and Ollama serve B too. */
+  @RegisterExtension
+  static final NodeExtension nodeA = edgeNode().withRedis().withOllama().withTokens();
+
+  @RegisterExtension
+  static final NodeExtension nodeB = edgeNode().sharing(nodeA);
+
   private RedisServer redis;
   private FakeOllama ollama;
   private Vertx vertxA;
   private Vertx vertxB;
-  private Node nodeA;
-  private Node nodeB;
-
-  /** Tokens are required, as answers are cached only for a user: every session here is the same user's. */
-  private final String secret = TokenIssuer.randomSecret();
-
-  private Node edgeNode(Vertx vertx, String redisUrl) throws Exception {
-    JsonObject config = new JsonObject().put("http", new JsonObject().put("port", 0).put("host", "127.0.0.1"))
-        .put("auth", new JsonObject().put("enabled", true).put("jwtSecret", secret))
-        .put("ollama", new JsonObject().put("url", ollama.url()))
-        .put("assistant", new JsonObject().put("asksPerMinutePerAddress", ASKS_PER_MINUTE_PER_ADDRESS))
-        .put("redis", new JsonObject().put("url", redisUrl).put("timeoutMs", 300).put("retryMs", 200));
-    return Node.start(vertx, config, "edge").await(30, TimeUnit.SECONDS);
-  }
 
   @BeforeAll
-  void start() throws Exception {
-    redis = RedisServer.start();
-    vertxA = Node.createVertx();
-    vertxB = Node.createVertx();
-    ollama = FakeOllama.start(vertxA);
-    nodeA = edgeNode(vertxA, redis.url());
-    nodeB = edgeNode(vertxB, redis.url());
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    nodeA.stop().await(30, TimeUnit.SECONDS);
-    nodeB.stop().await(30, TimeUnit.SECONDS);
-    redis.close();
+  void clients() {
+    redis = nodeA.redis();
+    ollama = nodeA.ollama();
+    vertxA = nodeA.vertx();
+    vertxB = nodeB.vertx();
   }
 
   @BeforeEach
@@ -77,7 +67,7 @@ class SharedStoreTest {
   private SessionClient connect(Vertx vertx) throws Exception {
     return SessionClient.connect(vertx, new WebSocketConnectOptions().setHost("127.0.0.1")
         .setPort(GatewayTestAccess.port(vertx)).setURI("/ws")
-        .addHeader("Authorization", "Bearer " + new TokenIssuer(vertx, secret).token("reader")));
+        .addHeader("Authorization", "Bearer " + nodeA.tokens().token("reader")));
   }
 
   private static String ask(SessionClient s, String text) throws Exception {
@@ -184,13 +174,12 @@ class SharedStoreTest {
   @Test
   @DisplayName("Redis killed mid-session: the session goes on from memory and /api/health shows redis DOWN")
   void redisDies() throws Exception {
-    try (RedisServer own = RedisServer.start()) {
-      Vertx vertx = Node.createVertx();
-      Node node = edgeNode(vertx, own.url());
+    try (NodeExtension own = edgeNode().sharing(nodeA).withRedis().start()) {
+      Vertx vertx = own.vertx();
       try (SessionClient s = connect(vertx)) {
         s.next("welcome", 5000);
         ask(s, "before");
-        own.kill();
+        own.redis().kill();
         assertEquals(String.join("", ollama.tokens), ask(s, "after"));
         s.sendText("{\"type\":\"ping\"}");
         s.next("pong", 5000);
@@ -201,8 +190,6 @@ class SharedStoreTest {
         JsonObject redisCheck = health.getJsonArray("checks").stream().map(c -> (JsonObject) c)
             .filter(c -> "redis".equals(c.getString("id"))).findFirst().orElseThrow();
         assertEquals("DOWN", redisCheck.getString("status"), health.encode());
-      } finally {
-        node.stop().await(30, TimeUnit.SECONDS);
       }
     }
   }

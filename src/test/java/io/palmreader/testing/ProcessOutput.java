@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 public final class ProcessOutput {
 
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
+  private final CompletableFuture<Void> ended = new CompletableFuture<>();
 
   private ProcessOutput(Process process, Pattern readyLine, Path log) {
     Thread reader = new Thread(() -> read(process, readyLine, log), "output of " + process.pid());
@@ -32,6 +33,11 @@ public final class ProcessOutput {
 
   public CompletableFuture<Void> ready() {
     return ready;
+  }
+
+  /** Completes once all of the output has been read (and logged): the process has closed it, by exiting. */
+  public CompletableFuture<Void> ended() {
+    return ended;
   }
 
   private void read(Process process, Pattern readyLine, Path log) {
@@ -51,5 +57,6 @@ public final class ProcessOutput {
     }
     ready.completeExceptionally(new IllegalStateException("the process ended (exit "
         + (process.isAlive() ? "?" : process.exitValue()) + ") before it was ready"));
+    ended.complete(null);
   }
 }
