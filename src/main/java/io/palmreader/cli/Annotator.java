@@ -55,7 +55,8 @@ final class Annotator {
   }
 
   private static void drawLabel(Mat bgr, Hand hand, int thickness, Scalar background, Scalar text) {
-    String label = String.format(Locale.ROOT, "%s %.2f %s", hand.gesture().label(), hand.gestureScore(), hand.handedness());
+    String label = String.format(Locale.ROOT, "%s %.2f %s", hand.gesture().label(), hand.gestureScore(),
+        hand.handedness().label());
     int w = bgr.cols();
     int h = bgr.rows();
     double minX = 1;

@@ -32,7 +32,7 @@ final class ResultJson {
       hands.add(new JsonObject()
           .put("gesture", h.gesture().label())
           .put("score", round(h.gestureScore(), 3))
-          .put("handedness", h.handedness())
+          .put("handedness", h.handedness().label())
           .put("handednessScore", round(h.handednessScore(), 3))
           .put("presence", round(h.presence(), 3))
           .put("landmarks", landmarks)

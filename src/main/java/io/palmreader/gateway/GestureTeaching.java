@@ -78,7 +78,7 @@ final class GestureTeaching {
     held.clear();
     for (int i = 0; i < hands.size(); i++) {
       if (shown.get(i).taught()) {
-        held.put(hands.get(i).handedness(), shown.get(i).name());
+        held.put(hands.get(i).handedness().label(), shown.get(i).name());
       }
     }
     return shown;

@@ -33,8 +33,8 @@ public final class GestureEvents {
     Map<String, double[]> palmByHand = new LinkedHashMap<>();
     for (int i = 0; i < hands.size(); i++) {
       Hand h = hands.get(i);
-      byHand.putIfAbsent(h.handedness(), gestures.get(i).name());
-      palmByHand.putIfAbsent(h.handedness(), palmCentre(h));
+      byHand.putIfAbsent(h.handedness().label(), gestures.get(i).name());
+      palmByHand.putIfAbsent(h.handedness().label(), palmCentre(h));
     }
     List<Event> events = new ArrayList<>(1);
     for (GestureStabilizer.StableGesture g : held.observe(byHand, nowMs)) {

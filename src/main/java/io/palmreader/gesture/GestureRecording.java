@@ -1,5 +1,6 @@
 package io.palmreader.gesture;
 
+import io.palmreader.vision.Handedness;
 import io.palmreader.vision.Hand;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,7 +72,7 @@ public final class GestureRecording {
   public boolean offer(List<Hand> hands) {
     if (hands.size() == 1 && shapes.size() < frames && hands.get(0).worldLandmarks() != null) {
       try {
-        shapes.add(HandShape.canonical(hands.get(0).worldLandmarks(), "Left".equals(hands.get(0).handedness())));
+        shapes.add(HandShape.canonical(hands.get(0).worldLandmarks(), hands.get(0).handedness() == Handedness.LEFT));
       } catch (IllegalArgumentException degenerate) {
         // not an example: the next frame may be
       }

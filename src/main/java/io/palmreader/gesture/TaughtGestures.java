@@ -1,5 +1,6 @@
 package io.palmreader.gesture;
 
+import io.palmreader.vision.Handedness;
 import io.palmreader.vision.Hand;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -114,7 +115,7 @@ public final class TaughtGestures {
     for (Hand h : hands) {
       float[] shape = features.length == 0 ? null : featuresOf(h);
       Match m = shape == null ? null : match(shape);
-      String before = held.get(h.handedness());
+      String before = held.get(h.handedness().label());
       if (m == null && before != null && shape != null) {
         m = within(shape, before, HOLD_RADIUS);
       }
@@ -151,7 +152,7 @@ public final class TaughtGestures {
       return null;
     }
     try {
-      return HandShape.features(HandShape.canonical(hand.worldLandmarks(), "Left".equals(hand.handedness())));
+      return HandShape.features(HandShape.canonical(hand.worldLandmarks(), hand.handedness() == Handedness.LEFT));
     } catch (IllegalArgumentException degenerate) {
       return null;
     }

@@ -1,5 +1,6 @@
 package io.palmreader.inference;
 
+import io.palmreader.vision.Handedness;
 import io.palmreader.protocol.ErrorCode;
 import io.palmreader.vision.Gesture;
 import io.palmreader.vision.Hand;
@@ -79,7 +80,7 @@ public final class FrameCodecs {
         writeFloats(buffer, h.landmarks());
         writeFloats(buffer, h.worldLandmarks());
         buffer.appendFloat(h.presence());
-        writeString(buffer, h.handedness());
+        writeString(buffer, h.handedness().label());
         buffer.appendFloat(h.handednessScore());
         writeString(buffer, h.gesture().label());
         buffer.appendFloat(h.gestureScore());
@@ -108,7 +109,7 @@ public final class FrameCodecs {
         float[] landmarks = r.floats();
         float[] world = r.floats();
         float presence = r.floatValue();
-        String handedness = r.string();
+        Handedness handedness = Handedness.of(r.string());
         float handednessScore = r.floatValue();
         Gesture gesture = Gesture.fromLabel(r.string());
         float gestureScore = r.floatValue();

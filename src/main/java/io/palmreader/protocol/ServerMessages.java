@@ -101,7 +101,7 @@ public final class ServerMessages {
         hand.put("taught", true);
       }
       list.add(hand
-          .put("handedness", h.handedness())
+          .put("handedness", h.handedness().label())
           .put("presence", round(h.presence(), 3))
           .put("landmarks", landmarks));
     }

@@ -8,13 +8,13 @@ package io.palmreader.vision;
  *                        on the scale of x (smaller = nearer the camera), MediaPipe's convention
  * @param worldLandmarks  21 × (x, y, z) in metres around the hand's centre, rotated like the image
  * @param presence        the landmark model's hand-presence probability
- * @param handedness      "Left" or "Right", as MediaPipe labels it (assuming a mirrored selfie image)
+ * @param handedness      left or right, as MediaPipe labels it (assuming a mirrored selfie image)
  * @param handednessScore confidence of that label
  * @param gesture         the classified gesture
  * @param gestureScore    its confidence 0..1
  * @param region          the rotated region the landmarks were found in, in frame pixels
  */
-public record Hand(float[] landmarks, float[] worldLandmarks, float presence, String handedness,
+public record Hand(float[] landmarks, float[] worldLandmarks, float presence, Handedness handedness,
                    float handednessScore, Gesture gesture, float gestureScore, HandRegion region) {
 
   public static final int LANDMARKS = 21;

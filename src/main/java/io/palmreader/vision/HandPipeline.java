@@ -377,7 +377,7 @@ public final class HandPipeline implements AutoCloseable {
       normalized[3 * j + 2] /= width;
     }
     boolean left = out.leftScore() > 0.5f;
-    return new Hand(normalized, out.world(), out.presence(), left ? "Left" : "Right",
+    return new Hand(normalized, out.world(), out.presence(), left ? Handedness.LEFT : Handedness.RIGHT,
         left ? out.leftScore() : 1 - out.leftScore(), gesture.gesture(), gesture.score(), region);
   }
 

@@ -1,10 +1,11 @@
 package io.palmreader.gesture;
 
+import io.palmreader.vision.Handedness;
 import io.palmreader.vision.Hand;
 
 public final class HandShapeProbe {
   public static double distance(Hand a, Hand b) {
-    return HandShape.distance(HandShape.features(HandShape.canonical(a.worldLandmarks(), "Left".equals(a.handedness()))),
-        HandShape.features(HandShape.canonical(b.worldLandmarks(), "Left".equals(b.handedness()))));
+    return HandShape.distance(HandShape.features(HandShape.canonical(a.worldLandmarks(), a.handedness() == Handedness.LEFT)),
+        HandShape.features(HandShape.canonical(b.worldLandmarks(), b.handedness() == Handedness.LEFT)));
   }
 }

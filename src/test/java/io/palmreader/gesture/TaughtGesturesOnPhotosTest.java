@@ -1,5 +1,6 @@
 package io.palmreader.gesture;
 
+import io.palmreader.vision.Handedness;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -52,7 +53,7 @@ class TaughtGesturesOnPhotosTest {
           float[] pixels = points(h.getJsonArray("landmarks"), image.getInteger("width"), image.getInteger("height"));
           if (classifier.classify(pixels).gesture() == label) {
             hands.add(new PhotoHand(file + " " + complexity, label, new Hand(pixels, world, 1f,
-                h.getJsonObject("handedness").getString("label"), 1f, label, 1f, null)));
+                Handedness.of(h.getJsonObject("handedness").getString("label")), 1f, label, 1f, null)));
           }
         }
       }
@@ -89,9 +90,9 @@ class TaughtGesturesOnPhotosTest {
           HandGesture shown = taught.label(List.of(other.hand())).get(0);
           assertEquals(other.label().label(), shown.name(), other.photo() + " after teaching " + teacher.photo());
           float[] a = HandShape.features(HandShape.canonical(teacher.hand().worldLandmarks(),
-              "Left".equals(teacher.hand().handedness())));
+              teacher.hand().handedness() == Handedness.LEFT));
           float[] b = HandShape.features(HandShape.canonical(other.hand().worldLandmarks(),
-              "Left".equals(other.hand().handedness())));
+              other.hand().handedness() == Handedness.LEFT));
           closest = Math.min(closest, HandShape.distance(a, b));
         }
       }

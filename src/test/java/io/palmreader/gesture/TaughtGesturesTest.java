@@ -1,5 +1,6 @@
 package io.palmreader.gesture;
 
+import io.palmreader.vision.Handedness;
 import static io.palmreader.vision.SyntheticHand.Finger.CURLED;
 import static io.palmreader.vision.SyntheticHand.Finger.STRAIGHT;
 import static io.palmreader.vision.SyntheticHand.build;
@@ -52,7 +53,7 @@ class TaughtGesturesTest {
   }
 
   static Hand hand(float[] points, String handedness) {
-    return new Hand(points.clone(), points.clone(), 1f, handedness, 1f, Gesture.NONE, 1f, null);
+    return new Hand(points.clone(), points.clone(), 1f, Handedness.of(handedness), 1f, Gesture.NONE, 1f, null);
   }
 
   /** The same hand moved, scaled, turned about each axis, as a camera would see it at another place and angle. */

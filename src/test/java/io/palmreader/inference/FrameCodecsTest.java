@@ -1,5 +1,6 @@
 package io.palmreader.inference;
 
+import io.palmreader.vision.Handedness;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -45,7 +46,7 @@ class FrameCodecsTest {
     for (int i = 0; i < landmarks.length; i++) {
       landmarks[i] = i / 100f;
     }
-    Hand hand = new Hand(landmarks, new float[63], 0.97f, "Left", 0.9f, Gesture.OK, 0.8f, REGION);
+    Hand hand = new Hand(landmarks, new float[63], 0.97f, Handedness.LEFT, 0.9f, Gesture.OK, 0.8f, REGION);
     FrameAnswer a = new FrameAnswer(9, 640, 480, List.of(hand), true, new TrackingState(640, 480, List.of(REGION), 0),
         new StageTimings(1, 2, 3, 4, 10), 0.5, 4, "node/cpu", null, null);
     FrameCodecs.AnswerCodec codec = new FrameCodecs.AnswerCodec();
@@ -54,7 +55,7 @@ class FrameCodecsTest {
     FrameAnswer back = codec.decodeFromWire(0, wire);
     assertArrayEquals(landmarks, back.hands().get(0).landmarks());
     assertEquals(Gesture.OK, back.hands().get(0).gesture());
-    assertEquals("Left", back.hands().get(0).handedness());
+    assertEquals(Handedness.LEFT, back.hands().get(0).handedness());
     assertEquals(REGION, back.hands().get(0).region());
     assertEquals(a.tracking(), back.tracking());
     assertEquals(a.timings(), back.timings());

@@ -1,5 +1,6 @@
 package io.palmreader.protocol;
 
+import io.palmreader.vision.Handedness;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -44,7 +45,7 @@ class ServerMessagesTest {
   void hands() {
     float[] landmarks = new float[3 * Hand.LANDMARKS];
     landmarks[0] = 0.123456f;
-    Hand hand = new Hand(landmarks, new float[3 * Hand.LANDMARKS], 0.98765f, "Left", 0.9f, Gesture.OPEN_PALM, 0.8f,
+    Hand hand = new Hand(landmarks, new float[3 * Hand.LANDMARKS], 0.98765f, Handedness.LEFT, 0.9f, Gesture.OPEN_PALM, 0.8f,
         new HandRegion(0.5f, 0.5f, 0.2f, 0.2f, 0));
     JsonObject m = ServerMessages.hands(7, 1234, 640, 480, List.of(hand, hand),
         List.of(new HandGesture("Open_Palm", 0.87654f, false), new HandGesture("Spock", 0.9f, true)), 1.234, 5.678,

@@ -121,7 +121,7 @@ class ReferencePhotosTest {
     for (Match m : matches(photo, model, result)) {
       assertTrue(m.distance() <= MAX_HAND_DISTANCE,
           () -> String.format(Locale.ROOT, "hand %s: mean landmark distance %.4f", m.photo(), m.distance()));
-      assertEquals(m.handedness(), m.hand().handedness(), "handedness");
+      assertEquals(m.handedness(), m.hand().handedness().label(), "handedness");
     }
   }
 
