@@ -6,35 +6,35 @@ package io.palmreader.assistant;
  * a failed answer is recorded under its error code instead.
  */
 public enum AnswerEnding {
-  /** Ollama finished the answer. */
-  COMPLETED("completed"),
-  /** The answer came from the cache; Ollama was not asked. */
-  CACHED("cached"),
-  /** The session stopped it: {@code stop}, a new trigger, or the session's end. */
-  STOPPED("stopped"),
-  /** It reached {@code assistant.maxAnswerChars}, was cut there, and Ollama was stopped. */
-  TRUNCATED("truncated"),
-  /** It failed; the session gets an {@code ai_error} instead of a last {@code ai}. */
-  FAILED("failed");
+    /** Ollama finished the answer. */
+    COMPLETED("completed"),
+    /** The answer came from the cache; Ollama was not asked. */
+    CACHED("cached"),
+    /** The session stopped it: {@code stop}, a new trigger, or the session's end. */
+    STOPPED("stopped"),
+    /** It reached {@code assistant.maxAnswerChars}, was cut there, and Ollama was stopped. */
+    TRUNCATED("truncated"),
+    /** It failed; the session gets an {@code ai_error} instead of a last {@code ai}. */
+    FAILED("failed");
 
-  private final String wire;
+    private final String wire;
 
-  AnswerEnding(String wire) {
-    this.wire = wire;
-  }
-
-  /** The ending as it travels and is recorded. */
-  public String wire() {
-    return wire;
-  }
-
-  /** The ending named {@code wire}; an unknown name is refused, as an unknown event is. */
-  public static AnswerEnding fromWire(String wire) {
-    for (AnswerEnding ending : values()) {
-      if (ending.wire.equals(wire)) {
-        return ending;
-      }
+    AnswerEnding(String wire) {
+        this.wire = wire;
     }
-    throw new IllegalArgumentException("not an answer ending: " + wire);
-  }
+
+    /** The ending as it travels and is recorded. */
+    public String wire() {
+        return wire;
+    }
+
+    /** The ending named {@code wire}; an unknown name is refused, as an unknown event is. */
+    public static AnswerEnding fromWire(String wire) {
+        for (AnswerEnding ending : values()) {
+            if (ending.wire.equals(wire)) {
+                return ending;
+            }
+        }
+        throw new IllegalArgumentException("not an answer ending: " + wire);
+    }
 }

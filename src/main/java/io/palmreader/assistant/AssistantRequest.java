@@ -16,19 +16,37 @@ import io.vertx.core.json.JsonObject;
  * @param image     the triggering frame as base64 JPEG/PNG, or null
  * @param subject   the user's token subject with authentication on, else null: cached answers are the user's own
  */
-public record AssistantRequest(String sessionId, String conversationId, String answerId, JsonObject trigger,
-                               String question, JsonArray gestures, String image, String subject) {
+public record AssistantRequest(
+        String sessionId,
+        String conversationId,
+        String answerId,
+        JsonObject trigger,
+        String question,
+        JsonArray gestures,
+        String image,
+        String subject) {
 
-  public JsonObject toJson() {
-    return new JsonObject().put("sessionId", sessionId).put("conversationId", conversationId).put("answerId", answerId)
-        .put("trigger", trigger).put("question", question).put("gestures", gestures).put("image", image)
-        .put("subject", subject);
-  }
+    public JsonObject toJson() {
+        return new JsonObject()
+                .put("sessionId", sessionId)
+                .put("conversationId", conversationId)
+                .put("answerId", answerId)
+                .put("trigger", trigger)
+                .put("question", question)
+                .put("gestures", gestures)
+                .put("image", image)
+                .put("subject", subject);
+    }
 
-  public static AssistantRequest fromJson(JsonObject json) {
-    return new AssistantRequest(json.getString("sessionId"),
-        json.getString("conversationId", json.getString("sessionId")), json.getString("answerId"),
-        json.getJsonObject("trigger", ServerMessages.questionTrigger()), json.getString("question"),
-        json.getJsonArray("gestures", new JsonArray()), json.getString("image"), json.getString("subject"));
-  }
+    public static AssistantRequest fromJson(JsonObject json) {
+        return new AssistantRequest(
+                json.getString("sessionId"),
+                json.getString("conversationId", json.getString("sessionId")),
+                json.getString("answerId"),
+                json.getJsonObject("trigger", ServerMessages.questionTrigger()),
+                json.getString("question"),
+                json.getJsonArray("gestures", new JsonArray()),
+                json.getString("image"),
+                json.getString("subject"));
+    }
 }

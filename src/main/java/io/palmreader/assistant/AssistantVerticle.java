@@ -26,124 +26,159 @@ import org.slf4j.LoggerFactory;
  */
 public final class AssistantVerticle extends VerticleBase {
 
-  private static final Logger LOG = LoggerFactory.getLogger(AssistantVerticle.class);
+    private static final Logger LOG = LoggerFactory.getLogger(AssistantVerticle.class);
 
-  private AssistantConfig config;
-  private String nodeId;
-  private OllamaClient ollama;
-  private PalmreaderMetrics metrics;
-  private KeyValueStore store;
-  /** Each session's running answer, from its first call to Ollama: one per session. */
-  private final Map<String, Running> running = new HashMap<>();
-  private String lastError;
+    private AssistantConfig config;
+    private String nodeId;
+    private OllamaClient ollama;
+    private PalmreaderMetrics metrics;
+    private KeyValueStore store;
+    /** Each session's running answer, from its first call to Ollama: one per session. */
+    private final Map<String, Running> running = new HashMap<>();
 
-  /** An answer and the chat that now produces it (a busy Ollama's retry is a new chat). */
-  private static final class Running {
-    private final AnswerStream stream;
-    private OllamaChat chat;
+    private String lastError;
 
-    Running(AnswerStream stream) {
-      this.stream = stream;
+    /** An answer and the chat that now produces it (a busy Ollama's retry is a new chat). */
+    private static final class Running {
+        private final AnswerStream stream;
+        private OllamaChat chat;
+
+        Running(AnswerStream stream) {
+            this.stream = stream;
+        }
     }
-  }
 
-  @Override
-  public Future<?> start() {
-    Settings settings = new Settings(config());
-    config = AssistantConfig.from(settings);
-    nodeId = config().getString("nodeId", "local");
-    metrics = PalmreaderMetrics.get();
-    store = NodeStore.of(vertx, StoreConfig.from(settings));
-    ollama = new OllamaClient(vertx, config, metrics.breakerState());
-    ollama.announce();
-    return Future.all(
-        vertx.eventBus().<JsonObject>consumer(AssistantAddresses.REQUESTS, this::onRequest).completion(),
-        vertx.eventBus().<JsonObject>consumer(AssistantAddresses.cancel(nodeId),
-                m -> stop(m.body().getString("sessionId"), m.body().getString("keep")))
-            .completion(),
-        vertx.eventBus().consumer(AssistantAddresses.STATUS,
-            m -> ollama.health(lastError).onSuccess(health -> m.reply(health.toJson()))).completion());
-  }
+    @Override
+    public Future<?> start() {
+        Settings settings = new Settings(config());
+        config = AssistantConfig.from(settings);
+        nodeId = config().getString("nodeId", "local");
+        metrics = PalmreaderMetrics.get();
+        store = NodeStore.of(vertx, StoreConfig.from(settings));
+        ollama = new OllamaClient(vertx, config, metrics.breakerState());
+        ollama.announce();
+        return Future.all(
+                vertx.eventBus()
+                        .<JsonObject>consumer(AssistantAddresses.REQUESTS, this::onRequest)
+                        .completion(),
+                vertx.eventBus()
+                        .<JsonObject>consumer(
+                                AssistantAddresses.cancel(nodeId),
+                                m -> stop(
+                                        m.body().getString("sessionId"),
+                                        m.body().getString("keep")))
+                        .completion(),
+                vertx.eventBus()
+                        .consumer(
+                                AssistantAddresses.STATUS,
+                                m -> ollama.health(lastError).onSuccess(health -> m.reply(health.toJson())))
+                        .completion());
+    }
 
-  private void onRequest(Message<JsonObject> message) {
-    AssistantRequest request = AssistantRequest.fromJson(message.body());
-    // The session stops this answer through this node's own address: a cancel goes to one node, not to every one.
-    message.reply(new JsonObject().put("answerId", request.answerId()).put("cancel", AssistantAddresses.cancel(nodeId)));
-    // One answer per session: a new trigger replaces the running one.
-    stop(request.sessionId(), null);
-    // The conversation so far; without the store the answer goes ahead without it rather than not at all.
-    store.tail(StoreKeys.history(request.conversationId()), config.historyMessages())
-        .otherwise(List.of())
-        .onComplete(ar -> begin(request, ar.result().stream().map(JsonObject::new).toList()));
-  }
+    private void onRequest(Message<JsonObject> message) {
+        AssistantRequest request = AssistantRequest.fromJson(message.body());
+        // The session stops this answer through this node's own address: a cancel goes to one node, not to every one.
+        message.reply(
+                new JsonObject().put("answerId", request.answerId()).put("cancel", AssistantAddresses.cancel(nodeId)));
+        // One answer per session: a new trigger replaces the running one.
+        stop(request.sessionId(), null);
+        // The conversation so far; without the store the answer goes ahead without it rather than not at all.
+        store.tail(StoreKeys.history(request.conversationId()), config.historyMessages())
+                .otherwise(List.of())
+                .onComplete(ar ->
+                        begin(request, ar.result().stream().map(JsonObject::new).toList()));
+    }
 
-  private void begin(AssistantRequest request, List<JsonObject> past) {
-    Running answer = new Running(new AnswerStream(config, nodeId, request, past, System.currentTimeMillis(),
-        System::nanoTime, metrics::timeToFirstToken));
-    String cacheKey = answer.stream.cacheKey();
-    Future<String> cached = cacheKey == null ? Future.succeededFuture() : store.get(cacheKey).otherwise((String) null);
-    cached.onComplete(hit -> {
-      if (hit.result() != null) {
-        finish(answer, answer.stream.cached(hit.result()));
-        return;
-      }
-      ollama.chat(answer.stream.chatBody(), text -> onDelta(answer, text), chat -> {
-            answer.chat = chat;
-            running.put(request.sessionId(), answer);
-          })
-          .onSuccess(chat -> chat.finished().onComplete(ar -> finish(answer, chat.cancelled() ? answer.stream.stopped()
-              : ar.succeeded() ? answer.stream.completed(ar.result().tokens(), ar.result().tokensPerSecond())
-              : answer.stream.failed(ar.cause()))))
-          .onFailure(e -> finish(answer, e instanceof OpenCircuitException ? answer.stream.paused()
-              : answer.stream.failed(e)));
-    });
-  }
+    private void begin(AssistantRequest request, List<JsonObject> past) {
+        Running answer = new Running(new AnswerStream(
+                config,
+                nodeId,
+                request,
+                past,
+                System.currentTimeMillis(),
+                System::nanoTime,
+                metrics::timeToFirstToken));
+        String cacheKey = answer.stream.cacheKey();
+        Future<String> cached = cacheKey == null
+                ? Future.succeededFuture()
+                : store.get(cacheKey).otherwise((String) null);
+        cached.onComplete(hit -> {
+            if (hit.result() != null) {
+                finish(answer, answer.stream.cached(hit.result()));
+                return;
+            }
+            ollama.chat(answer.stream.chatBody(), text -> onDelta(answer, text), chat -> {
+                        answer.chat = chat;
+                        running.put(request.sessionId(), answer);
+                    })
+                    .onSuccess(chat -> chat.finished()
+                            .onComplete(ar -> finish(
+                                    answer,
+                                    chat.cancelled()
+                                            ? answer.stream.stopped()
+                                            : ar.succeeded()
+                                                    ? answer.stream.completed(
+                                                            ar.result().tokens(),
+                                                            ar.result().tokensPerSecond())
+                                                    : answer.stream.failed(ar.cause()))))
+                    .onFailure(e -> finish(
+                            answer,
+                            e instanceof OpenCircuitException ? answer.stream.paused() : answer.stream.failed(e)));
+        });
+    }
 
-  private void onDelta(Running answer, String text) {
-    AnswerStream.Piece piece = answer.stream.delta(text);
-    if (piece.send() != null) {
-      send(answer, piece.send());
+    private void onDelta(Running answer, String text) {
+        AnswerStream.Piece piece = answer.stream.delta(text);
+        if (piece.send() != null) {
+            send(answer, piece.send());
+        }
+        if (piece.stopGenerating()) {
+            answer.chat.cancel();
+        }
     }
-    if (piece.stopGenerating()) {
-      answer.chat.cancel();
-    }
-  }
 
-  /** Does what an answer's end asks: metrics, its record, the conversation, the cache, then tells the session. */
-  private void finish(Running answer, AnswerStream.End end) {
-    AssistantRequest request = answer.stream.request();
-    running.remove(request.sessionId(), answer);
-    metrics.answer(end.outcome());
-    if (end.tokensPerSecond() != null) {
-      metrics.tokensPerSecond(end.tokensPerSecond());
+    /** Does what an answer's end asks: metrics, its record, the conversation, the cache, then tells the session. */
+    private void finish(Running answer, AnswerStream.End end) {
+        AssistantRequest request = answer.stream.request();
+        running.remove(request.sessionId(), answer);
+        metrics.answer(end.outcome());
+        if (end.tokensPerSecond() != null) {
+            metrics.tokensPerSecond(end.tokensPerSecond());
+        }
+        EventLog.record(vertx, EventLog.ANSWERS, request.sessionId(), end.record());
+        if (!end.history().isEmpty()) {
+            store.append(
+                    StoreKeys.history(request.conversationId()),
+                    end.history(),
+                    Math.max(2, config.historyMessages()),
+                    config.historyTtlMs());
+        }
+        if (end.cacheText() != null) {
+            store.set(answer.stream.cacheKey(), end.cacheText(), config.cacheTtlMs());
+        }
+        if (end.error() != null) {
+            lastError = end.error();
+            LOG.warn(
+                    "assistant: answer {} for session {} failed: {}",
+                    request.answerId(),
+                    request.sessionId(),
+                    end.error());
+        }
+        end.events().forEach(event -> send(answer, event));
     }
-    EventLog.record(vertx, EventLog.ANSWERS, request.sessionId(), end.record());
-    if (!end.history().isEmpty()) {
-      store.append(StoreKeys.history(request.conversationId()), end.history(), Math.max(2, config.historyMessages()),
-          config.historyTtlMs());
-    }
-    if (end.cacheText() != null) {
-      store.set(answer.stream.cacheKey(), end.cacheText(), config.cacheTtlMs());
-    }
-    if (end.error() != null) {
-      lastError = end.error();
-      LOG.warn("assistant: answer {} for session {} failed: {}", request.answerId(), request.sessionId(), end.error());
-    }
-    end.events().forEach(event -> send(answer, event));
-  }
 
-  /**
-   * Stops the session's running answer, unless it is {@code keepAnswerId} (a cancel that arrived after its request);
-   * null keeps none.
-   */
-  private void stop(String sessionId, String keepAnswerId) {
-    Running answer = running.get(sessionId);
-    if (answer != null && !answer.stream.request().answerId().equals(keepAnswerId)) {
-      running.remove(sessionId).chat.cancel();
+    /**
+     * Stops the session's running answer, unless it is {@code keepAnswerId} (a cancel that arrived after its request);
+     * null keeps none.
+     */
+    private void stop(String sessionId, String keepAnswerId) {
+        Running answer = running.get(sessionId);
+        if (answer != null && !answer.stream.request().answerId().equals(keepAnswerId)) {
+            running.remove(sessionId).chat.cancel();
+        }
     }
-  }
 
-  private void send(Running answer, AssistantEvent event) {
-    vertx.eventBus().send(AssistantAddresses.session(answer.stream.request().sessionId()), event.toJson());
-  }
+    private void send(Running answer, AssistantEvent event) {
+        vertx.eventBus().send(AssistantAddresses.session(answer.stream.request().sessionId()), event.toJson());
+    }
 }

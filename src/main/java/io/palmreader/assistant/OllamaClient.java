@@ -26,140 +26,158 @@ import org.slf4j.LoggerFactory;
  */
 final class OllamaClient {
 
-  private static final Logger LOG = LoggerFactory.getLogger(OllamaClient.class);
+    private static final Logger LOG = LoggerFactory.getLogger(OllamaClient.class);
 
-  /** The first retry of a busy Ollama waits up to twice this, each further one up to twice as long again. */
-  static final long BUSY_BACKOFF_MS = 250;
-  /** No retry waits longer than this. */
-  static final long MAX_BACKOFF_MS = 10_000;
+    /** The first retry of a busy Ollama waits up to twice this, each further one up to twice as long again. */
+    static final long BUSY_BACKOFF_MS = 250;
+    /** No retry waits longer than this. */
+    static final long MAX_BACKOFF_MS = 10_000;
 
-  private final AssistantConfig config;
-  private final HttpClient http;
-  private final CircuitBreaker breaker;
-  /**
-   * Ollama's version as last probed: every session that opens asks for the assistant's status, and so does each
-   * health check; they share one probe per {@value RecentResult#TTL_MS} ms, so a flood of connections is no flood of
-   * requests to Ollama.
-   */
-  private final RecentResult<String> version = new RecentResult<>(this::probe);
+    private final AssistantConfig config;
+    private final HttpClient http;
+    private final CircuitBreaker breaker;
+    /**
+     * Ollama's version as last probed: every session that opens asks for the assistant's status, and so does each
+     * health check; they share one probe per {@value RecentResult#TTL_MS} ms, so a flood of connections is no flood of
+     * requests to Ollama.
+     */
+    private final RecentResult<String> version = new RecentResult<>(this::probe);
 
-  /** @param breakerGauge set to the breaker's state on each change: 0 closed, 1 half open, 2 open */
-  OllamaClient(Vertx vertx, AssistantConfig config, AtomicInteger breakerGauge) {
-    this.config = config;
-    this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(64));
-    Consumer<CircuitBreakerState> onState = state -> {
-      breakerGauge.set(state == CircuitBreakerState.CLOSED ? 0 : state == CircuitBreakerState.HALF_OPEN ? 1 : 2);
-      LOG.info("assistant: circuit breaker for Ollama is {}", state);
-    };
-    this.breaker = breaker(vertx, config)
-        .openHandler(v -> onState.accept(CircuitBreakerState.OPEN))
-        .halfOpenHandler(v -> onState.accept(CircuitBreakerState.HALF_OPEN))
-        .closeHandler(v -> onState.accept(CircuitBreakerState.CLOSED));
-  }
-
-  /** The breaker: {@code ollama.breakerFailures} failures open it for {@code ollama.breakerResetMs}. */
-  static CircuitBreaker breaker(Vertx vertx, AssistantConfig config) {
-    return CircuitBreaker.create("ollama", vertx, new CircuitBreakerOptions().setMaxFailures(config.breakerFailures())
-            .setResetTimeout(config.breakerResetMs()).setTimeout(-1).setMaxRetries(config.busyRetries()))
-        .retryPolicy(retryPolicy());
-  }
-
-  /**
-   * Waits before retrying a busy Ollama: exponential back-off with full jitter (on average 250 ms, 500 ms, 1 s …, at
-   * most {@value #MAX_BACKOFF_MS} ms), so that the sessions that found Ollama busy together do not all come back at
-   * once. Any other failure is final: {@link #chat} answers the breaker's retry with it at once, without waiting.
-   */
-  static RetryPolicy retryPolicy() {
-    RetryPolicy backoff = RetryPolicy.exponentialDelayWithJitter(BUSY_BACKOFF_MS, MAX_BACKOFF_MS);
-    return (failure, retry) -> busy(failure) ? backoff.delay(failure, retry) : 0;
-  }
-
-  private static boolean busy(Throwable failure) {
-    return failure instanceof AssistantFailure f && f.code() == ErrorCode.ASSISTANT_BUSY;
-  }
-
-  /** Logs whether Ollama answers, and which version: the first thing an operator wants to know of it. */
-  void announce() {
-    version.get().onComplete(ar -> {
-      if (ar.succeeded()) {
-        LOG.info("assistant: Ollama {} at {}, model {}", ar.result(), config.ollamaUrl(), config.model());
-      } else {
-        LOG.warn("assistant: Ollama is not reachable at {} ({}); gestures still work, answers fail with "
-            + "assistant_unavailable until it is", config.ollamaUrl(), ar.cause().getMessage());
-      }
-    });
-  }
-
-  /**
-   * Whether answers can come now (Ollama answers and the breaker is not open), with Ollama probed at most once per
-   * {@value RecentResult#TTL_MS} ms; {@code lastError} is the last answer's failure, reported while Ollama answers.
-   */
-  Future<AssistantHealth> health(String lastError) {
-    return version.get().transform(ar -> Future.succeededFuture(new AssistantHealth(
-        ar.succeeded() && breaker.state() != CircuitBreakerState.OPEN, ar.succeeded(), config.model(),
-        config.ollamaUrl().toString(), breaker.state().name(), ar.succeeded() ? lastError : ar.cause().getMessage())));
-  }
-
-  /** Ollama's version, from {@code GET /api/version}. */
-  private Future<String> probe() {
-    return http.request(new RequestOptions().setMethod(HttpMethod.GET)
-            .setAbsoluteURI(config.ollamaUrl() + "/api/version").setConnectTimeout(1000).setIdleTimeout(2000))
-        .compose(req -> req.send().compose(resp -> resp.body()))
-        .map(body -> body.toJsonObject().getString("version", "?"));
-  }
-
-  /**
-   * Starts a chat through the breaker. Succeeds with the chat once Ollama streams it, has refused it for a reason
-   * that is not Ollama being unwell (an unknown model: the breaker counts it as a success, {@link OllamaChat#finished()}
-   * tells why), or it was cancelled; fails when Ollama stayed busy through every retry, is unwell, or the breaker is
-   * open.
-   *
-   * @param onDelta   each piece of the answer's text
-   * @param onAttempt each chat started, first and retries: the one to cancel to stop the answer
-   */
-  Future<OllamaChat> chat(JsonObject body, Consumer<String> onDelta, Consumer<OllamaChat> onAttempt) {
-    return breaker.execute(new Attempts(body, onDelta, onAttempt));
-  }
-
-  /** The breaker's operation: each call is one attempt, the first or a retry. */
-  private final class Attempts implements Supplier<Future<OllamaChat>> {
-    private final JsonObject body;
-    private final Consumer<String> onDelta;
-    private final Consumer<OllamaChat> onAttempt;
-    private OllamaChat last;
-    /** The outcome once no retry can change it; the breaker's remaining retries get it again. */
-    private Future<OllamaChat> settled;
-
-    Attempts(JsonObject body, Consumer<String> onDelta, Consumer<OllamaChat> onAttempt) {
-      this.body = body;
-      this.onDelta = onDelta;
-      this.onAttempt = onAttempt;
+    /** @param breakerGauge set to the breaker's state on each change: 0 closed, 1 half open, 2 open */
+    OllamaClient(Vertx vertx, AssistantConfig config, AtomicInteger breakerGauge) {
+        this.config = config;
+        this.http = vertx.createHttpClient(
+                new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(64));
+        Consumer<CircuitBreakerState> onState = state -> {
+            breakerGauge.set(state == CircuitBreakerState.CLOSED ? 0 : state == CircuitBreakerState.HALF_OPEN ? 1 : 2);
+            LOG.info("assistant: circuit breaker for Ollama is {}", state);
+        };
+        this.breaker = breaker(vertx, config)
+                .openHandler(v -> onState.accept(CircuitBreakerState.OPEN))
+                .halfOpenHandler(v -> onState.accept(CircuitBreakerState.HALF_OPEN))
+                .closeHandler(v -> onState.accept(CircuitBreakerState.CLOSED));
     }
 
-    @Override
-    public Future<OllamaChat> get() {
-      if (settled == null && last != null && last.cancelled()) {
-        // Stopped while waiting to retry: Ollama is not asked again, and the answer ends as stopped.
-        settled = Future.succeededFuture(last);
-      }
-      if (settled != null) {
-        return settled;
-      }
-      OllamaChat chat = OllamaChat.start(http, config.ollamaUrl(), body, config.requestTimeoutMs(), onDelta);
-      last = chat;
-      onAttempt.accept(chat);
-      return chat.started().transform(ar -> {
-        if (ar.succeeded() || chat.cancelled()) {
-          return Future.succeededFuture(chat);
-        }
-        AssistantFailure failure = (AssistantFailure) ar.cause();
-        if (failure.code() == ErrorCode.ASSISTANT_BUSY) {
-          return Future.failedFuture(failure); // retried after the policy's back-off, while retries remain
-        }
-        // A bad request (unknown model) is not Ollama being unwell: the breaker counts it as a success.
-        settled = failure.countsAgainstBreaker() ? Future.failedFuture(failure) : Future.succeededFuture(chat);
-        return settled;
-      });
+    /** The breaker: {@code ollama.breakerFailures} failures open it for {@code ollama.breakerResetMs}. */
+    static CircuitBreaker breaker(Vertx vertx, AssistantConfig config) {
+        return CircuitBreaker.create(
+                        "ollama",
+                        vertx,
+                        new CircuitBreakerOptions()
+                                .setMaxFailures(config.breakerFailures())
+                                .setResetTimeout(config.breakerResetMs())
+                                .setTimeout(-1)
+                                .setMaxRetries(config.busyRetries()))
+                .retryPolicy(retryPolicy());
     }
-  }
+
+    /**
+     * Waits before retrying a busy Ollama: exponential back-off with full jitter (on average 250 ms, 500 ms, 1 s …, at
+     * most {@value #MAX_BACKOFF_MS} ms), so that the sessions that found Ollama busy together do not all come back at
+     * once. Any other failure is final: {@link #chat} answers the breaker's retry with it at once, without waiting.
+     */
+    static RetryPolicy retryPolicy() {
+        RetryPolicy backoff = RetryPolicy.exponentialDelayWithJitter(BUSY_BACKOFF_MS, MAX_BACKOFF_MS);
+        return (failure, retry) -> busy(failure) ? backoff.delay(failure, retry) : 0;
+    }
+
+    private static boolean busy(Throwable failure) {
+        return failure instanceof AssistantFailure f && f.code() == ErrorCode.ASSISTANT_BUSY;
+    }
+
+    /** Logs whether Ollama answers, and which version: the first thing an operator wants to know of it. */
+    void announce() {
+        version.get().onComplete(ar -> {
+            if (ar.succeeded()) {
+                LOG.info("assistant: Ollama {} at {}, model {}", ar.result(), config.ollamaUrl(), config.model());
+            } else {
+                LOG.warn(
+                        "assistant: Ollama is not reachable at {} ({}); gestures still work, answers fail with "
+                                + "assistant_unavailable until it is",
+                        config.ollamaUrl(),
+                        ar.cause().getMessage());
+            }
+        });
+    }
+
+    /**
+     * Whether answers can come now (Ollama answers and the breaker is not open), with Ollama probed at most once per
+     * {@value RecentResult#TTL_MS} ms; {@code lastError} is the last answer's failure, reported while Ollama answers.
+     */
+    Future<AssistantHealth> health(String lastError) {
+        return version.get()
+                .transform(ar -> Future.succeededFuture(new AssistantHealth(
+                        ar.succeeded() && breaker.state() != CircuitBreakerState.OPEN,
+                        ar.succeeded(),
+                        config.model(),
+                        config.ollamaUrl().toString(),
+                        breaker.state().name(),
+                        ar.succeeded() ? lastError : ar.cause().getMessage())));
+    }
+
+    /** Ollama's version, from {@code GET /api/version}. */
+    private Future<String> probe() {
+        return http.request(new RequestOptions()
+                        .setMethod(HttpMethod.GET)
+                        .setAbsoluteURI(config.ollamaUrl() + "/api/version")
+                        .setConnectTimeout(1000)
+                        .setIdleTimeout(2000))
+                .compose(req -> req.send().compose(resp -> resp.body()))
+                .map(body -> body.toJsonObject().getString("version", "?"));
+    }
+
+    /**
+     * Starts a chat through the breaker. Succeeds with the chat once Ollama streams it, has refused it for a reason
+     * that is not Ollama being unwell (an unknown model: the breaker counts it as a success, {@link OllamaChat#finished()}
+     * tells why), or it was cancelled; fails when Ollama stayed busy through every retry, is unwell, or the breaker is
+     * open.
+     *
+     * @param onDelta   each piece of the answer's text
+     * @param onAttempt each chat started, first and retries: the one to cancel to stop the answer
+     */
+    Future<OllamaChat> chat(JsonObject body, Consumer<String> onDelta, Consumer<OllamaChat> onAttempt) {
+        return breaker.execute(new Attempts(body, onDelta, onAttempt));
+    }
+
+    /** The breaker's operation: each call is one attempt, the first or a retry. */
+    private final class Attempts implements Supplier<Future<OllamaChat>> {
+        private final JsonObject body;
+        private final Consumer<String> onDelta;
+        private final Consumer<OllamaChat> onAttempt;
+        private OllamaChat last;
+        /** The outcome once no retry can change it; the breaker's remaining retries get it again. */
+        private Future<OllamaChat> settled;
+
+        Attempts(JsonObject body, Consumer<String> onDelta, Consumer<OllamaChat> onAttempt) {
+            this.body = body;
+            this.onDelta = onDelta;
+            this.onAttempt = onAttempt;
+        }
+
+        @Override
+        public Future<OllamaChat> get() {
+            if (settled == null && last != null && last.cancelled()) {
+                // Stopped while waiting to retry: Ollama is not asked again, and the answer ends as stopped.
+                settled = Future.succeededFuture(last);
+            }
+            if (settled != null) {
+                return settled;
+            }
+            OllamaChat chat = OllamaChat.start(http, config.ollamaUrl(), body, config.requestTimeoutMs(), onDelta);
+            last = chat;
+            onAttempt.accept(chat);
+            return chat.started().transform(ar -> {
+                if (ar.succeeded() || chat.cancelled()) {
+                    return Future.succeededFuture(chat);
+                }
+                AssistantFailure failure = (AssistantFailure) ar.cause();
+                if (failure.code() == ErrorCode.ASSISTANT_BUSY) {
+                    return Future.failedFuture(failure); // retried after the policy's back-off, while retries remain
+                }
+                // A bad request (unknown model) is not Ollama being unwell: the breaker counts it as a success.
+                settled = failure.countsAgainstBreaker() ? Future.failedFuture(failure) : Future.succeededFuture(chat);
+                return settled;
+            });
+        }
+    }
 }

@@ -1,14 +1,14 @@
 package io.palmreader.cli;
 
-import io.palmreader.vision.CudaDevices;
 import io.palmreader.vision.ComputeTarget;
+import io.palmreader.vision.CudaDevices;
+import io.palmreader.vision.DecodedFrame;
 import io.palmreader.vision.EngineOptions;
 import io.palmreader.vision.FrameDecoder;
+import io.palmreader.vision.FrameRequest;
 import io.palmreader.vision.FrameResult;
 import io.palmreader.vision.Hand;
 import io.palmreader.vision.HandPipeline;
-import io.palmreader.vision.DecodedFrame;
-import io.palmreader.vision.FrameRequest;
 import io.palmreader.vision.ModelLoadException;
 import io.palmreader.vision.ModelVariant;
 import io.palmreader.vision.PipelineOptions;
@@ -42,341 +42,418 @@ import picocli.CommandLine.Spec;
  * per model, precision and batch limit, frames/s and per-frame latency percentiles, for frames searched afresh and
  * for tracked streams; optionally how far the target's landmarks are from the CPU's on the same photos.
  */
-@Command(name = "batchbench", sortOptions = false, sortSynopsis = false,
-    header = "measure batched inference as a GPU (or CPU) worker runs it, per batch limit and precision",
-    description = {"PATH is a photo or a folder of photos. Decoding threads feed one pipeline thread, which takes up "
-        + "to the batch limit at a time. Prints a Markdown report on stdout: frames/s and per-frame latency "
-        + "percentiles per model, precision and batch limit; with --compare-cpu, the landmarks' agreement with the "
-        + "CPU."})
+@Command(
+        name = "batchbench",
+        sortOptions = false,
+        sortSynopsis = false,
+        header = "measure batched inference as a GPU (or CPU) worker runs it, per batch limit and precision",
+        description = {
+            "PATH is a photo or a folder of photos. Decoding threads feed one pipeline thread, which takes up "
+                    + "to the batch limit at a time. Prints a Markdown report on stdout: frames/s and per-frame latency "
+                    + "percentiles per model, precision and batch limit; with --compare-cpu, the landmarks' agreement with the "
+                    + "CPU."
+        })
 final class BatchBenchCommand implements Callable<Integer> {
 
-  @Spec
-  private CommandSpec spec;
+    @Spec
+    private CommandSpec spec;
 
-  @Mixin
-  private HelpOption help;
+    @Mixin
+    private HelpOption help;
 
-  @Option(names = "--device", paramLabel = "cpu|cuda|cuda:N",
-      description = "where the networks run (default cuda:0 when CUDA is there, else cpu)")
-  private String deviceGiven;
+    @Option(
+            names = "--device",
+            paramLabel = "cpu|cuda|cuda:N",
+            description = "where the networks run (default cuda:0 when CUDA is there, else cpu)")
+    private String deviceGiven;
 
-  @Option(names = "--precision", paramLabel = "LIST", defaultValue = "fp32",
-      description = "fp32, fp16 or both, comma-separated (default ${DEFAULT-VALUE}; fp16 only on CUDA)")
-  private String precisionChoice;
+    @Option(
+            names = "--precision",
+            paramLabel = "LIST",
+            defaultValue = "fp32",
+            description = "fp32, fp16 or both, comma-separated (default ${DEFAULT-VALUE}; fp16 only on CUDA)")
+    private String precisionChoice;
 
-  @Option(names = "--engine", paramLabel = "E", defaultValue = "auto",
-      description = "tflite, opencv or auto (tflite on the CPU, opencv on CUDA); default ${DEFAULT-VALUE}")
-  private String engineChoice;
+    @Option(
+            names = "--engine",
+            paramLabel = "E",
+            defaultValue = "auto",
+            description = "tflite, opencv or auto (tflite on the CPU, opencv on CUDA); default ${DEFAULT-VALUE}")
+    private String engineChoice;
 
-  @Option(names = "--model", paramLabel = "LIST", defaultValue = "both",
-      description = "lite, full or both (default ${DEFAULT-VALUE})")
-  private String modelChoice;
+    @Option(
+            names = "--model",
+            paramLabel = "LIST",
+            defaultValue = "both",
+            description = "lite, full or both (default ${DEFAULT-VALUE})")
+    private String modelChoice;
 
-  @Option(names = "--batch", paramLabel = "LIST", defaultValue = "1,8,16,32,64",
-      description = "batch limits, comma-separated (default ${DEFAULT-VALUE})")
-  private String batchLimits;
+    @Option(
+            names = "--batch",
+            paramLabel = "LIST",
+            defaultValue = "1,8,16,32,64",
+            description = "batch limits, comma-separated (default ${DEFAULT-VALUE})")
+    private String batchLimits;
 
-  @Option(names = "--frames", paramLabel = "N", defaultValue = "2000",
-      description = "frames per measurement (default ${DEFAULT-VALUE})")
-  private int frames;
+    @Option(
+            names = "--frames",
+            paramLabel = "N",
+            defaultValue = "2000",
+            description = "frames per measurement (default ${DEFAULT-VALUE})")
+    private int frames;
 
-  @Option(names = "--decode-threads", paramLabel = "N",
-      description = "threads decoding ahead of the pipeline thread (default: cores - 1, at least 1)")
-  private Integer decodeThreadsGiven;
+    @Option(
+            names = "--decode-threads",
+            paramLabel = "N",
+            description = "threads decoding ahead of the pipeline thread (default: cores - 1, at least 1)")
+    private Integer decodeThreadsGiven;
 
-  @Option(names = "--compare-cpu",
-      description = "also run every photo on the CPU's TensorFlow Lite and report the landmarks' difference; exits 3 "
-          + "when the mean exceeds 0.005 (normalized)")
-  private boolean compareCpu;
+    @Option(
+            names = "--compare-cpu",
+            description =
+                    "also run every photo on the CPU's TensorFlow Lite and report the landmarks' difference; exits 3 "
+                            + "when the mean exceeds 0.005 (normalized)")
+    private boolean compareCpu;
 
-  @Parameters(paramLabel = "PATH", arity = "1..*", description = "photos and folders of photos")
-  private List<String> paths;
+    @Parameters(paramLabel = "PATH", arity = "1..*", description = "photos and folders of photos")
+    private List<String> paths;
 
-  /** Largest mean landmark difference, normalized to the image, that counts as the same result. */
-  static final double AGREEMENT_LIMIT = 0.005;
-  private static final int WARMUP_BATCHES = 5;
+    /** Largest mean landmark difference, normalized to the image, that counts as the same result. */
+    static final double AGREEMENT_LIMIT = 0.005;
 
-  private final PrintStream out;
-  private final PrintStream err;
+    private static final int WARMUP_BATCHES = 5;
 
-  BatchBenchCommand(PrintStream out, PrintStream err) {
-    this.out = out;
-    this.err = err;
-  }
+    private final PrintStream out;
+    private final PrintStream err;
 
-  @Override
-  public Integer call() {
-    CudaDevices cuda = CudaDevices.probe();
-    int device = device(deviceGiven != null ? deviceGiven : cuda.available() ? "cuda:0" : "cpu", cuda);
-    List<Boolean> precisions = new ArrayList<>();
-    for (String p : list(precisionChoice)) {
-      switch (p) {
-        case "fp32" -> precisions.add(false);
-        case "fp16" -> precisions.add(true);
-        case "both" -> precisions.addAll(List.of(false, true));
-        default -> throw OptionValues.usage(spec, "--precision must be fp32, fp16 or both, was '" + p + "'");
-      }
-    }
-    if (device < 0 && precisions.contains(true)) {
-      throw OptionValues.usage(spec, "--precision fp16 needs a CUDA device");
-    }
-    List<ModelVariant> models = new ArrayList<>();
-    for (String m : list(modelChoice)) {
-      try {
-        models.addAll(m.equals("both") ? List.of(ModelVariant.LITE, ModelVariant.FULL) : List.of(ModelVariant.parse(m)));
-      } catch (IllegalArgumentException e) {
-        throw OptionValues.usage(spec, "--model must be lite, full or both, was '" + m + "'");
-      }
-    }
-    List<Integer> batches = new ArrayList<>();
-    for (String b : list(batchLimits)) {
-      try {
-        batches.add(Integer.parseInt(b));
-      } catch (NumberFormatException e) {
-        throw OptionValues.usage(spec, "--batch must list whole numbers, was '" + b + "'");
-      }
-      if (batches.get(batches.size() - 1) < 1 || batches.get(batches.size() - 1) > 1024) {
-        throw OptionValues.usage(spec, "--batch limits must be between 1 and 1024");
-      }
-    }
-    OptionValues.within(spec, "--frames", frames, 1, 10_000_000);
-    int decodeThreads = OptionValues.within(spec, "--decode-threads", decodeThreadsGiven != null ? decodeThreadsGiven
-        : Math.max(1, Runtime.getRuntime().availableProcessors() - 1), 1, 256);
-    List<byte[]> photos = loadPhotos(paths);
-    if (photos.isEmpty()) {
-      throw OptionValues.usage(spec, "no JPEG or PNG photos under " + paths);
+    BatchBenchCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
     }
 
-    out.println("# Palmreader batched pipeline benchmark");
-    out.println();
-    out.println(MachineDescription.describe());
-    out.println(device >= 0 ? "Device: " + CudaDevices.describe(device) + "."
-        : "Device: CPU (" + (cuda.available() ? "chosen" : cuda.absentReason()) + ").");
-    out.printf(Locale.ROOT, "%d photos, %d frames per measurement, %d decoding thread(s) feeding one pipeline thread.%n%n",
-        photos.size(), frames, decodeThreads);
-    int status = 0;
-    try {
-      for (ModelVariant model : models) {
-        for (boolean fp16 : precisions) {
-          ComputeTarget target = device >= 0 ? ComputeTarget.cuda(device, fp16) : ComputeTarget.CPU;
-          EngineOptions engine = OptionValues.engine(spec, engineChoice, target, 1);
-          measure(model, engine, photos, batches, frames, decodeThreads);
-          if (compareCpu && compare(model, engine, photos) > AGREEMENT_LIMIT) {
-            status = 3;
-          }
-        }
-      }
-    } catch (ModelLoadException e) {
-      err.println("palmreader batchbench: " + e.getMessage());
-      return 1;
-    }
-    return status;
-  }
-
-  private int device(String choice, CudaDevices cuda) {
-    if (choice.equals("cpu")) {
-      return -1;
-    }
-    int index;
-    if (choice.equals("cuda")) {
-      index = 0;
-    } else if (choice.startsWith("cuda:")) {
-      try {
-        index = Integer.parseInt(choice.substring(5));
-      } catch (NumberFormatException e) {
-        throw OptionValues.usage(spec, "--device must be cpu, cuda or cuda:N, was '" + choice + "'");
-      }
-    } else {
-      throw OptionValues.usage(spec, "--device must be cpu, cuda or cuda:N, was '" + choice + "'");
-    }
-    int finalIndex = index;
-    if (cuda.devices().stream().noneMatch(d -> d.index() == finalIndex)) {
-      throw OptionValues.usage(spec, "no CUDA device " + index + ": " + (cuda.available() ? cuda.devices() : cuda.absentReason()));
-    }
-    return index;
-  }
-
-  private void measure(ModelVariant model, EngineOptions engine, List<byte[]> photos, List<Integer> batches,
-                       int frames, int decodeThreads) {
-    ComputeTarget target = engine.target();
-    out.printf("## %s model on %s, engine %s%n%n", model.id(), target, engine.kind().id());
-    out.println("| batch limit | run | frames/s | latency p50 ms | latency p99 ms | decode p50 ms | batch compute p50 ms |");
-    out.println("|---:|---|---:|---:|---:|---:|---:|");
-    target.bindThread();
-    try (HandPipeline pipeline = new HandPipeline(PipelineOptions.defaults().withModel(model), engine)) {
-      out.printf("Engine: %s.%n%n", pipeline.engineDescription());
-      for (int batch : batches) {
-        for (boolean tracked : new boolean[] {false, true}) {
-          err.printf(Locale.ROOT, "%s %s batch %d %s…%n", model.id(), target, batch, tracked ? "tracked" : "untracked");
-          Run r = runBatched(pipeline, photos, batch, frames, decodeThreads, tracked);
-          out.printf(Locale.ROOT, "| %d | %s | %.0f | %.2f | %.2f | %.2f | %.2f |%n", batch,
-              tracked ? "tracked" : "untracked", r.framesPerSecond(), BenchCommand.percentile(r.latencyMs(), 50),
-              BenchCommand.percentile(r.latencyMs(), 99), BenchCommand.percentile(r.decodeMs(), 50),
-              BenchCommand.percentile(r.batchMs(), 50));
-        }
-      }
-    }
-    out.println();
-    out.println("Latency: from a frame's decoding start to its batch's results, with the pipeline thread always busy "
-        + "(decode, the batch in progress, its own batch): what a frame sees when the worker runs at capacity.");
-    out.println();
-  }
-
-  private record Run(double framesPerSecond, double[] latencyMs, double[] decodeMs, double[] batchMs) {
-  }
-
-  /** A decoded frame on its way to the pipeline thread, and when its decoding began. */
-  private record Ready(int photo, DecodedFrame decoded, long startedNanos) {
-  }
-
-  /**
-   * Decoding threads fill a queue as fast as they can (an inference worker under load); the pipeline thread takes
-   * what is there, up to the batch limit, and runs it. Tracked runs keep one tracking state per photo, as streams.
-   */
-  private Run runBatched(HandPipeline pipeline, List<byte[]> photos, int batch, int frames, int decodeThreads,
-                         boolean tracked) {
-    FrameDecoder decoder = new FrameDecoder(pipeline.options().maxPixels());
-    // Room for one batch: a fuller queue would only add waiting to each frame's latency, not throughput.
-    BlockingQueue<Ready> queue = new ArrayBlockingQueue<>(batch);
-    AtomicBoolean stop = new AtomicBoolean();
-    ExecutorService decoders = Executors.newFixedThreadPool(decodeThreads);
-    AtomicInteger issued = new AtomicInteger();
-    for (int t = 0; t < decodeThreads; t++) {
-      decoders.execute(() -> {
-        while (!stop.get()) {
-          int photo = Math.floorMod(issued.getAndIncrement(), photos.size());
-          long started = System.nanoTime();
-          DecodedFrame d = DecodedFrame.decode(decoder, photos.get(photo));
-          try {
-            queue.put(new Ready(photo, d, started));
-          } catch (InterruptedException e) {
-            d.discard();
-            return;
-          }
-        }
-      });
-    }
-    TrackingState[] states = new TrackingState[photos.size()];
-    Arrays.fill(states, TrackingState.NONE);
-    double[] latency = new double[frames];
-    double[] decode = new double[frames];
-    List<Double> batchMs = new ArrayList<>();
-    int done = 0;
-    int warm = 0;
-    long measuredFrom = 0;
-    try {
-      while (done < frames) {
-        List<Ready> taken = new ArrayList<>(batch);
-        taken.add(queue.take());
-        queue.drainTo(taken, batch - 1);
-        List<FrameRequest> requests = new ArrayList<>(taken.size());
-        for (Ready r : taken) {
-          requests.add(FrameRequest.decoded(r.decoded(), tracked ? states[r.photo()] : TrackingState.NONE));
-        }
-        long t0 = System.nanoTime();
-        List<FrameResult> results = pipeline.process(requests);
-        long t1 = System.nanoTime();
-        if (warm < WARMUP_BATCHES) {
-          warm++;
-          if (warm == WARMUP_BATCHES) {
-            measuredFrom = System.nanoTime();
-          }
-          continue;
-        }
-        batchMs.add((t1 - t0) / 1e6);
-        for (int i = 0; i < taken.size() && done < frames; i++) {
-          Ready r = taken.get(i);
-          states[r.photo()] = results.get(i).tracking();
-          latency[done] = (t1 - r.startedNanos()) / 1e6;
-          decode[done] = r.decoded().decodeMs();
-          done++;
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("benchmark interrupted", e);
-    } finally {
-      stop.set(true);
-      decoders.shutdownNow();
-      try {
-        decoders.awaitTermination(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      queue.forEach(r -> r.decoded().discard());
-    }
-    double seconds = (System.nanoTime() - measuredFrom) / 1e9;
-    return new Run(frames / seconds, latency, decode, batchMs.stream().mapToDouble(Double::doubleValue).toArray());
-  }
-
-  /**
-   * Each photo through the CPU's default engine (TensorFlow Lite, MediaPipe's own runtime) and through
-   * {@code engine}, searched afresh; hands matched by order (strongest palm first in both). Returns the mean
-   * absolute difference of the normalized x and y landmark coordinates.
-   */
-  private double compare(ModelVariant model, EngineOptions engine, List<byte[]> photos) {
-    ComputeTarget target = engine.target();
-    double sum = 0;
-    double worst = 0;
-    int values = 0;
-    int handsCpu = 0;
-    int handsTarget = 0;
-    PipelineOptions options = PipelineOptions.defaults().withModel(model);
-    List<FrameResult> onCpu = new ArrayList<>();
-    try (HandPipeline cpu = new HandPipeline(options, EngineOptions.CPU)) {
-      for (byte[] p : photos) {
-        onCpu.add(cpu.process(List.of(new FrameRequest(p, TrackingState.NONE))).get(0));
-      }
-    }
-    target.bindThread();
-    try (HandPipeline other = new HandPipeline(options, engine)) {
-      for (int k = 0; k < photos.size(); k++) {
-        FrameResult a = onCpu.get(k);
-        FrameResult b = other.process(List.of(new FrameRequest(photos.get(k), TrackingState.NONE))).get(0);
-        handsCpu += a.hands().size();
-        handsTarget += b.hands().size();
-        for (int h = 0; h < Math.min(a.hands().size(), b.hands().size()); h++) {
-          Hand x = a.hands().get(h);
-          Hand y = b.hands().get(h);
-          for (int j = 0; j < Hand.LANDMARKS; j++) {
-            for (int c = 0; c < 2; c++) {
-              double d = Math.abs(x.landmarks()[3 * j + c] - y.landmarks()[3 * j + c]);
-              sum += d;
-              worst = Math.max(worst, d);
-              values++;
+    @Override
+    public Integer call() {
+        CudaDevices cuda = CudaDevices.probe();
+        int device = device(deviceGiven != null ? deviceGiven : cuda.available() ? "cuda:0" : "cpu", cuda);
+        List<Boolean> precisions = new ArrayList<>();
+        for (String p : list(precisionChoice)) {
+            switch (p) {
+                case "fp32" -> precisions.add(false);
+                case "fp16" -> precisions.add(true);
+                case "both" -> precisions.addAll(List.of(false, true));
+                default -> throw OptionValues.usage(spec, "--precision must be fp32, fp16 or both, was '" + p + "'");
             }
-          }
         }
-      }
-    }
-    double mean = values == 0 ? 0 : sum / values;
-    out.printf(Locale.ROOT, "Agreement with the CPU's TensorFlow Lite (%s, %s, %d photos): hands %d vs %d; landmark difference mean %.5f, "
-            + "max %.5f (normalized); %s.%n%n", model.id(), target + " " + engine.kind().id(), photos.size(), handsCpu, handsTarget, mean, worst,
-        mean <= AGREEMENT_LIMIT && handsCpu == handsTarget ? "agrees" : "DOES NOT AGREE");
-    return handsCpu == handsTarget ? mean : Double.POSITIVE_INFINITY;
-  }
+        if (device < 0 && precisions.contains(true)) {
+            throw OptionValues.usage(spec, "--precision fp16 needs a CUDA device");
+        }
+        List<ModelVariant> models = new ArrayList<>();
+        for (String m : list(modelChoice)) {
+            try {
+                models.addAll(
+                        m.equals("both")
+                                ? List.of(ModelVariant.LITE, ModelVariant.FULL)
+                                : List.of(ModelVariant.parse(m)));
+            } catch (IllegalArgumentException e) {
+                throw OptionValues.usage(spec, "--model must be lite, full or both, was '" + m + "'");
+            }
+        }
+        List<Integer> batches = new ArrayList<>();
+        for (String b : list(batchLimits)) {
+            try {
+                batches.add(Integer.parseInt(b));
+            } catch (NumberFormatException e) {
+                throw OptionValues.usage(spec, "--batch must list whole numbers, was '" + b + "'");
+            }
+            if (batches.get(batches.size() - 1) < 1 || batches.get(batches.size() - 1) > 1024) {
+                throw OptionValues.usage(spec, "--batch limits must be between 1 and 1024");
+            }
+        }
+        OptionValues.within(spec, "--frames", frames, 1, 10_000_000);
+        int decodeThreads = OptionValues.within(
+                spec,
+                "--decode-threads",
+                decodeThreadsGiven != null
+                        ? decodeThreadsGiven
+                        : Math.max(1, Runtime.getRuntime().availableProcessors() - 1),
+                1,
+                256);
+        List<byte[]> photos = loadPhotos(paths);
+        if (photos.isEmpty()) {
+            throw OptionValues.usage(spec, "no JPEG or PNG photos under " + paths);
+        }
 
-  private static List<String> list(String value) {
-    List<String> parts = new ArrayList<>();
-    for (String p : value.split(",")) {
-      if (!p.isBlank()) {
-        parts.add(p.trim().toLowerCase(Locale.ROOT));
-      }
-    }
-    return parts;
-  }
-
-  private List<byte[]> loadPhotos(List<String> paths) {
-    List<byte[]> photos = new ArrayList<>();
-    for (Path file : MediaFiles.expand(paths)) {
-      if (MediaFiles.isImage(file)) {
+        out.println("# Palmreader batched pipeline benchmark");
+        out.println();
+        out.println(MachineDescription.describe());
+        out.println(
+                device >= 0
+                        ? "Device: " + CudaDevices.describe(device) + "."
+                        : "Device: CPU (" + (cuda.available() ? "chosen" : cuda.absentReason()) + ").");
+        out.printf(
+                Locale.ROOT,
+                "%d photos, %d frames per measurement, %d decoding thread(s) feeding one pipeline thread.%n%n",
+                photos.size(),
+                frames,
+                decodeThreads);
+        int status = 0;
         try {
-          photos.add(Files.readAllBytes(file));
-        } catch (IOException e) {
-          throw OptionValues.usage(spec, "cannot read " + file + ": " + e.getMessage());
+            for (ModelVariant model : models) {
+                for (boolean fp16 : precisions) {
+                    ComputeTarget target = device >= 0 ? ComputeTarget.cuda(device, fp16) : ComputeTarget.CPU;
+                    EngineOptions engine = OptionValues.engine(spec, engineChoice, target, 1);
+                    measure(model, engine, photos, batches, frames, decodeThreads);
+                    if (compareCpu && compare(model, engine, photos) > AGREEMENT_LIMIT) {
+                        status = 3;
+                    }
+                }
+            }
+        } catch (ModelLoadException e) {
+            err.println("palmreader batchbench: " + e.getMessage());
+            return 1;
         }
-      }
+        return status;
     }
-    return photos;
-  }
+
+    private int device(String choice, CudaDevices cuda) {
+        if (choice.equals("cpu")) {
+            return -1;
+        }
+        int index;
+        if (choice.equals("cuda")) {
+            index = 0;
+        } else if (choice.startsWith("cuda:")) {
+            try {
+                index = Integer.parseInt(choice.substring(5));
+            } catch (NumberFormatException e) {
+                throw OptionValues.usage(spec, "--device must be cpu, cuda or cuda:N, was '" + choice + "'");
+            }
+        } else {
+            throw OptionValues.usage(spec, "--device must be cpu, cuda or cuda:N, was '" + choice + "'");
+        }
+        int finalIndex = index;
+        if (cuda.devices().stream().noneMatch(d -> d.index() == finalIndex)) {
+            throw OptionValues.usage(
+                    spec, "no CUDA device " + index + ": " + (cuda.available() ? cuda.devices() : cuda.absentReason()));
+        }
+        return index;
+    }
+
+    private void measure(
+            ModelVariant model,
+            EngineOptions engine,
+            List<byte[]> photos,
+            List<Integer> batches,
+            int frames,
+            int decodeThreads) {
+        ComputeTarget target = engine.target();
+        out.printf(
+                "## %s model on %s, engine %s%n%n",
+                model.id(), target, engine.kind().id());
+        out.println(
+                "| batch limit | run | frames/s | latency p50 ms | latency p99 ms | decode p50 ms | batch compute p50 ms |");
+        out.println("|---:|---|---:|---:|---:|---:|---:|");
+        target.bindThread();
+        try (HandPipeline pipeline = new HandPipeline(PipelineOptions.defaults().withModel(model), engine)) {
+            out.printf("Engine: %s.%n%n", pipeline.engineDescription());
+            for (int batch : batches) {
+                for (boolean tracked : new boolean[] {false, true}) {
+                    err.printf(
+                            Locale.ROOT,
+                            "%s %s batch %d %s…%n",
+                            model.id(),
+                            target,
+                            batch,
+                            tracked ? "tracked" : "untracked");
+                    Run r = runBatched(pipeline, photos, batch, frames, decodeThreads, tracked);
+                    out.printf(
+                            Locale.ROOT,
+                            "| %d | %s | %.0f | %.2f | %.2f | %.2f | %.2f |%n",
+                            batch,
+                            tracked ? "tracked" : "untracked",
+                            r.framesPerSecond(),
+                            BenchCommand.percentile(r.latencyMs(), 50),
+                            BenchCommand.percentile(r.latencyMs(), 99),
+                            BenchCommand.percentile(r.decodeMs(), 50),
+                            BenchCommand.percentile(r.batchMs(), 50));
+                }
+            }
+        }
+        out.println();
+        out.println(
+                "Latency: from a frame's decoding start to its batch's results, with the pipeline thread always busy "
+                        + "(decode, the batch in progress, its own batch): what a frame sees when the worker runs at capacity.");
+        out.println();
+    }
+
+    private record Run(double framesPerSecond, double[] latencyMs, double[] decodeMs, double[] batchMs) {}
+
+    /** A decoded frame on its way to the pipeline thread, and when its decoding began. */
+    private record Ready(int photo, DecodedFrame decoded, long startedNanos) {}
+
+    /**
+     * Decoding threads fill a queue as fast as they can (an inference worker under load); the pipeline thread takes
+     * what is there, up to the batch limit, and runs it. Tracked runs keep one tracking state per photo, as streams.
+     */
+    private Run runBatched(
+            HandPipeline pipeline, List<byte[]> photos, int batch, int frames, int decodeThreads, boolean tracked) {
+        FrameDecoder decoder = new FrameDecoder(pipeline.options().maxPixels());
+        // Room for one batch: a fuller queue would only add waiting to each frame's latency, not throughput.
+        BlockingQueue<Ready> queue = new ArrayBlockingQueue<>(batch);
+        AtomicBoolean stop = new AtomicBoolean();
+        ExecutorService decoders = Executors.newFixedThreadPool(decodeThreads);
+        AtomicInteger issued = new AtomicInteger();
+        for (int t = 0; t < decodeThreads; t++) {
+            decoders.execute(() -> {
+                while (!stop.get()) {
+                    int photo = Math.floorMod(issued.getAndIncrement(), photos.size());
+                    long started = System.nanoTime();
+                    DecodedFrame d = DecodedFrame.decode(decoder, photos.get(photo));
+                    try {
+                        queue.put(new Ready(photo, d, started));
+                    } catch (InterruptedException e) {
+                        d.discard();
+                        return;
+                    }
+                }
+            });
+        }
+        TrackingState[] states = new TrackingState[photos.size()];
+        Arrays.fill(states, TrackingState.NONE);
+        double[] latency = new double[frames];
+        double[] decode = new double[frames];
+        List<Double> batchMs = new ArrayList<>();
+        int done = 0;
+        int warm = 0;
+        long measuredFrom = 0;
+        try {
+            while (done < frames) {
+                List<Ready> taken = new ArrayList<>(batch);
+                taken.add(queue.take());
+                queue.drainTo(taken, batch - 1);
+                List<FrameRequest> requests = new ArrayList<>(taken.size());
+                for (Ready r : taken) {
+                    requests.add(FrameRequest.decoded(r.decoded(), tracked ? states[r.photo()] : TrackingState.NONE));
+                }
+                long t0 = System.nanoTime();
+                List<FrameResult> results = pipeline.process(requests);
+                long t1 = System.nanoTime();
+                if (warm < WARMUP_BATCHES) {
+                    warm++;
+                    if (warm == WARMUP_BATCHES) {
+                        measuredFrom = System.nanoTime();
+                    }
+                    continue;
+                }
+                batchMs.add((t1 - t0) / 1e6);
+                for (int i = 0; i < taken.size() && done < frames; i++) {
+                    Ready r = taken.get(i);
+                    states[r.photo()] = results.get(i).tracking();
+                    latency[done] = (t1 - r.startedNanos()) / 1e6;
+                    decode[done] = r.decoded().decodeMs();
+                    done++;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("benchmark interrupted", e);
+        } finally {
+            stop.set(true);
+            decoders.shutdownNow();
+            try {
+                decoders.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            queue.forEach(r -> r.decoded().discard());
+        }
+        double seconds = (System.nanoTime() - measuredFrom) / 1e9;
+        return new Run(
+                frames / seconds,
+                latency,
+                decode,
+                batchMs.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    /**
+     * Each photo through the CPU's default engine (TensorFlow Lite, MediaPipe's own runtime) and through
+     * {@code engine}, searched afresh; hands matched by order (strongest palm first in both). Returns the mean
+     * absolute difference of the normalized x and y landmark coordinates.
+     */
+    private double compare(ModelVariant model, EngineOptions engine, List<byte[]> photos) {
+        ComputeTarget target = engine.target();
+        double sum = 0;
+        double worst = 0;
+        int values = 0;
+        int handsCpu = 0;
+        int handsTarget = 0;
+        PipelineOptions options = PipelineOptions.defaults().withModel(model);
+        List<FrameResult> onCpu = new ArrayList<>();
+        try (HandPipeline cpu = new HandPipeline(options, EngineOptions.CPU)) {
+            for (byte[] p : photos) {
+                onCpu.add(cpu.process(List.of(new FrameRequest(p, TrackingState.NONE)))
+                        .get(0));
+            }
+        }
+        target.bindThread();
+        try (HandPipeline other = new HandPipeline(options, engine)) {
+            for (int k = 0; k < photos.size(); k++) {
+                FrameResult a = onCpu.get(k);
+                FrameResult b = other.process(List.of(new FrameRequest(photos.get(k), TrackingState.NONE)))
+                        .get(0);
+                handsCpu += a.hands().size();
+                handsTarget += b.hands().size();
+                for (int h = 0; h < Math.min(a.hands().size(), b.hands().size()); h++) {
+                    Hand x = a.hands().get(h);
+                    Hand y = b.hands().get(h);
+                    for (int j = 0; j < Hand.LANDMARKS; j++) {
+                        for (int c = 0; c < 2; c++) {
+                            double d = Math.abs(x.landmarks()[3 * j + c] - y.landmarks()[3 * j + c]);
+                            sum += d;
+                            worst = Math.max(worst, d);
+                            values++;
+                        }
+                    }
+                }
+            }
+        }
+        double mean = values == 0 ? 0 : sum / values;
+        out.printf(
+                Locale.ROOT,
+                "Agreement with the CPU's TensorFlow Lite (%s, %s, %d photos): hands %d vs %d; landmark difference mean %.5f, "
+                        + "max %.5f (normalized); %s.%n%n",
+                model.id(),
+                target + " " + engine.kind().id(),
+                photos.size(),
+                handsCpu,
+                handsTarget,
+                mean,
+                worst,
+                mean <= AGREEMENT_LIMIT && handsCpu == handsTarget ? "agrees" : "DOES NOT AGREE");
+        return handsCpu == handsTarget ? mean : Double.POSITIVE_INFINITY;
+    }
+
+    private static List<String> list(String value) {
+        List<String> parts = new ArrayList<>();
+        for (String p : value.split(",")) {
+            if (!p.isBlank()) {
+                parts.add(p.trim().toLowerCase(Locale.ROOT));
+            }
+        }
+        return parts;
+    }
+
+    private List<byte[]> loadPhotos(List<String> paths) {
+        List<byte[]> photos = new ArrayList<>();
+        for (Path file : MediaFiles.expand(paths)) {
+            if (MediaFiles.isImage(file)) {
+                try {
+                    photos.add(Files.readAllBytes(file));
+                } catch (IOException e) {
+                    throw OptionValues.usage(spec, "cannot read " + file + ": " + e.getMessage());
+                }
+            }
+        }
+        return photos;
+    }
 }

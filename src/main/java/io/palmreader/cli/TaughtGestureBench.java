@@ -23,52 +23,61 @@ import java.util.Locale;
  */
 final class TaughtGestureBench {
 
-  private static final int ROUNDS = 20_000;
+    private static final int ROUNDS = 20_000;
 
-  private TaughtGestureBench() {
-  }
+    private TaughtGestureBench() {}
 
-  static void run(PrintStream out, EngineOptions engine, ModelVariant model, List<byte[]> photos) {
-    List<Hand> hands = new ArrayList<>();
-    try (HandPipeline pipeline = new HandPipeline(PipelineOptions.defaults().withModel(model), engine)) {
-      for (byte[] photo : photos) {
-        for (FrameResult r : pipeline.process(List.of(new FrameRequest(photo, TrackingState.NONE)))) {
-          hands.addAll(r.hands());
+    static void run(PrintStream out, EngineOptions engine, ModelVariant model, List<byte[]> photos) {
+        List<Hand> hands = new ArrayList<>();
+        try (HandPipeline pipeline = new HandPipeline(PipelineOptions.defaults().withModel(model), engine)) {
+            for (byte[] photo : photos) {
+                for (FrameResult r : pipeline.process(List.of(new FrameRequest(photo, TrackingState.NONE)))) {
+                    hands.addAll(r.hands());
+                }
+            }
         }
-      }
+        if (hands.isEmpty()) {
+            out.println("## Taught gestures\n\nNo hand in these photos to measure on.\n");
+            return;
+        }
+        TaughtGestures taught = TaughtGestures.NONE;
+        for (int i = 0; i < TaughtGestures.MAX_PER_USER; i++) {
+            GestureRecording r = new GestureRecording("Gesture " + i, GestureRecording.MIN_FRAMES, 0);
+            while (!r.offer(List.of(hands.get(i % hands.size())))) {
+                // the same hand each time: one example per call
+            }
+            try {
+                taught = taught.with(r.finish(0));
+            } catch (GestureRecording.TeachFailure impossible) {
+                throw new IllegalStateException(impossible);
+            }
+        }
+        Latencies perHand = new Latencies();
+        int matched = 0;
+        for (int round = 0; round < ROUNDS; round++) {
+            Hand h = hands.get(round % hands.size());
+            long start = System.nanoTime();
+            List<HandGesture> shown = taught.label(List.of(h));
+            double ms = (System.nanoTime() - start) / 1e6;
+            if (round >= ROUNDS / 4) { // the first quarter warms the JIT
+                perHand.record(ms);
+            }
+            matched += shown.get(0).taught() ? 1 : 0;
+        }
+        out.printf(
+                Locale.ROOT,
+                "## Taught gestures (%d taught, %d real hands, %d calls after %d warm-up)%n%n",
+                TaughtGestures.MAX_PER_USER,
+                hands.size(),
+                perHand.count(),
+                ROUNDS / 4);
+        out.printf(
+                Locale.ROOT,
+                "Per hand: p50 %.1f µs, p99 %.1f µs, max %.1f µs; %d of %d calls named a taught " + "gesture.%n%n",
+                perHand.percentile(50) * 1000,
+                perHand.percentile(99) * 1000,
+                perHand.max() * 1000,
+                matched,
+                ROUNDS);
     }
-    if (hands.isEmpty()) {
-      out.println("## Taught gestures\n\nNo hand in these photos to measure on.\n");
-      return;
-    }
-    TaughtGestures taught = TaughtGestures.NONE;
-    for (int i = 0; i < TaughtGestures.MAX_PER_USER; i++) {
-      GestureRecording r = new GestureRecording("Gesture " + i, GestureRecording.MIN_FRAMES, 0);
-      while (!r.offer(List.of(hands.get(i % hands.size())))) {
-        // the same hand each time: one example per call
-      }
-      try {
-        taught = taught.with(r.finish(0));
-      } catch (GestureRecording.TeachFailure impossible) {
-        throw new IllegalStateException(impossible);
-      }
-    }
-    Latencies perHand = new Latencies();
-    int matched = 0;
-    for (int round = 0; round < ROUNDS; round++) {
-      Hand h = hands.get(round % hands.size());
-      long start = System.nanoTime();
-      List<HandGesture> shown = taught.label(List.of(h));
-      double ms = (System.nanoTime() - start) / 1e6;
-      if (round >= ROUNDS / 4) { // the first quarter warms the JIT
-        perHand.record(ms);
-      }
-      matched += shown.get(0).taught() ? 1 : 0;
-    }
-    out.printf(Locale.ROOT, "## Taught gestures (%d taught, %d real hands, %d calls after %d warm-up)%n%n",
-        TaughtGestures.MAX_PER_USER, hands.size(), perHand.count(), ROUNDS / 4);
-    out.printf(Locale.ROOT, "Per hand: p50 %.1f µs, p99 %.1f µs, max %.1f µs; %d of %d calls named a taught "
-        + "gesture.%n%n", perHand.percentile(50) * 1000, perHand.percentile(99) * 1000, perHand.max() * 1000,
-        matched, ROUNDS);
-  }
 }

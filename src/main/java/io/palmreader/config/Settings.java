@@ -11,116 +11,121 @@ import java.util.Map;
  */
 public final class Settings {
 
-  public static final String ENV_PREFIX = "PALMREADER_";
+    public static final String ENV_PREFIX = "PALMREADER_";
 
-  private final JsonObject json;
+    private final JsonObject json;
 
-  public Settings(JsonObject json) {
-    this.json = json;
-  }
-
-  /** Folds {@code PALMREADER_*} variables found among {@code flat}'s top-level keys into the nested form. */
-  public static JsonObject withEnvironment(JsonObject merged, Map<String, Object> flat) {
-    JsonObject out = merged.copy();
-    for (Map.Entry<String, Object> e : flat.entrySet()) {
-      if (!e.getKey().startsWith(ENV_PREFIX) || e.getValue() == null) {
-        continue;
-      }
-      out.remove(e.getKey());
-      String[] words = e.getKey().substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).split("_");
-      if (words.length < 2) {
-        continue;
-      }
-      StringBuilder key = new StringBuilder(words[1]);
-      for (int i = 2; i < words.length; i++) {
-        key.append(Character.toUpperCase(words[i].charAt(0))).append(words[i].substring(1));
-      }
-      JsonObject section = out.getJsonObject(words[0]);
-      if (section == null) {
-        section = new JsonObject();
-        out.put(words[0], section);
-      }
-      section.put(key.toString(), String.valueOf(e.getValue()));
+    public Settings(JsonObject json) {
+        this.json = json;
     }
-    return out;
-  }
 
-  private Object raw(String key) {
-    int dot = key.indexOf('.');
-    JsonObject section = json.getJsonObject(key.substring(0, dot));
-    return section == null ? null : section.getValue(key.substring(dot + 1));
-  }
+    /** Folds {@code PALMREADER_*} variables found among {@code flat}'s top-level keys into the nested form. */
+    public static JsonObject withEnvironment(JsonObject merged, Map<String, Object> flat) {
+        JsonObject out = merged.copy();
+        for (Map.Entry<String, Object> e : flat.entrySet()) {
+            if (!e.getKey().startsWith(ENV_PREFIX) || e.getValue() == null) {
+                continue;
+            }
+            out.remove(e.getKey());
+            String[] words = e.getKey()
+                    .substring(ENV_PREFIX.length())
+                    .toLowerCase(Locale.ROOT)
+                    .split("_");
+            if (words.length < 2) {
+                continue;
+            }
+            StringBuilder key = new StringBuilder(words[1]);
+            for (int i = 2; i < words.length; i++) {
+                key.append(Character.toUpperCase(words[i].charAt(0))).append(words[i].substring(1));
+            }
+            JsonObject section = out.getJsonObject(words[0]);
+            if (section == null) {
+                section = new JsonObject();
+                out.put(words[0], section);
+            }
+            section.put(key.toString(), String.valueOf(e.getValue()));
+        }
+        return out;
+    }
 
-  public String string(String key, String fallback) {
-    Object v = raw(key);
-    return v == null ? fallback : String.valueOf(v);
-  }
+    private Object raw(String key) {
+        int dot = key.indexOf('.');
+        JsonObject section = json.getJsonObject(key.substring(0, dot));
+        return section == null ? null : section.getValue(key.substring(dot + 1));
+    }
 
-  public int integer(String key, int fallback, int min, int max) {
-    Object v = raw(key);
-    if (v == null) {
-      return fallback;
+    public String string(String key, String fallback) {
+        Object v = raw(key);
+        return v == null ? fallback : String.valueOf(v);
     }
-    int value;
-    try {
-      value = v instanceof Number n ? n.intValue() : Integer.parseInt(String.valueOf(v).trim());
-    } catch (NumberFormatException e) {
-      throw new ConfigException(key + " must be a whole number, was '" + v + "'");
-    }
-    if (value < min || value > max) {
-      throw new ConfigException(key + " must be between " + min + " and " + max + ", was " + value);
-    }
-    return value;
-  }
 
-  /** A whole number, or {@code auto} (the fallback, usually derived from the cores). */
-  public int integerOrAuto(String key, int auto, int min, int max) {
-    Object v = raw(key);
-    if (v == null || "auto".equalsIgnoreCase(String.valueOf(v).trim())) {
-      return auto;
+    public int integer(String key, int fallback, int min, int max) {
+        Object v = raw(key);
+        if (v == null) {
+            return fallback;
+        }
+        int value;
+        try {
+            value = v instanceof Number n
+                    ? n.intValue()
+                    : Integer.parseInt(String.valueOf(v).trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key + " must be a whole number, was '" + v + "'");
+        }
+        if (value < min || value > max) {
+            throw new ConfigException(key + " must be between " + min + " and " + max + ", was " + value);
+        }
+        return value;
     }
-    return integer(key, auto, min, max);
-  }
 
-  /** {@code true} or {@code false} (any case). */
-  public boolean bool(String key, boolean fallback) {
-    return oneOf(key, String.valueOf(fallback), "true", "false").equals("true");
-  }
+    /** A whole number, or {@code auto} (the fallback, usually derived from the cores). */
+    public int integerOrAuto(String key, int auto, int min, int max) {
+        Object v = raw(key);
+        if (v == null || "auto".equalsIgnoreCase(String.valueOf(v).trim())) {
+            return auto;
+        }
+        return integer(key, auto, min, max);
+    }
 
-  /** A JSON object value (from a configuration file; environment variables cannot hold one), or an empty object. */
-  public JsonObject json(String key) {
-    Object v = raw(key);
-    if (v == null) {
-      return new JsonObject();
+    /** {@code true} or {@code false} (any case). */
+    public boolean bool(String key, boolean fallback) {
+        return oneOf(key, String.valueOf(fallback), "true", "false").equals("true");
     }
-    if (v instanceof JsonObject j) {
-      return j.copy();
-    }
-    try {
-      return new JsonObject(String.valueOf(v));
-    } catch (RuntimeException e) {
-      throw new ConfigException(key + " must be a JSON object, was '" + v + "'");
-    }
-  }
 
-  /** A comma-separated list, trimmed, without empty items. */
-  public java.util.List<String> list(String key) {
-    java.util.List<String> items = new java.util.ArrayList<>();
-    for (String item : string(key, "").split(",")) {
-      if (!item.isBlank()) {
-        items.add(item.trim());
-      }
+    /** A JSON object value (from a configuration file; environment variables cannot hold one), or an empty object. */
+    public JsonObject json(String key) {
+        Object v = raw(key);
+        if (v == null) {
+            return new JsonObject();
+        }
+        if (v instanceof JsonObject j) {
+            return j.copy();
+        }
+        try {
+            return new JsonObject(String.valueOf(v));
+        } catch (RuntimeException e) {
+            throw new ConfigException(key + " must be a JSON object, was '" + v + "'");
+        }
     }
-    return java.util.List.copyOf(items);
-  }
 
-  public String oneOf(String key, String fallback, String... allowed) {
-    String v = string(key, fallback).trim().toLowerCase(Locale.ROOT);
-    for (String a : allowed) {
-      if (a.equals(v)) {
-        return v;
-      }
+    /** A comma-separated list, trimmed, without empty items. */
+    public java.util.List<String> list(String key) {
+        java.util.List<String> items = new java.util.ArrayList<>();
+        for (String item : string(key, "").split(",")) {
+            if (!item.isBlank()) {
+                items.add(item.trim());
+            }
+        }
+        return java.util.List.copyOf(items);
     }
-    throw new ConfigException(key + " must be one of " + String.join(", ", allowed) + ", was '" + v + "'");
-  }
+
+    public String oneOf(String key, String fallback, String... allowed) {
+        String v = string(key, fallback).trim().toLowerCase(Locale.ROOT);
+        for (String a : allowed) {
+            if (a.equals(v)) {
+                return v;
+            }
+        }
+        throw new ConfigException(key + " must be one of " + String.join(", ", allowed) + ", was '" + v + "'");
+    }
 }

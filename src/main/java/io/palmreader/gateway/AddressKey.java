@@ -10,39 +10,39 @@ import io.netty.util.NetUtil;
  */
 final class AddressKey {
 
-  private static final int IPV6_BYTES = 16;
-  private static final int PREFIX_BYTES = 8;
-  private static final int MAPPED_PREFIX_BYTES = 12;
+    private static final int IPV6_BYTES = 16;
+    private static final int PREFIX_BYTES = 8;
+    private static final int MAPPED_PREFIX_BYTES = 12;
 
-  private AddressKey() {
-  }
+    private AddressKey() {}
 
-  /** The key {@code address} counts under; anything not an IP literal (e.g. {@code unknown}) keys as itself. */
-  static String of(String address) {
-    // Netty parses literals only: nothing here ever looks a name up.
-    byte[] bytes = address == null ? null : NetUtil.createByteArrayFromIpAddressString(address);
-    if (bytes == null) {
-      return address;
+    /** The key {@code address} counts under; anything not an IP literal (e.g. {@code unknown}) keys as itself. */
+    static String of(String address) {
+        // Netty parses literals only: nothing here ever looks a name up.
+        byte[] bytes = address == null ? null : NetUtil.createByteArrayFromIpAddressString(address);
+        if (bytes == null) {
+            return address;
+        }
+        if (bytes.length != IPV6_BYTES) {
+            return NetUtil.bytesToIpAddress(bytes);
+        }
+        if (ipv4Mapped(bytes)) {
+            return NetUtil.bytesToIpAddress(bytes, MAPPED_PREFIX_BYTES, 4);
+        }
+        StringBuilder key = new StringBuilder();
+        for (int i = 0; i < PREFIX_BYTES; i += 2) {
+            key.append(Integer.toHexString((bytes[i] & 0xff) << 8 | bytes[i + 1] & 0xff))
+                    .append(':');
+        }
+        return key.append(":/64").toString();
     }
-    if (bytes.length != IPV6_BYTES) {
-      return NetUtil.bytesToIpAddress(bytes);
-    }
-    if (ipv4Mapped(bytes)) {
-      return NetUtil.bytesToIpAddress(bytes, MAPPED_PREFIX_BYTES, 4);
-    }
-    StringBuilder key = new StringBuilder();
-    for (int i = 0; i < PREFIX_BYTES; i += 2) {
-      key.append(Integer.toHexString((bytes[i] & 0xff) << 8 | bytes[i + 1] & 0xff)).append(':');
-    }
-    return key.append(":/64").toString();
-  }
 
-  private static boolean ipv4Mapped(byte[] bytes) {
-    for (int i = 0; i < MAPPED_PREFIX_BYTES - 2; i++) {
-      if (bytes[i] != 0) {
-        return false;
-      }
+    private static boolean ipv4Mapped(byte[] bytes) {
+        for (int i = 0; i < MAPPED_PREFIX_BYTES - 2; i++) {
+            if (bytes[i] != 0) {
+                return false;
+            }
+        }
+        return bytes[10] == (byte) 0xff && bytes[11] == (byte) 0xff;
     }
-    return bytes[10] == (byte) 0xff && bytes[11] == (byte) 0xff;
-  }
 }

@@ -25,33 +25,48 @@ import io.palmreader.session.FrameMemory;
  * @param tlsKeyPath       its PEM key, or empty
  * @param frameMemoryMb    MiB of frames the node's sessions may hold for inference at once, in flight or waiting
  */
-public record GatewayConfig(int inflight, int maxFrameBytes, int maxFps, int idleTimeoutMs, int answerTimeoutMs,
-                            int statsIntervalMs, int holdFrames, int holdMs, int maxFpsPerAddress, int resumeTtlMs,
-                            int maxTextBytes, int maxTextPerSecond, int teachPerMinute, int taughtTtlDays,
-                            String tlsCertPath, String tlsKeyPath, int frameMemoryMb) {
+public record GatewayConfig(
+        int inflight,
+        int maxFrameBytes,
+        int maxFps,
+        int idleTimeoutMs,
+        int answerTimeoutMs,
+        int statsIntervalMs,
+        int holdFrames,
+        int holdMs,
+        int maxFpsPerAddress,
+        int resumeTtlMs,
+        int maxTextBytes,
+        int maxTextPerSecond,
+        int teachPerMinute,
+        int taughtTtlDays,
+        String tlsCertPath,
+        String tlsKeyPath,
+        int frameMemoryMb) {
 
-  public static GatewayConfig from(Settings s) {
-    return new GatewayConfig(
-        s.integer("session.inflight", 1, 1, 16),
-        s.integer("session.maxFrameBytes", 1 << 20, 1024, 64 << 20),
-        s.integer("session.maxFps", 60, 1, 1000),
-        s.integer("session.idleTimeoutMs", 30_000, 1000, 3_600_000),
-        s.integer("session.answerTimeoutMs", 1_000, 100, 600_000),
-        s.integer("session.statsIntervalMs", 1_000, 100, 60_000),
-        s.integer("gesture.holdFrames", 5, 1, 1000),
-        s.integer("gesture.holdMs", 300, 0, 60_000),
-        s.integer("session.maxFpsPerAddress", 0, 0, 1_000_000),
-        s.integer("session.resumeTtlMs", 600_000, 1000, 86_400_000),
-        s.integer("session.maxTextBytes", 16_384, 256, 1 << 20),
-        s.integer("session.maxTextPerSecond", 10, 1, 1000),
-        s.integer("gesture.teachPerMinute", 6, 1, 600),
-        s.integer("gesture.taughtTtlDays", 90, 1, 3650),
-        s.string("http.tlsCertPath", "").trim(), s.string("http.tlsKeyPath", "").trim(),
-        s.integer("session.frameMemoryMb", FrameMemory.defaultBudgetMb(), 1, 1_000_000));
-  }
+    public static GatewayConfig from(Settings s) {
+        return new GatewayConfig(
+                s.integer("session.inflight", 1, 1, 16),
+                s.integer("session.maxFrameBytes", 1 << 20, 1024, 64 << 20),
+                s.integer("session.maxFps", 60, 1, 1000),
+                s.integer("session.idleTimeoutMs", 30_000, 1000, 3_600_000),
+                s.integer("session.answerTimeoutMs", 1_000, 100, 600_000),
+                s.integer("session.statsIntervalMs", 1_000, 100, 60_000),
+                s.integer("gesture.holdFrames", 5, 1, 1000),
+                s.integer("gesture.holdMs", 300, 0, 60_000),
+                s.integer("session.maxFpsPerAddress", 0, 0, 1_000_000),
+                s.integer("session.resumeTtlMs", 600_000, 1000, 86_400_000),
+                s.integer("session.maxTextBytes", 16_384, 256, 1 << 20),
+                s.integer("session.maxTextPerSecond", 10, 1, 1000),
+                s.integer("gesture.teachPerMinute", 6, 1, 600),
+                s.integer("gesture.taughtTtlDays", 90, 1, 3650),
+                s.string("http.tlsCertPath", "").trim(),
+                s.string("http.tlsKeyPath", "").trim(),
+                s.integer("session.frameMemoryMb", FrameMemory.defaultBudgetMb(), 1, 1_000_000));
+    }
 
-  /** Whether the gateway serves HTTPS and WSS. */
-  public boolean tls() {
-    return !tlsCertPath.isEmpty() && !tlsKeyPath.isEmpty();
-  }
+    /** Whether the gateway serves HTTPS and WSS. */
+    public boolean tls() {
+        return !tlsCertPath.isEmpty() && !tlsKeyPath.isEmpty();
+    }
 }

@@ -16,44 +16,44 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class HttpConnections {
 
-  private final int max;
-  private final PalmreaderMetrics metrics;
-  private final AtomicInteger open = new AtomicInteger();
-  private final Map<String, AtomicBoolean> served = new ConcurrentHashMap<>();
+    private final int max;
+    private final PalmreaderMetrics metrics;
+    private final AtomicInteger open = new AtomicInteger();
+    private final Map<String, AtomicBoolean> served = new ConcurrentHashMap<>();
 
-  HttpConnections(int max, PalmreaderMetrics metrics) {
-    this.max = max;
-    this.metrics = metrics;
-  }
-
-  void onConnection(HttpConnection connection) {
-    if (open.incrementAndGet() > max) {
-      open.decrementAndGet();
-      metrics.connectionRefused(ConnectionRefusal.CONNECTIONS);
-      connection.close();
-      return;
+    HttpConnections(int max, PalmreaderMetrics metrics) {
+        this.max = max;
+        this.metrics = metrics;
     }
-    String key = key(connection.remoteAddress());
-    AtomicBoolean requested = new AtomicBoolean();
-    served.put(key, requested);
-    connection.closeHandler(v -> {
-      open.decrementAndGet();
-      served.remove(key, requested);
-      if (!requested.get()) {
-        metrics.connectionRefused(ConnectionRefusal.INCOMPLETE_REQUEST);
-      }
-    });
-  }
 
-  /** A whole request head came from {@code remote}'s connection. */
-  void requested(SocketAddress remote) {
-    AtomicBoolean requested = served.get(key(remote));
-    if (requested != null) {
-      requested.set(true);
+    void onConnection(HttpConnection connection) {
+        if (open.incrementAndGet() > max) {
+            open.decrementAndGet();
+            metrics.connectionRefused(ConnectionRefusal.CONNECTIONS);
+            connection.close();
+            return;
+        }
+        String key = key(connection.remoteAddress());
+        AtomicBoolean requested = new AtomicBoolean();
+        served.put(key, requested);
+        connection.closeHandler(v -> {
+            open.decrementAndGet();
+            served.remove(key, requested);
+            if (!requested.get()) {
+                metrics.connectionRefused(ConnectionRefusal.INCOMPLETE_REQUEST);
+            }
+        });
     }
-  }
 
-  private static String key(SocketAddress remote) {
-    return remote == null ? "?" : remote.host() + ":" + remote.port();
-  }
+    /** A whole request head came from {@code remote}'s connection. */
+    void requested(SocketAddress remote) {
+        AtomicBoolean requested = served.get(key(remote));
+        if (requested != null) {
+            requested.set(true);
+        }
+    }
+
+    private static String key(SocketAddress remote) {
+        return remote == null ? "?" : remote.host() + ":" + remote.port();
+    }
 }

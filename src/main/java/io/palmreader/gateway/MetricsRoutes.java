@@ -13,22 +13,21 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
  */
 final class MetricsRoutes {
 
-  private MetricsRoutes() {
-  }
+    private MetricsRoutes() {}
 
-  /** Mounts them on {@code router}, or starts their own server: completes once they are served. */
-  static Future<?> serve(Vertx vertx, NodeConfig node, HealthRoutes health, Router router) {
-    if (node.metricsPort() == 0) {
-      mount(router, health);
-      return Future.succeededFuture();
+    /** Mounts them on {@code router}, or starts their own server: completes once they are served. */
+    static Future<?> serve(Vertx vertx, NodeConfig node, HealthRoutes health, Router router) {
+        if (node.metricsPort() == 0) {
+            mount(router, health);
+            return Future.succeededFuture();
+        }
+        Router metricsRouter = Router.router(vertx);
+        mount(metricsRouter, health);
+        return vertx.createHttpServer().requestHandler(metricsRouter).listen(node.metricsPort(), node.metricsHost());
     }
-    Router metricsRouter = Router.router(vertx);
-    mount(metricsRouter, health);
-    return vertx.createHttpServer().requestHandler(metricsRouter).listen(node.metricsPort(), node.metricsHost());
-  }
 
-  private static void mount(Router router, HealthRoutes health) {
-    router.route("/metrics").handler(PrometheusScrapingHandler.create());
-    health.mountDetails(router);
-  }
+    private static void mount(Router router, HealthRoutes health) {
+        router.route("/metrics").handler(PrometheusScrapingHandler.create());
+        health.mountDetails(router);
+    }
 }

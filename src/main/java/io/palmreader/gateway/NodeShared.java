@@ -12,35 +12,34 @@ import java.util.function.Supplier;
  */
 final class NodeShared {
 
-  private static final String CONNECTIONS_KEY = "connections";
-  private static final String FRAME_MEMORY_KEY = "frameMemory";
+    private static final String CONNECTIONS_KEY = "connections";
+    private static final String FRAME_MEMORY_KEY = "frameMemory";
 
-  private NodeShared() {
-  }
+    private NodeShared() {}
 
-  /** The node's sessions and connections waiting to authenticate, in all and per address. */
-  static ConnectionCounts connectionCounts(Vertx vertx) {
-    return shared(vertx, CONNECTIONS_KEY, ConnectionCounts::new);
-  }
+    /** The node's sessions and connections waiting to authenticate, in all and per address. */
+    static ConnectionCounts connectionCounts(Vertx vertx) {
+        return shared(vertx, CONNECTIONS_KEY, ConnectionCounts::new);
+    }
 
-  /** The node's budget of {@code session.frameMemoryMb} for the frames its sessions hold for inference. */
-  static FrameMemory frameMemory(Vertx vertx, GatewayConfig config) {
-    return shared(vertx, FRAME_MEMORY_KEY, () -> new FrameMemory((long) config.frameMemoryMb() << 20));
-  }
+    /** The node's budget of {@code session.frameMemoryMb} for the frames its sessions hold for inference. */
+    static FrameMemory frameMemory(Vertx vertx, GatewayConfig config) {
+        return shared(vertx, FRAME_MEMORY_KEY, () -> new FrameMemory((long) config.frameMemoryMb() << 20));
+    }
 
-  /** Publishes the port the gateway bound (useful with {@code http.port} 0). */
-  static void announcePort(Vertx vertx, int port) {
-    map(vertx).put(GatewayVerticle.HTTP_PORT_KEY, port);
-  }
+    /** Publishes the port the gateway bound (useful with {@code http.port} 0). */
+    static void announcePort(Vertx vertx, int port) {
+        map(vertx).put(GatewayVerticle.HTTP_PORT_KEY, port);
+    }
 
-  @SuppressWarnings("unchecked")
-  private static <T> T shared(Vertx vertx, String key, Supplier<T> fresh) {
-    T made = fresh.get();
-    Object before = map(vertx).putIfAbsent(key, made);
-    return before != null ? (T) before : made;
-  }
+    @SuppressWarnings("unchecked")
+    private static <T> T shared(Vertx vertx, String key, Supplier<T> fresh) {
+        T made = fresh.get();
+        Object before = map(vertx).putIfAbsent(key, made);
+        return before != null ? (T) before : made;
+    }
 
-  private static LocalMap<String, Object> map(Vertx vertx) {
-    return vertx.sharedData().getLocalMap(GatewayVerticle.NODE_MAP);
-  }
+    private static LocalMap<String, Object> map(Vertx vertx) {
+        return vertx.sharedData().getLocalMap(GatewayVerticle.NODE_MAP);
+    }
 }

@@ -21,13 +21,23 @@ import io.vertx.core.Vertx;
  * @param frameMemory  the node's budget for the frames its sessions hold for inference
  * @param nodeConfig   the node's settings: its id, and whether clients are told node and worker names
  */
-record SessionContext(Vertx vertx, GatewayConfig gateway, AssistantConfig assistant, ModelVariant model,
-                      int maxHands, long maxPixels, ServerMessages.Capabilities capabilities, KeyValueStore store,
-                      PalmreaderMetrics metrics, InferenceClient inference, EventLogConfig eventLog,
-                      FrameMemory frameMemory, NodeConfig nodeConfig) {
+record SessionContext(
+        Vertx vertx,
+        GatewayConfig gateway,
+        AssistantConfig assistant,
+        ModelVariant model,
+        int maxHands,
+        long maxPixels,
+        ServerMessages.Capabilities capabilities,
+        KeyValueStore store,
+        PalmreaderMetrics metrics,
+        InferenceClient inference,
+        EventLogConfig eventLog,
+        FrameMemory frameMemory,
+        NodeConfig nodeConfig) {
 
-  /** This node's id, for its own records (what clients are told of it is up to {@code nodeConfig}). */
-  String node() {
-    return nodeConfig.nodeId();
-  }
+    /** This node's id, for its own records (what clients are told of it is up to {@code nodeConfig}). */
+    String node() {
+        return nodeConfig.nodeId();
+    }
 }

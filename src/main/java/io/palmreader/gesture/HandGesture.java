@@ -9,8 +9,8 @@ import io.palmreader.vision.Hand;
  */
 public record HandGesture(String name, float score, boolean taught) {
 
-  /** The hand's canned gesture, as the classifier named it. */
-  public static HandGesture canned(Hand hand) {
-    return new HandGesture(hand.gesture().label(), hand.gestureScore(), false);
-  }
+    /** The hand's canned gesture, as the classifier named it. */
+    public static HandGesture canned(Hand hand) {
+        return new HandGesture(hand.gesture().label(), hand.gestureScore(), false);
+    }
 }

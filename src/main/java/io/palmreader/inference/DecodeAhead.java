@@ -13,29 +13,30 @@ import io.vertx.core.buffer.Buffer;
  */
 final class DecodeAhead {
 
-  /** The pool's name: one pool per node, shared by its GPU workers. */
-  static final String POOL = "inference-prep";
+    /** The pool's name: one pool per node, shared by its GPU workers. */
+    static final String POOL = "inference-prep";
 
-  private final WorkerExecutor pool;
-  private final FrameDecoder decoder;
+    private final WorkerExecutor pool;
+    private final FrameDecoder decoder;
 
-  /** @param maxPixels frames declaring more are refused before they are decoded */
-  DecodeAhead(Vertx vertx, int threads, long maxPixels) {
-    this.pool = vertx.createSharedWorkerExecutor(POOL, threads);
-    this.decoder = new FrameDecoder(maxPixels);
-  }
+    /** @param maxPixels frames declaring more are refused before they are decoded */
+    DecodeAhead(Vertx vertx, int threads, long maxPixels) {
+        this.pool = vertx.createSharedWorkerExecutor(POOL, threads);
+        this.decoder = new FrameDecoder(maxPixels);
+    }
 
-  /**
-   * The frame decoded (or why it could not be), or null should the pool refuse the work: the worker's thread then
-   * decodes it with its batch, so a frame is never lost. Unordered: frames of different sessions need not wait for each
-   * other's decoding.
-   */
-  Future<DecodedFrame> decode(Buffer image) {
-    byte[] encoded = image.getBytes();
-    return pool.executeBlocking(() -> DecodedFrame.decode(decoder, encoded), false).otherwise((DecodedFrame) null);
-  }
+    /**
+     * The frame decoded (or why it could not be), or null should the pool refuse the work: the worker's thread then
+     * decodes it with its batch, so a frame is never lost. Unordered: frames of different sessions need not wait for each
+     * other's decoding.
+     */
+    Future<DecodedFrame> decode(Buffer image) {
+        byte[] encoded = image.getBytes();
+        return pool.executeBlocking(() -> DecodedFrame.decode(decoder, encoded), false)
+                .otherwise((DecodedFrame) null);
+    }
 
-  Future<Void> close() {
-    return pool.close();
-  }
+    Future<Void> close() {
+        return pool.close();
+    }
 }

@@ -13,48 +13,57 @@ import java.util.List;
  */
 final class EchoProcessor implements FrameProcessor {
 
-  private final String worker;
-  private final int delayMs;
+    private final String worker;
+    private final int delayMs;
 
-  EchoProcessor(String worker, int delayMs) {
-    this.worker = worker;
-    this.delayMs = delayMs;
-  }
-
-  @Override
-  public List<FrameAnswer> process(List<FrameTask> tasks, List<DecodedFrame> decoded, long startedMs) {
-    if (delayMs > 0) {
-      try {
-        // This runs on the worker's own thread, as the model would: the thread is busy for the frames' cost.
-        Thread.sleep((long) delayMs * tasks.size());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    EchoProcessor(String worker, int delayMs) {
+        this.worker = worker;
+        this.delayMs = delayMs;
     }
-    List<FrameAnswer> answers = new ArrayList<>(tasks.size());
-    for (int i = 0; i < tasks.size(); i++) {
-      FrameTask t = tasks.get(i);
-      if (decoded.get(i) != null) {
-        decoded.get(i).discard();
-      }
-      answers.add(new FrameAnswer(t.sequence(), 0, 0, List.of(), false, t.tracking(),
-          new StageTimings(0, 0, 0, 0, delayMs), Math.max(0, startedMs - t.sentAtMs()), tasks.size(), worker, null,
-          null));
+
+    @Override
+    public List<FrameAnswer> process(List<FrameTask> tasks, List<DecodedFrame> decoded, long startedMs) {
+        if (delayMs > 0) {
+            try {
+                // This runs on the worker's own thread, as the model would: the thread is busy for the frames' cost.
+                Thread.sleep((long) delayMs * tasks.size());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        List<FrameAnswer> answers = new ArrayList<>(tasks.size());
+        for (int i = 0; i < tasks.size(); i++) {
+            FrameTask t = tasks.get(i);
+            if (decoded.get(i) != null) {
+                decoded.get(i).discard();
+            }
+            answers.add(new FrameAnswer(
+                    t.sequence(),
+                    0,
+                    0,
+                    List.of(),
+                    false,
+                    t.tracking(),
+                    new StageTimings(0, 0, 0, 0, delayMs),
+                    Math.max(0, startedMs - t.sentAtMs()),
+                    tasks.size(),
+                    worker,
+                    null,
+                    null));
+        }
+        return answers;
     }
-    return answers;
-  }
 
-  @Override
-  public double warmUp() {
-    return delayMs;
-  }
+    @Override
+    public double warmUp() {
+        return delayMs;
+    }
 
-  @Override
-  public String description() {
-    return delayMs > 0 ? "echo (no model), " + delayMs + " ms per frame" : "echo (no model)";
-  }
+    @Override
+    public String description() {
+        return delayMs > 0 ? "echo (no model), " + delayMs + " ms per frame" : "echo (no model)";
+    }
 
-  @Override
-  public void close() {
-  }
+    @Override
+    public void close() {}
 }

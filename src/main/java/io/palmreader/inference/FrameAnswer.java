@@ -22,15 +22,25 @@ import java.util.List;
  * @param error        why the frame was refused, or null
  * @param errorMessage a readable reason, or null
  */
-public record FrameAnswer(long sequence, int width, int height, List<Hand> hands, boolean detectorRan,
-                          TrackingState tracking, StageTimings timings, double queueMs, int batchSize, String worker,
-                          ErrorCode error, String errorMessage) {
+public record FrameAnswer(
+        long sequence,
+        int width,
+        int height,
+        List<Hand> hands,
+        boolean detectorRan,
+        TrackingState tracking,
+        StageTimings timings,
+        double queueMs,
+        int batchSize,
+        String worker,
+        ErrorCode error,
+        String errorMessage) {
 
-  public FrameAnswer {
-    hands = List.copyOf(hands);
-  }
+    public FrameAnswer {
+        hands = List.copyOf(hands);
+    }
 
-  public boolean failed() {
-    return error != null;
-  }
+    public boolean failed() {
+        return error != null;
+    }
 }

@@ -10,41 +10,41 @@ import java.util.List;
  */
 interface FrameProcessor extends AutoCloseable {
 
-  /**
-   * The processor of a worker on {@code target}, built on the thread that will run it: a CUDA device binding is per
-   * thread.
-   */
-  static FrameProcessor create(InferenceConfig config, String worker, ComputeTarget target) {
-    if (config.echo()) {
-      return new EchoProcessor(worker, config.echoDelayMs());
+    /**
+     * The processor of a worker on {@code target}, built on the thread that will run it: a CUDA device binding is per
+     * thread.
+     */
+    static FrameProcessor create(InferenceConfig config, String worker, ComputeTarget target) {
+        if (config.echo()) {
+            return new EchoProcessor(worker, config.echoDelayMs());
+        }
+        target.bindThread();
+        return new PipelineProcessor(config.pipeline(), worker, config.engineFor(target));
     }
-    target.bindThread();
-    return new PipelineProcessor(config.pipeline(), worker, config.engineFor(target));
-  }
 
-  /**
-   * @param tasks     frames from any sessions
-   * @param decoded   per task, its frame already decoded on another thread (ownership passes here), or null to
-   *                  decode it here
-   * @param startedMs when the batch started (server clock), to compute each frame's queue time
-   */
-  List<FrameAnswer> process(List<FrameTask> tasks, List<DecodedFrame> decoded, long startedMs);
+    /**
+     * @param tasks     frames from any sessions
+     * @param decoded   per task, its frame already decoded on another thread (ownership passes here), or null to
+     *                  decode it here
+     * @param startedMs when the batch started (server clock), to compute each frame's queue time
+     */
+    List<FrameAnswer> process(List<FrameTask> tasks, List<DecodedFrame> decoded, long startedMs);
 
-  /** What runs the frames, for the start-up line. */
-  String description();
+    /** What runs the frames, for the start-up line. */
+    String description();
 
-  /**
-   * Pays one-off costs before real frames come.
-   *
-   * @return a first estimate of the time a frame takes, ms
-   */
-  double warmUp();
+    /**
+     * Pays one-off costs before real frames come.
+     *
+     * @return a first estimate of the time a frame takes, ms
+     */
+    double warmUp();
 
-  /** Why it runs slower than it should, for a warning at start-up, or null. */
-  default String shortfall() {
-    return null;
-  }
+    /** Why it runs slower than it should, for a warning at start-up, or null. */
+    default String shortfall() {
+        return null;
+    }
 
-  @Override
-  void close();
+    @Override
+    void close();
 }

@@ -20,7 +20,13 @@ import io.vertx.core.buffer.Buffer;
  * @param image      the encoded JPEG or PNG, as received: copied into the pipeline's array on the worker thread,
  *                   not on the event loop
  */
-public record FrameTask(String sessionId, long sequence, long captureTs, long sentAtMs, long expiresAtMs,
-                        ModelVariant model, int maxHands,
-                        TrackingState tracking, Buffer image) {
-}
+public record FrameTask(
+        String sessionId,
+        long sequence,
+        long captureTs,
+        long sentAtMs,
+        long expiresAtMs,
+        ModelVariant model,
+        int maxHands,
+        TrackingState tracking,
+        Buffer image) {}

@@ -12,56 +12,60 @@ import io.vertx.core.eventbus.ReplyFailure;
  */
 public final class InferenceClient {
 
-  /** How long a readiness probe waits for a worker. */
-  private static final long PROBE_TIMEOUT_MS = 1500;
+    /** How long a readiness probe waits for a worker. */
+    private static final long PROBE_TIMEOUT_MS = 1500;
 
-  private final Vertx vertx;
-  private final long answerTimeoutMs;
+    private final Vertx vertx;
+    private final long answerTimeoutMs;
 
-  /** @param answerTimeoutMs how long to wait for a frame's answer before counting it lost */
-  public InferenceClient(Vertx vertx, long answerTimeoutMs) {
-    this.vertx = vertx;
-    this.answerTimeoutMs = answerTimeoutMs;
-  }
-
-  /** The frame's deadline if sent now: the worker does not run it past this. */
-  public long deadlineFromNow() {
-    return System.currentTimeMillis() + answerTimeoutMs;
-  }
-
-  /** Sends one frame to some worker; never fails: every way it can go is an outcome. */
-  public Future<InferenceOutcome> submit(FrameTask task) {
-    return vertx.eventBus().<FrameAnswer>request(InferenceAddresses.FRAMES, task,
-            new DeliveryOptions().setSendTimeout(answerTimeoutMs))
-        .map(reply -> (InferenceOutcome) new InferenceOutcome.Answered(reply.body()))
-        .otherwise(InferenceClient::outcomeOf);
-  }
-
-  static InferenceOutcome outcomeOf(Throwable failure) {
-    if (failure instanceof ReplyException re) {
-      if (re.failureType() == ReplyFailure.RECIPIENT_FAILURE
-          && InferenceFailure.of(re.failureCode()) == InferenceFailure.BUSY) {
-        return new InferenceOutcome.Busy();
-      }
-      if (re.failureType() == ReplyFailure.NO_HANDLERS) {
-        return new InferenceOutcome.NoCapacity(true);
-      }
-      if (re.failureType() == ReplyFailure.TIMEOUT) {
-        return new InferenceOutcome.NoCapacity(false);
-      }
+    /** @param answerTimeoutMs how long to wait for a frame's answer before counting it lost */
+    public InferenceClient(Vertx vertx, long answerTimeoutMs) {
+        this.vertx = vertx;
+        this.answerTimeoutMs = answerTimeoutMs;
     }
-    return new InferenceOutcome.Failed(String.valueOf(failure.getMessage()));
-  }
 
-  /**
-   * Whether some worker answers, and which: on this node only when {@code localOnly}, else anywhere in the cluster.
-   * Probes go round-robin, so one may land on a worker whose node just died: a second try asks another.
-   */
-  public static Future<String> probe(Vertx vertx, boolean localOnly) {
-    DeliveryOptions probe = new DeliveryOptions().addHeader(InferenceAddresses.PROBE_HEADER, "1")
-        .setSendTimeout(PROBE_TIMEOUT_MS).setLocalOnly(localOnly);
-    return vertx.eventBus().request(InferenceAddresses.FRAMES, null, probe)
-        .recover(e -> vertx.eventBus().request(InferenceAddresses.FRAMES, null, probe))
-        .map(reply -> String.valueOf(reply.body()));
-  }
+    /** The frame's deadline if sent now: the worker does not run it past this. */
+    public long deadlineFromNow() {
+        return System.currentTimeMillis() + answerTimeoutMs;
+    }
+
+    /** Sends one frame to some worker; never fails: every way it can go is an outcome. */
+    public Future<InferenceOutcome> submit(FrameTask task) {
+        return vertx.eventBus()
+                .<FrameAnswer>request(
+                        InferenceAddresses.FRAMES, task, new DeliveryOptions().setSendTimeout(answerTimeoutMs))
+                .map(reply -> (InferenceOutcome) new InferenceOutcome.Answered(reply.body()))
+                .otherwise(InferenceClient::outcomeOf);
+    }
+
+    static InferenceOutcome outcomeOf(Throwable failure) {
+        if (failure instanceof ReplyException re) {
+            if (re.failureType() == ReplyFailure.RECIPIENT_FAILURE
+                    && InferenceFailure.of(re.failureCode()) == InferenceFailure.BUSY) {
+                return new InferenceOutcome.Busy();
+            }
+            if (re.failureType() == ReplyFailure.NO_HANDLERS) {
+                return new InferenceOutcome.NoCapacity(true);
+            }
+            if (re.failureType() == ReplyFailure.TIMEOUT) {
+                return new InferenceOutcome.NoCapacity(false);
+            }
+        }
+        return new InferenceOutcome.Failed(String.valueOf(failure.getMessage()));
+    }
+
+    /**
+     * Whether some worker answers, and which: on this node only when {@code localOnly}, else anywhere in the cluster.
+     * Probes go round-robin, so one may land on a worker whose node just died: a second try asks another.
+     */
+    public static Future<String> probe(Vertx vertx, boolean localOnly) {
+        DeliveryOptions probe = new DeliveryOptions()
+                .addHeader(InferenceAddresses.PROBE_HEADER, "1")
+                .setSendTimeout(PROBE_TIMEOUT_MS)
+                .setLocalOnly(localOnly);
+        return vertx.eventBus()
+                .request(InferenceAddresses.FRAMES, null, probe)
+                .recover(e -> vertx.eventBus().request(InferenceAddresses.FRAMES, null, probe))
+                .map(reply -> String.valueOf(reply.body()));
+    }
 }

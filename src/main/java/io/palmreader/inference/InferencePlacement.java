@@ -20,60 +20,68 @@ import java.util.TreeSet;
  */
 public record InferencePlacement(List<Worker> workers, boolean cuda, String report, boolean fellBack) {
 
-  /**
-   * Workers to deploy together.
-   *
-   * @param name      the worker's name within the node ({@code cpu}, {@code gpu-0}), also its pool's suffix
-   * @param poolName  the worker pool its instances run on
-   * @param instances how many instances (one per thread of the pool)
-   * @param target    where their networks run
-   */
-  public record Worker(String name, String poolName, int instances, ComputeTarget target) {
-  }
+    /**
+     * Workers to deploy together.
+     *
+     * @param name      the worker's name within the node ({@code cpu}, {@code gpu-0}), also its pool's suffix
+     * @param poolName  the worker pool its instances run on
+     * @param instances how many instances (one per thread of the pool)
+     * @param target    where their networks run
+     */
+    public record Worker(String name, String poolName, int instances, ComputeTarget target) {}
 
-  /**
-   * @param config     the node's inference configuration ({@code inference.device}, {@code inference.gpus},
-   *                   {@code inference.precision})
-   * @param devices    the CUDA devices this process can use
-   * @param cpuPool    the pool CPU workers run on (from the inference descriptor)
-   * @param cpuWorkers how many CPU workers when falling back or asked for the CPU
-   */
-  public static InferencePlacement plan(InferenceConfig config, CudaDevices devices, String cpuPool, int cpuWorkers) {
-    String device = config.device();
-    boolean fp16 = config.fp16();
-    List<Worker> cpu = List.of(new Worker("cpu", cpuPool, cpuWorkers, ComputeTarget.CPU));
-    String cpuLine = String.format(Locale.ROOT, "inference on the CPU: %d worker(s)", cpuWorkers);
-    if (device.equals("cpu")) {
-      return new InferencePlacement(cpu, false, cpuLine + " (inference.device = cpu)", false);
+    /**
+     * @param config     the node's inference configuration ({@code inference.device}, {@code inference.gpus},
+     *                   {@code inference.precision})
+     * @param devices    the CUDA devices this process can use
+     * @param cpuPool    the pool CPU workers run on (from the inference descriptor)
+     * @param cpuWorkers how many CPU workers when falling back or asked for the CPU
+     */
+    public static InferencePlacement plan(InferenceConfig config, CudaDevices devices, String cpuPool, int cpuWorkers) {
+        String device = config.device();
+        boolean fp16 = config.fp16();
+        List<Worker> cpu = List.of(new Worker("cpu", cpuPool, cpuWorkers, ComputeTarget.CPU));
+        String cpuLine = String.format(Locale.ROOT, "inference on the CPU: %d worker(s)", cpuWorkers);
+        if (device.equals("cpu")) {
+            return new InferencePlacement(cpu, false, cpuLine + " (inference.device = cpu)", false);
+        }
+        if (!devices.available()) {
+            String line = cpuLine + "; CUDA not used: " + devices.absentReason();
+            return new InferencePlacement(cpu, false, line, device.equals("cuda"));
+        }
+        List<Integer> chosen = choose(config.gpus(), devices);
+        List<Worker> workers = new ArrayList<>(chosen.size());
+        List<String> names = new ArrayList<>();
+        for (int index : chosen) {
+            workers.add(new Worker("gpu-" + index, "gpu-" + index, 1, ComputeTarget.cuda(index, fp16)));
+            names.add(devices.devices().stream()
+                    .filter(d -> d.index() == index)
+                    .findFirst()
+                    .orElseThrow()
+                    .toString());
+        }
+        String line = String.format(
+                Locale.ROOT,
+                "inference on CUDA (%s): %d worker(s), one per GPU: %s",
+                fp16 ? "fp16" : "fp32",
+                workers.size(),
+                String.join(", ", names));
+        return new InferencePlacement(List.copyOf(workers), true, line, false);
     }
-    if (!devices.available()) {
-      String line = cpuLine + "; CUDA not used: " + devices.absentReason();
-      return new InferencePlacement(cpu, false, line, device.equals("cuda"));
-    }
-    List<Integer> chosen = choose(config.gpus(), devices);
-    List<Worker> workers = new ArrayList<>(chosen.size());
-    List<String> names = new ArrayList<>();
-    for (int index : chosen) {
-      workers.add(new Worker("gpu-" + index, "gpu-" + index, 1, ComputeTarget.cuda(index, fp16)));
-      names.add(devices.devices().stream().filter(d -> d.index() == index).findFirst().orElseThrow().toString());
-    }
-    String line = String.format(Locale.ROOT, "inference on CUDA (%s): %d worker(s), one per GPU: %s",
-        fp16 ? "fp16" : "fp32", workers.size(), String.join(", ", names));
-    return new InferencePlacement(List.copyOf(workers), true, line, false);
-  }
 
-  /** Every device when none is named, else the named ones, which must exist. */
-  private static List<Integer> choose(List<Integer> gpus, CudaDevices devices) {
-    TreeSet<Integer> present = new TreeSet<>();
-    devices.devices().forEach(d -> present.add(d.index()));
-    if (gpus.isEmpty()) {
-      return List.copyOf(present);
+    /** Every device when none is named, else the named ones, which must exist. */
+    private static List<Integer> choose(List<Integer> gpus, CudaDevices devices) {
+        TreeSet<Integer> present = new TreeSet<>();
+        devices.devices().forEach(d -> present.add(d.index()));
+        if (gpus.isEmpty()) {
+            return List.copyOf(present);
+        }
+        for (int index : gpus) {
+            if (!present.contains(index)) {
+                throw new ConfigException(
+                        "inference.gpus names CUDA device " + index + ", but the devices are " + present);
+            }
+        }
+        return gpus;
     }
-    for (int index : gpus) {
-      if (!present.contains(index)) {
-        throw new ConfigException("inference.gpus names CUDA device " + index + ", but the devices are " + present);
-      }
-    }
-    return gpus;
-  }
 }

@@ -24,126 +24,152 @@ import org.slf4j.LoggerFactory;
  */
 public final class InferenceVerticle extends VerticleBase {
 
-  private static final Logger LOG = LoggerFactory.getLogger(InferenceVerticle.class);
-  private static final long DEVICE_SAMPLE_MS = 5_000;
+    private static final Logger LOG = LoggerFactory.getLogger(InferenceVerticle.class);
+    private static final long DEVICE_SAMPLE_MS = 5_000;
 
-  /** A frame in line, with its image decoded ahead of time, or null to decode it with its batch. */
-  private record Pending(Message<FrameTask> message, DecodedFrame decoded) {
-  }
+    /** A frame in line, with its image decoded ahead of time, or null to decode it with its batch. */
+    private record Pending(Message<FrameTask> message, DecodedFrame decoded) {}
 
-  private InferenceConfig config;
-  private WorkerConfig placement;
-  private WorkerMailbox<Pending> mailbox;
-  private WorkerReplies replies;
-  private FrameProcessor processor;
-  private WorkerExecutor executor;
-  private DecodeAhead ahead;
-  private Promise<Void> drained;
+    private InferenceConfig config;
+    private WorkerConfig placement;
+    private WorkerMailbox<Pending> mailbox;
+    private WorkerReplies replies;
+    private FrameProcessor processor;
+    private WorkerExecutor executor;
+    private DecodeAhead ahead;
+    private Promise<Void> drained;
 
-  @Override
-  public Future<?> start() {
-    config = InferenceConfig.from(new Settings(config()));
-    placement = WorkerConfig.from(config());
-    ComputeTarget target = placement.target();
-    mailbox = new WorkerMailbox<>(config.maxBatchFor(target), config.maxBatchDelayMs(), config.maxQueueMs(),
-        System::nanoTime, System::currentTimeMillis);
-    replies = new WorkerReplies(PalmreaderMetrics.get(), placement.workerId(), !config.echo());
-    executor = vertx.createSharedWorkerExecutor(placement.workerPool(), placement.workerPoolSize(),
-        placement.maxExecuteTimeMs(), TimeUnit.MILLISECONDS);
-    int aheadThreads = config.decodeAheadThreadsFor(target);
-    ahead = aheadThreads > 0 ? new DecodeAhead(vertx, aheadThreads, config.pipeline().maxPixels()) : null;
-    return executor.executeBlocking(() -> FrameProcessor.create(config, placement.workerId(), target), true)
-        .compose(created -> {
-          processor = created;
-          return executor.executeBlocking(created::warmUp, true);
-        }).compose(estimateMs -> {
-          mailbox.warmedUp(estimateMs);
-          if (target.isCuda()) {
-            vertx.setPeriodic(0, DEVICE_SAMPLE_MS,
-                id -> executor.executeBlocking(() -> replies.sampleDevice(target.cudaDevice()), true));
-          }
-          return vertx.eventBus().consumer(InferenceAddresses.FRAMES, this::onFrame).completion()
-              .onSuccess(v -> ready());
-        });
-  }
-
-  private void ready() {
-    replies.started();
-    if (processor.shortfall() != null) {
-      LOG.warn("inference worker {}: {}", placement.workerId(), processor.shortfall());
+    @Override
+    public Future<?> start() {
+        config = InferenceConfig.from(new Settings(config()));
+        placement = WorkerConfig.from(config());
+        ComputeTarget target = placement.target();
+        mailbox = new WorkerMailbox<>(
+                config.maxBatchFor(target),
+                config.maxBatchDelayMs(),
+                config.maxQueueMs(),
+                System::nanoTime,
+                System::currentTimeMillis);
+        replies = new WorkerReplies(PalmreaderMetrics.get(), placement.workerId(), !config.echo());
+        executor = vertx.createSharedWorkerExecutor(
+                placement.workerPool(),
+                placement.workerPoolSize(),
+                placement.maxExecuteTimeMs(),
+                TimeUnit.MILLISECONDS);
+        int aheadThreads = config.decodeAheadThreadsFor(target);
+        ahead = aheadThreads > 0
+                ? new DecodeAhead(vertx, aheadThreads, config.pipeline().maxPixels())
+                : null;
+        return executor.executeBlocking(() -> FrameProcessor.create(config, placement.workerId(), target), true)
+                .compose(created -> {
+                    processor = created;
+                    return executor.executeBlocking(created::warmUp, true);
+                })
+                .compose(estimateMs -> {
+                    mailbox.warmedUp(estimateMs);
+                    if (target.isCuda()) {
+                        vertx.setPeriodic(
+                                0,
+                                DEVICE_SAMPLE_MS,
+                                id -> executor.executeBlocking(() -> replies.sampleDevice(target.cudaDevice()), true));
+                    }
+                    return vertx.eventBus()
+                            .consumer(InferenceAddresses.FRAMES, this::onFrame)
+                            .completion()
+                            .onSuccess(v -> ready());
+                });
     }
-    LOG.info("inference worker {} ready on {}: {}; {}", placement.workerId(), placement.target(),
-        processor.description(), config.describe(placement.target()));
-  }
 
-  private void onFrame(Message<FrameTask> message) {
-    if (message.headers().contains(InferenceAddresses.PROBE_HEADER)) {
-      message.reply(placement.workerId());
-      return;
+    private void ready() {
+        replies.started();
+        if (processor.shortfall() != null) {
+            LOG.warn("inference worker {}: {}", placement.workerId(), processor.shortfall());
+        }
+        LOG.info(
+                "inference worker {} ready on {}: {}; {}",
+                placement.workerId(),
+                placement.target(),
+                processor.description(),
+                config.describe(placement.target()));
     }
-    Optional<WorkerMailbox.Ticket> ticket = mailbox.admit();
-    if (ticket.isEmpty()) {
-      replies.refuse(message, null, ShedReason.QUEUE_FULL);
-    } else if (ahead == null) {
-      enqueue(ticket.get(), new Pending(message, null));
-    } else {
-      ahead.decode(message.body().image()).onSuccess(decoded -> enqueue(ticket.get(), new Pending(message, decoded)));
+
+    private void onFrame(Message<FrameTask> message) {
+        if (message.headers().contains(InferenceAddresses.PROBE_HEADER)) {
+            message.reply(placement.workerId());
+            return;
+        }
+        Optional<WorkerMailbox.Ticket> ticket = mailbox.admit();
+        if (ticket.isEmpty()) {
+            replies.refuse(message, null, ShedReason.QUEUE_FULL);
+        } else if (ahead == null) {
+            enqueue(ticket.get(), new Pending(message, null));
+        } else {
+            ahead.decode(message.body().image())
+                    .onSuccess(decoded -> enqueue(ticket.get(), new Pending(message, decoded)));
+        }
     }
-  }
 
-  private void enqueue(WorkerMailbox.Ticket ticket, Pending pending) {
-    mailbox.enqueue(ticket, pending, pending.message().body().expiresAtMs());
-    schedule();
-  }
-
-  private void schedule() {
-    switch (mailbox.next()) {
-      case TAKE_NOW -> runBatch();
-      case TAKE_AFTER_DELAY -> vertx.setTimer(config.maxBatchDelayMs(), id -> runBatch());
-      case DRAINED -> drained.tryComplete();
-      case WAIT -> { }
+    private void enqueue(WorkerMailbox.Ticket ticket, Pending pending) {
+        mailbox.enqueue(ticket, pending, pending.message().body().expiresAtMs());
+        schedule();
     }
-  }
 
-  private void runBatch() {
-    WorkerMailbox.Batch<Pending> batch = mailbox.take();
-    batch.shed().forEach(s -> replies.refuse(s.frame().message(), s.frame().decoded(), s.reason()));
-    if (batch.frames().isEmpty()) {
-      schedule();
-      return;
+    private void schedule() {
+        switch (mailbox.next()) {
+            case TAKE_NOW -> runBatch();
+            case TAKE_AFTER_DELAY -> vertx.setTimer(config.maxBatchDelayMs(), id -> runBatch());
+            case DRAINED -> drained.tryComplete();
+            case WAIT -> {}
+        }
     }
-    List<FrameTask> tasks = batch.frames().stream().map(p -> p.message().body()).toList();
-    List<DecodedFrame> decoded = batch.frames().stream().map(Pending::decoded).toList();
-    executor.executeBlocking(() -> processor.process(tasks, decoded, batch.startedMs()), true)
-        .onComplete(ar -> finishBatch(batch.frames(), ar.succeeded() ? ar.result() : null, ar.cause()));
-  }
 
-  private void finishBatch(List<Pending> batch, List<FrameAnswer> answers, Throwable failure) {
-    double batchMs = mailbox.finish(answers != null);
-    List<Message<FrameTask>> messages = batch.stream().map(Pending::message).toList();
-    if (answers != null) {
-      replies.answer(messages, answers, batchMs);
-    } else {
-      replies.fail(messages, failure);
+    private void runBatch() {
+        WorkerMailbox.Batch<Pending> batch = mailbox.take();
+        batch.shed().forEach(s -> replies.refuse(s.frame().message(), s.frame().decoded(), s.reason()));
+        if (batch.frames().isEmpty()) {
+            schedule();
+            return;
+        }
+        List<FrameTask> tasks =
+                batch.frames().stream().map(p -> p.message().body()).toList();
+        List<DecodedFrame> decoded =
+                batch.frames().stream().map(Pending::decoded).toList();
+        executor.executeBlocking(() -> processor.process(tasks, decoded, batch.startedMs()), true)
+                .onComplete(ar -> finishBatch(batch.frames(), ar.succeeded() ? ar.result() : null, ar.cause()));
     }
-    schedule();
-  }
 
-  @Override
-  public Future<?> stop() {
-    // Frames already taken are answered before the networks go, including those still being decoded: a stopping
-    // node finishes what it accepted, and refuses what comes after.
-    drained = Promise.promise();
-    mailbox.drain();
-    schedule();
-    return drained.future().compose(v -> {
-      replies.stopped();
-      FrameProcessor p = processor;
-      return p == null ? Future.succeededFuture() : executor.executeBlocking(() -> {
-        p.close();
-        return null;
-      }, true);
-    }).eventually(() -> ahead != null ? ahead.close() : Future.succeededFuture())
-        .eventually(executor::close);
-  }
+    private void finishBatch(List<Pending> batch, List<FrameAnswer> answers, Throwable failure) {
+        double batchMs = mailbox.finish(answers != null);
+        List<Message<FrameTask>> messages = batch.stream().map(Pending::message).toList();
+        if (answers != null) {
+            replies.answer(messages, answers, batchMs);
+        } else {
+            replies.fail(messages, failure);
+        }
+        schedule();
+    }
+
+    @Override
+    public Future<?> stop() {
+        // Frames already taken are answered before the networks go, including those still being decoded: a stopping
+        // node finishes what it accepted, and refuses what comes after.
+        drained = Promise.promise();
+        mailbox.drain();
+        schedule();
+        return drained.future()
+                .compose(v -> {
+                    replies.stopped();
+                    FrameProcessor p = processor;
+                    return p == null
+                            ? Future.succeededFuture()
+                            : executor.executeBlocking(
+                                    () -> {
+                                        p.close();
+                                        return null;
+                                    },
+                                    true);
+                })
+                .eventually(() -> ahead != null ? ahead.close() : Future.succeededFuture())
+                .eventually(executor::close);
+    }
 }

@@ -14,31 +14,39 @@ import io.vertx.core.json.JsonObject;
  * @param workerPoolSize    threads of that pool (one per instance)
  * @param maxExecuteTimeMs  longest one call on the pool may block before Vert.x warns, ms
  */
-public record WorkerConfig(String workerId, ComputeTarget target, String workerPool, int workerPoolSize,
-                           long maxExecuteTimeMs) {
+public record WorkerConfig(
+        String workerId, ComputeTarget target, String workerPool, int workerPoolSize, long maxExecuteTimeMs) {
 
-  /** A CPU worker on pool {@code inference-cpu}, as deployed without a node (a verticle deployed by hand). */
-  public static final WorkerConfig DEFAULT = new WorkerConfig("cpu", ComputeTarget.CPU, "inference-cpu", 1, 120_000L);
+    /** A CPU worker on pool {@code inference-cpu}, as deployed without a node (a verticle deployed by hand). */
+    public static final WorkerConfig DEFAULT = new WorkerConfig("cpu", ComputeTarget.CPU, "inference-cpu", 1, 120_000L);
 
-  private static final String WORKER_ID = "workerId";
-  private static final String CUDA_DEVICE = "cudaDevice";
-  private static final String FP16 = "fp16";
-  private static final String WORKER_POOL = "workerPool";
-  private static final String WORKER_POOL_SIZE = "workerPoolSize";
-  private static final String MAX_EXECUTE_TIME_MS = "maxExecuteTimeMs";
+    private static final String WORKER_ID = "workerId";
+    private static final String CUDA_DEVICE = "cudaDevice";
+    private static final String FP16 = "fp16";
+    private static final String WORKER_POOL = "workerPool";
+    private static final String WORKER_POOL_SIZE = "workerPoolSize";
+    private static final String MAX_EXECUTE_TIME_MS = "maxExecuteTimeMs";
 
-  /** Reads the placement from a worker's deployment config; a key absent takes {@link #DEFAULT}'s value. */
-  public static WorkerConfig from(JsonObject json) {
-    ComputeTarget target = new ComputeTarget(json.getInteger(CUDA_DEVICE, DEFAULT.target.cudaDevice()),
-        json.getBoolean(FP16, DEFAULT.target.fp16()));
-    return new WorkerConfig(json.getString(WORKER_ID, DEFAULT.workerId), target,
-        json.getString(WORKER_POOL, DEFAULT.workerPool), json.getInteger(WORKER_POOL_SIZE, DEFAULT.workerPoolSize),
-        json.getLong(MAX_EXECUTE_TIME_MS, DEFAULT.maxExecuteTimeMs));
-  }
+    /** Reads the placement from a worker's deployment config; a key absent takes {@link #DEFAULT}'s value. */
+    public static WorkerConfig from(JsonObject json) {
+        ComputeTarget target = new ComputeTarget(
+                json.getInteger(CUDA_DEVICE, DEFAULT.target.cudaDevice()),
+                json.getBoolean(FP16, DEFAULT.target.fp16()));
+        return new WorkerConfig(
+                json.getString(WORKER_ID, DEFAULT.workerId),
+                target,
+                json.getString(WORKER_POOL, DEFAULT.workerPool),
+                json.getInteger(WORKER_POOL_SIZE, DEFAULT.workerPoolSize),
+                json.getLong(MAX_EXECUTE_TIME_MS, DEFAULT.maxExecuteTimeMs));
+    }
 
-  /** Puts this placement into {@code json} (a copy of the node's config, for the worker's deployment); returns it. */
-  public JsonObject writeTo(JsonObject json) {
-    return json.put(WORKER_ID, workerId).put(CUDA_DEVICE, target.cudaDevice()).put(FP16, target.fp16())
-        .put(WORKER_POOL, workerPool).put(WORKER_POOL_SIZE, workerPoolSize).put(MAX_EXECUTE_TIME_MS, maxExecuteTimeMs);
-  }
+    /** Puts this placement into {@code json} (a copy of the node's config, for the worker's deployment); returns it. */
+    public JsonObject writeTo(JsonObject json) {
+        return json.put(WORKER_ID, workerId)
+                .put(CUDA_DEVICE, target.cudaDevice())
+                .put(FP16, target.fp16())
+                .put(WORKER_POOL, workerPool)
+                .put(WORKER_POOL_SIZE, workerPoolSize)
+                .put(MAX_EXECUTE_TIME_MS, maxExecuteTimeMs);
+    }
 }

@@ -17,19 +17,29 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
  */
 public final class OpsVerticle extends VerticleBase {
 
-  @Override
-  public Future<?> start() {
-    NodeConfig node = NodeConfig.from(new Settings(config()));
-    Router router = Router.router(vertx);
-    Router metrics = node.metricsPort() == 0 ? router : Router.router(vertx);
-    metrics.route("/metrics").handler(PrometheusScrapingHandler.create());
-    HealthRoutes health = new HealthRoutes(vertx).readiness("inference", p -> InferenceClient.probe(vertx, true)
-        .onComplete(ar -> p.complete(ar.succeeded() ? Status.OK(new JsonObject().put("worker", ar.result()))
-            : Status.KO(new JsonObject().put("reason", ar.cause().getMessage())))));
-    health.mount(router);
-    health.mountDetails(metrics);
-    Future<?> metricsServer = metrics == router ? Future.succeededFuture()
-        : vertx.createHttpServer().requestHandler(metrics).listen(node.metricsPort(), node.metricsHost());
-    return metricsServer.compose(v -> vertx.createHttpServer().requestHandler(router).listen(node.port(), node.host()));
-  }
+    @Override
+    public Future<?> start() {
+        NodeConfig node = NodeConfig.from(new Settings(config()));
+        Router router = Router.router(vertx);
+        Router metrics = node.metricsPort() == 0 ? router : Router.router(vertx);
+        metrics.route("/metrics").handler(PrometheusScrapingHandler.create());
+        HealthRoutes health = new HealthRoutes(vertx)
+                .readiness(
+                        "inference",
+                        p -> InferenceClient.probe(vertx, true)
+                                .onComplete(ar -> p.complete(
+                                        ar.succeeded()
+                                                ? Status.OK(new JsonObject().put("worker", ar.result()))
+                                                : Status.KO(new JsonObject()
+                                                        .put(
+                                                                "reason",
+                                                                ar.cause().getMessage())))));
+        health.mount(router);
+        health.mountDetails(metrics);
+        Future<?> metricsServer = metrics == router
+                ? Future.succeededFuture()
+                : vertx.createHttpServer().requestHandler(metrics).listen(node.metricsPort(), node.metricsHost());
+        return metricsServer.compose(
+                v -> vertx.createHttpServer().requestHandler(router).listen(node.port(), node.host()));
+    }
 }

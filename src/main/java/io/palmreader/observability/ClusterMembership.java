@@ -12,19 +12,20 @@ import java.util.WeakHashMap;
  */
 public final class ClusterMembership {
 
-  private static final Map<Vertx, ClusterManager> MANAGERS = new WeakHashMap<>();
+    private static final Map<Vertx, ClusterManager> MANAGERS = new WeakHashMap<>();
 
-  private ClusterMembership() {
-  }
+    private ClusterMembership() {}
 
-  /** Records {@code manager} as {@code vertx}'s, and exports its member count as {@code palmreader_cluster_members}. */
-  public static synchronized void register(Vertx vertx, ClusterManager manager) {
-    MANAGERS.put(vertx, manager);
-    PalmreaderMetrics.get().registry().gauge("palmreader.cluster.members", manager, m -> m.getNodes().size());
-  }
+    /** Records {@code manager} as {@code vertx}'s, and exports its member count as {@code palmreader_cluster_members}. */
+    public static synchronized void register(Vertx vertx, ClusterManager manager) {
+        MANAGERS.put(vertx, manager);
+        PalmreaderMetrics.get()
+                .registry()
+                .gauge("palmreader.cluster.members", manager, m -> m.getNodes().size());
+    }
 
-  /** The cluster manager of {@code vertx}, if it is clustered. */
-  public static synchronized Optional<ClusterManager> of(Vertx vertx) {
-    return Optional.ofNullable(MANAGERS.get(vertx));
-  }
+    /** The cluster manager of {@code vertx}, if it is clustered. */
+    public static synchronized Optional<ClusterManager> of(Vertx vertx) {
+        return Optional.ofNullable(MANAGERS.get(vertx));
+    }
 }

@@ -8,33 +8,33 @@ import org.HdrHistogram.DoubleHistogram;
  */
 public final class Latencies {
 
-  private final DoubleHistogram histogram = new DoubleHistogram(3);
+    private final DoubleHistogram histogram = new DoubleHistogram(3);
 
-  /** The samples in {@code ms}. */
-  public static Latencies of(double[] ms) {
-    Latencies l = new Latencies();
-    for (double v : ms) {
-      l.record(v);
+    /** The samples in {@code ms}. */
+    public static Latencies of(double[] ms) {
+        Latencies l = new Latencies();
+        for (double v : ms) {
+            l.record(v);
+        }
+        return l;
     }
-    return l;
-  }
 
-  /** Records one sample; negative samples count as zero. */
-  public Latencies record(double ms) {
-    histogram.recordValue(Math.max(0, ms));
-    return this;
-  }
+    /** Records one sample; negative samples count as zero. */
+    public Latencies record(double ms) {
+        histogram.recordValue(Math.max(0, ms));
+        return this;
+    }
 
-  public long count() {
-    return histogram.getTotalCount();
-  }
+    public long count() {
+        return histogram.getTotalCount();
+    }
 
-  /** The value at percentile {@code p} (0–100), 0 without samples. */
-  public double percentile(double p) {
-    return count() == 0 ? 0 : histogram.getValueAtPercentile(p);
-  }
+    /** The value at percentile {@code p} (0–100), 0 without samples. */
+    public double percentile(double p) {
+        return count() == 0 ? 0 : histogram.getValueAtPercentile(p);
+    }
 
-  public double max() {
-    return count() == 0 ? 0 : histogram.getMaxValue();
-  }
+    public double max() {
+        return count() == 0 ? 0 : histogram.getMaxValue();
+    }
 }

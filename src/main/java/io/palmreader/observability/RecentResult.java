@@ -11,24 +11,24 @@ import java.util.function.Supplier;
  */
 public final class RecentResult<T> {
 
-  /** How long a result is served again. */
-  public static final long TTL_MS = 2000;
+    /** How long a result is served again. */
+    public static final long TTL_MS = 2000;
 
-  private final Supplier<Future<T>> check;
-  private Future<T> result;
-  private long atMs = Long.MIN_VALUE / 2;
+    private final Supplier<Future<T>> check;
+    private Future<T> result;
+    private long atMs = Long.MIN_VALUE / 2;
 
-  public RecentResult(Supplier<Future<T>> check) {
-    this.check = check;
-  }
-
-  /** The recent result, or a new check's when the last one is older than {@value #TTL_MS} ms. */
-  public Future<T> get() {
-    long now = System.currentTimeMillis();
-    if (result == null || now - atMs > TTL_MS) {
-      result = check.get();
-      atMs = now;
+    public RecentResult(Supplier<Future<T>> check) {
+        this.check = check;
     }
-    return result;
-  }
+
+    /** The recent result, or a new check's when the last one is older than {@value #TTL_MS} ms. */
+    public Future<T> get() {
+        long now = System.currentTimeMillis();
+        if (result == null || now - atMs > TTL_MS) {
+            result = check.get();
+            atMs = now;
+        }
+        return result;
+    }
 }

@@ -19,38 +19,42 @@ import io.vertx.core.buffer.Buffer;
  */
 public record ClientFrame(long sequence, long captureTs, Buffer image) {
 
-  public static final int VERSION = 1;
-  public static final int HEADER_BYTES = 14;
+    public static final int VERSION = 1;
+    public static final int HEADER_BYTES = 14;
 
-  /**
-   * Parses one binary message.
-   *
-   * @throws ProtocolException {@code invalid_frame} for a short message, an unknown version or unknown flags
-   */
-  public static ClientFrame parse(Buffer message) {
-    if (message.length() < HEADER_BYTES + 1) {
-      throw new ProtocolException(ErrorCode.INVALID_FRAME, "a frame is a " + HEADER_BYTES
-          + "-byte header followed by an image; got " + message.length() + " bytes");
+    /**
+     * Parses one binary message.
+     *
+     * @throws ProtocolException {@code invalid_frame} for a short message, an unknown version or unknown flags
+     */
+    public static ClientFrame parse(Buffer message) {
+        if (message.length() < HEADER_BYTES + 1) {
+            throw new ProtocolException(
+                    ErrorCode.INVALID_FRAME,
+                    "a frame is a " + HEADER_BYTES + "-byte header followed by an image; got " + message.length()
+                            + " bytes");
+        }
+        int version = message.getUnsignedByte(0);
+        if (version != VERSION) {
+            throw new ProtocolException(
+                    ErrorCode.INVALID_FRAME,
+                    "frame header version " + version + " is not supported (expected " + VERSION + ")");
+        }
+        int flags = message.getUnsignedByte(1);
+        if (flags != 0) {
+            throw new ProtocolException(ErrorCode.INVALID_FRAME, "frame header flags must be 0, were " + flags);
+        }
+        return new ClientFrame(
+                message.getUnsignedInt(2), message.getLong(6), message.slice(HEADER_BYTES, message.length()));
     }
-    int version = message.getUnsignedByte(0);
-    if (version != VERSION) {
-      throw new ProtocolException(ErrorCode.INVALID_FRAME, "frame header version " + version
-          + " is not supported (expected " + VERSION + ")");
-    }
-    int flags = message.getUnsignedByte(1);
-    if (flags != 0) {
-      throw new ProtocolException(ErrorCode.INVALID_FRAME, "frame header flags must be 0, were " + flags);
-    }
-    return new ClientFrame(message.getUnsignedInt(2), message.getLong(6), message.slice(HEADER_BYTES, message.length()));
-  }
 
-  /** The wire form, as a client sends it. */
-  public static Buffer encode(long sequence, long captureTs, byte[] image) {
-    return Buffer.buffer(HEADER_BYTES + image.length)
-        .appendUnsignedByte((short) VERSION)
-        .appendUnsignedByte((short) 0)
-        .appendUnsignedInt(sequence)
-        .appendLong(captureTs)
-        .appendBytes(image);
-  }
+    /** The wire form, as a client sends it. */
+    public static Buffer encode(long sequence, long captureTs, byte[] image) {
+        return Buffer.buffer(HEADER_BYTES + image.length)
+                .appendUnsignedByte((short) VERSION)
+                .appendUnsignedByte((short) 0)
+                .appendUnsignedInt(sequence)
+                .appendLong(captureTs)
+                .appendBytes(image);
+    }
 }

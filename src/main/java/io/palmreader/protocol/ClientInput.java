@@ -7,22 +7,21 @@ package io.palmreader.protocol;
  */
 public final class ClientInput {
 
-  /** The most characters of a client's value any server message repeats. */
-  public static final int MAX_ECHO_CHARS = 64;
+    /** The most characters of a client's value any server message repeats. */
+    public static final int MAX_ECHO_CHARS = 64;
 
-  private ClientInput() {
-  }
+    private ClientInput() {}
 
-  /** {@code value} as text, cut to {@link #MAX_ECHO_CHARS} characters ("…" marks a cut). */
-  public static String echo(Object value) {
-    String text = String.valueOf(value);
-    if (text.length() <= MAX_ECHO_CHARS) {
-      return text;
+    /** {@code value} as text, cut to {@link #MAX_ECHO_CHARS} characters ("…" marks a cut). */
+    public static String echo(Object value) {
+        String text = String.valueOf(value);
+        if (text.length() <= MAX_ECHO_CHARS) {
+            return text;
+        }
+        int end = MAX_ECHO_CHARS - 1;
+        if (Character.isHighSurrogate(text.charAt(end - 1))) {
+            end--; // never half a character
+        }
+        return text.substring(0, end) + "…";
     }
-    int end = MAX_ECHO_CHARS - 1;
-    if (Character.isHighSurrogate(text.charAt(end - 1))) {
-      end--; // never half a character
-    }
-    return text.substring(0, end) + "…";
-  }
 }

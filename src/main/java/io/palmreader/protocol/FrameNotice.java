@@ -12,8 +12,8 @@ package io.palmreader.protocol;
  */
 public record FrameNotice(long seq, String reason, ErrorCode code, String message, long retryAfterMs) {
 
-  /** A {@code dropped} notice only. */
-  public static FrameNotice dropped(long seq, String reason) {
-    return new FrameNotice(seq, reason, null, null, 0);
-  }
+    /** A {@code dropped} notice only. */
+    public static FrameNotice dropped(long seq, String reason) {
+        return new FrameNotice(seq, reason, null, null, 0);
+    }
 }

@@ -11,37 +11,37 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class FrameMemory implements Shareable {
 
-  private final long budgetBytes;
-  private final AtomicLong held = new AtomicLong();
+    private final long budgetBytes;
+    private final AtomicLong held = new AtomicLong();
 
-  public FrameMemory(long budgetBytes) {
-    this.budgetBytes = budgetBytes;
-  }
-
-  /** Default budget, MiB: a quarter of the heap, the rest left to sessions, answers and the workers' own copies. */
-  public static int defaultBudgetMb() {
-    return (int) Math.max(1, Runtime.getRuntime().maxMemory() / 4 / (1 << 20));
-  }
-
-  /** Takes {@code bytes} from the budget; false, taking nothing, when they do not fit. */
-  boolean reserve(long bytes) {
-    while (true) {
-      long now = held.get();
-      if (now + bytes > budgetBytes) {
-        return false;
-      }
-      if (held.compareAndSet(now, now + bytes)) {
-        return true;
-      }
+    public FrameMemory(long budgetBytes) {
+        this.budgetBytes = budgetBytes;
     }
-  }
 
-  void release(long bytes) {
-    held.addAndGet(-bytes);
-  }
+    /** Default budget, MiB: a quarter of the heap, the rest left to sessions, answers and the workers' own copies. */
+    public static int defaultBudgetMb() {
+        return (int) Math.max(1, Runtime.getRuntime().maxMemory() / 4 / (1 << 20));
+    }
 
-  /** Bytes held now. */
-  public long held() {
-    return held.get();
-  }
+    /** Takes {@code bytes} from the budget; false, taking nothing, when they do not fit. */
+    boolean reserve(long bytes) {
+        while (true) {
+            long now = held.get();
+            if (now + bytes > budgetBytes) {
+                return false;
+            }
+            if (held.compareAndSet(now, now + bytes)) {
+                return true;
+            }
+        }
+    }
+
+    void release(long bytes) {
+        held.addAndGet(-bytes);
+    }
+
+    /** Bytes held now. */
+    public long held() {
+        return held.get();
+    }
 }

@@ -15,28 +15,34 @@ import io.vertx.core.json.JsonObject;
  * @param attachFrame whether prompts carry the frame
  * @param resume      a resume token from an earlier session's {@code welcome}
  */
-public record HelloRequest(Integer maxHands, ModelVariant model, Boolean assistant, Boolean attachFrame,
-                           String resume) {
+public record HelloRequest(
+        Integer maxHands, ModelVariant model, Boolean assistant, Boolean attachFrame, String resume) {
 
-  /**
-   * @throws ProtocolException {@code bad_message} naming the field and what is allowed
-   */
-  public static HelloRequest parse(JsonObject hello, int maxHandsLimit) {
-    Object hands = hello.getValue("maxHands");
-    if (hands != null && !(hands instanceof Integer n && n >= 1 && n <= maxHandsLimit)) {
-      throw new ProtocolException(ErrorCode.BAD_MESSAGE, "maxHands must be a whole number from 1 to " + maxHandsLimit
-          + ", was " + ClientInput.echo(hands));
+    /**
+     * @throws ProtocolException {@code bad_message} naming the field and what is allowed
+     */
+    public static HelloRequest parse(JsonObject hello, int maxHandsLimit) {
+        Object hands = hello.getValue("maxHands");
+        if (hands != null && !(hands instanceof Integer n && n >= 1 && n <= maxHandsLimit)) {
+            throw new ProtocolException(
+                    ErrorCode.BAD_MESSAGE,
+                    "maxHands must be a whole number from 1 to " + maxHandsLimit + ", was " + ClientInput.echo(hands));
+        }
+        Object model = hello.getValue("model");
+        if (model != null && !("lite".equals(model) || "full".equals(model))) {
+            throw new ProtocolException(
+                    ErrorCode.BAD_MESSAGE, "model must be 'lite' or 'full', was " + ClientInput.echo(model));
+        }
+        Object on = hello.getValue("assistant");
+        Object frame = hello.getValue("attachFrame");
+        if (on != null && !(on instanceof Boolean) || frame != null && !(frame instanceof Boolean)) {
+            throw new ProtocolException(ErrorCode.BAD_MESSAGE, "assistant and attachFrame must be true or false");
+        }
+        return new HelloRequest(
+                (Integer) hands,
+                model == null ? null : ModelVariant.parse((String) model),
+                (Boolean) on,
+                (Boolean) frame,
+                hello.getValue("resume") instanceof String token ? token : null);
     }
-    Object model = hello.getValue("model");
-    if (model != null && !("lite".equals(model) || "full".equals(model))) {
-      throw new ProtocolException(ErrorCode.BAD_MESSAGE, "model must be 'lite' or 'full', was " + ClientInput.echo(model));
-    }
-    Object on = hello.getValue("assistant");
-    Object frame = hello.getValue("attachFrame");
-    if (on != null && !(on instanceof Boolean) || frame != null && !(frame instanceof Boolean)) {
-      throw new ProtocolException(ErrorCode.BAD_MESSAGE, "assistant and attachFrame must be true or false");
-    }
-    return new HelloRequest((Integer) hands, model == null ? null : ModelVariant.parse((String) model), (Boolean) on,
-        (Boolean) frame, hello.getValue("resume") instanceof String token ? token : null);
-  }
 }

@@ -8,50 +8,49 @@ import org.HdrHistogram.Histogram;
  */
 public final class SessionStats {
 
-  /** Server times are kept to 0.01 ms, up to a minute. */
-  private static final long UNITS_PER_MS = 100;
+    /** Server times are kept to 0.01 ms, up to a minute. */
+    private static final long UNITS_PER_MS = 100;
 
-  private final Histogram serverTimes = new Histogram(60_000 * UNITS_PER_MS, 2);
-  private long dropped;
-  private int received;
-  private int answered;
-  private long intervalStartNanos;
+    private final Histogram serverTimes = new Histogram(60_000 * UNITS_PER_MS, 2);
+    private long dropped;
+    private int received;
+    private int answered;
+    private long intervalStartNanos;
 
-  /** A snapshot for one {@code stats} message. */
-  public record Interval(double fpsIn, double fpsOut, long dropped, double p50Ms) {
-  }
+    /** A snapshot for one {@code stats} message. */
+    public record Interval(double fpsIn, double fpsOut, long dropped, double p50Ms) {}
 
-  public SessionStats(long nowNanos) {
-    intervalStartNanos = nowNanos;
-  }
+    public SessionStats(long nowNanos) {
+        intervalStartNanos = nowNanos;
+    }
 
-  public void received() {
-    received++;
-  }
+    public void received() {
+        received++;
+    }
 
-  public void dropped() {
-    dropped++;
-  }
+    public void dropped() {
+        dropped++;
+    }
 
-  public long droppedSoFar() {
-    return dropped;
-  }
+    public long droppedSoFar() {
+        return dropped;
+    }
 
-  /** A frame answered after {@code serverMs} at the server. */
-  public void answered(double serverMs) {
-    answered++;
-    serverTimes.recordValue(Math.min(serverTimes.getHighestTrackableValue(), Math.round(serverMs * UNITS_PER_MS)));
-  }
+    /** A frame answered after {@code serverMs} at the server. */
+    public void answered(double serverMs) {
+        answered++;
+        serverTimes.recordValue(Math.min(serverTimes.getHighestTrackableValue(), Math.round(serverMs * UNITS_PER_MS)));
+    }
 
-  /** The figures since the last call, which starts a new interval. */
-  public Interval interval(long nowNanos) {
-    double seconds = Math.max(1e-3, (nowNanos - intervalStartNanos) / 1e9);
-    double p50 = answered == 0 ? 0 : serverTimes.getValueAtPercentile(50) / (double) UNITS_PER_MS;
-    Interval snapshot = new Interval(received / seconds, answered / seconds, dropped, p50);
-    received = 0;
-    answered = 0;
-    serverTimes.reset();
-    intervalStartNanos = nowNanos;
-    return snapshot;
-  }
+    /** The figures since the last call, which starts a new interval. */
+    public Interval interval(long nowNanos) {
+        double seconds = Math.max(1e-3, (nowNanos - intervalStartNanos) / 1e9);
+        double p50 = answered == 0 ? 0 : serverTimes.getValueAtPercentile(50) / (double) UNITS_PER_MS;
+        Interval snapshot = new Interval(received / seconds, answered / seconds, dropped, p50);
+        received = 0;
+        answered = 0;
+        serverTimes.reset();
+        intervalStartNanos = nowNanos;
+        return snapshot;
+    }
 }

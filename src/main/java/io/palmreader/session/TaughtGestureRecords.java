@@ -14,31 +14,31 @@ import io.vertx.core.json.JsonObject;
  */
 public final class TaughtGestureRecords {
 
-  private final KeyValueStore store;
-  private final long ttlMs;
+    private final KeyValueStore store;
+    private final long ttlMs;
 
-  /** @param ttlMs how long an owner's gestures outlive their last write ({@code gesture.taughtTtlDays}) */
-  public TaughtGestureRecords(KeyValueStore store, long ttlMs) {
-    this.store = store;
-    this.ttlMs = ttlMs;
-  }
+    /** @param ttlMs how long an owner's gestures outlive their last write ({@code gesture.taughtTtlDays}) */
+    public TaughtGestureRecords(KeyValueStore store, long ttlMs) {
+        this.store = store;
+        this.ttlMs = ttlMs;
+    }
 
-  /** The owner's gestures: none when nothing is stored, and none (failed) when the store cannot say. */
-  public Future<TaughtGestures> load(String owner) {
-    return store.get(StoreKeys.taughtGestures(owner)).map(json -> {
-      if (json == null) {
-        return TaughtGestures.NONE;
-      }
-      try {
-        return TaughtGestures.fromJson(new JsonObject(json));
-      } catch (DecodeException | ClassCastException damaged) {
-        return TaughtGestures.NONE;
-      }
-    });
-  }
+    /** The owner's gestures: none when nothing is stored, and none (failed) when the store cannot say. */
+    public Future<TaughtGestures> load(String owner) {
+        return store.get(StoreKeys.taughtGestures(owner)).map(json -> {
+            if (json == null) {
+                return TaughtGestures.NONE;
+            }
+            try {
+                return TaughtGestures.fromJson(new JsonObject(json));
+            } catch (DecodeException | ClassCastException damaged) {
+                return TaughtGestures.NONE;
+            }
+        });
+    }
 
-  /** Writes the owner's whole set, and starts its time to live again. */
-  public Future<Void> save(String owner, TaughtGestures gestures) {
-    return store.set(StoreKeys.taughtGestures(owner), gestures.toJson().encode(), ttlMs);
-  }
+    /** Writes the owner's whole set, and starts its time to live again. */
+    public Future<Void> save(String owner, TaughtGestures gestures) {
+        return store.set(StoreKeys.taughtGestures(owner), gestures.toJson().encode(), ttlMs);
+    }
 }

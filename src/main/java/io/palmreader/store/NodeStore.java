@@ -10,14 +10,16 @@ import java.util.WeakHashMap;
  */
 public final class NodeStore {
 
-  private static final Map<Vertx, KeyValueStore> STORES = new WeakHashMap<>();
+    private static final Map<Vertx, KeyValueStore> STORES = new WeakHashMap<>();
 
-  private NodeStore() {
-  }
+    private NodeStore() {}
 
-  public static synchronized KeyValueStore of(Vertx vertx, StoreConfig config) {
-    return STORES.computeIfAbsent(vertx, v -> !config.redis() ? new MemoryKeyValueStore()
-        : new FallbackKeyValueStore(v, new RedisKeyValueStore(v, config.redisUrl()), config.timeoutMs(),
-            config.retryMs()));
-  }
+    public static synchronized KeyValueStore of(Vertx vertx, StoreConfig config) {
+        return STORES.computeIfAbsent(
+                vertx,
+                v -> !config.redis()
+                        ? new MemoryKeyValueStore()
+                        : new FallbackKeyValueStore(
+                                v, new RedisKeyValueStore(v, config.redisUrl()), config.timeoutMs(), config.retryMs()));
+    }
 }

@@ -11,13 +11,15 @@ import io.palmreader.config.Settings;
  */
 public record StoreConfig(String redisUrl, int timeoutMs, int retryMs) {
 
-  public static StoreConfig from(Settings s) {
-    return new StoreConfig(s.string("redis.url", "").trim(), s.integer("redis.timeoutMs", 500, 10, 60_000),
-        s.integer("redis.retryMs", 2000, 100, 600_000));
-  }
+    public static StoreConfig from(Settings s) {
+        return new StoreConfig(
+                s.string("redis.url", "").trim(),
+                s.integer("redis.timeoutMs", 500, 10, 60_000),
+                s.integer("redis.retryMs", 2000, 100, 600_000));
+    }
 
-  /** Whether Redis is configured. */
-  public boolean redis() {
-    return !redisUrl.isEmpty();
-  }
+    /** Whether Redis is configured. */
+    public boolean redis() {
+        return !redisUrl.isEmpty();
+    }
 }

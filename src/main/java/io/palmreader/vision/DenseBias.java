@@ -21,80 +21,82 @@ import org.bytedeco.opencv.opencv_dnn.Net;
  */
 final class DenseBias {
 
-  private final Map<String, float[]> biases;
+    private final Map<String, float[]> biases;
 
-  private DenseBias(Map<String, float[]> biases) {
-    this.biases = biases;
-  }
-
-  /**
-   * Reads the biases the importer lost for {@code layers} of {@code net}, probing with a zero input of
-   * {@code probeShape} (NCHW) on a second copy of the model parsed from {@code modelBytes}.
-   */
-  static DenseBias lostBy(Net net, byte[] modelBytes, String file, int[] probeShape, String... layers) {
-    Map<String, float[]> read = new LinkedHashMap<>();
-    for (String layer : layers) {
-      int id = net.getLayerId(layer);
-      if (id < 0) {
-        throw new ModelLoadException("model " + file + " has no layer '" + layer + "'");
-      }
-      try (Mat bias = net.getParam(id, 1)) {
-        read.put(layer, floats(bias));
-      }
+    private DenseBias(Map<String, float[]> biases) {
+        this.biases = biases;
     }
-    return importerAddsBias(modelBytes, file, probeShape, layers[0], read.get(layers[0]))
-        ? none() : new DenseBias(read);
-  }
 
-  /** No correction: the importer already adds every bias. */
-  static DenseBias none() {
-    return new DenseBias(Map.of());
-  }
-
-  /** True when at least one layer's bias needs adding by hand. */
-  boolean correcting() {
-    return !biases.isEmpty();
-  }
-
-  /** Adds {@code layer}'s bias to each of {@code count} consecutive output rows in {@code values}. */
-  void addTo(String layer, float[] values, int count) {
-    float[] bias = biases.get(layer);
-    if (bias == null) {
-      return;
-    }
-    for (int row = 0; row < count; row++) {
-      int offset = row * bias.length;
-      for (int k = 0; k < bias.length; k++) {
-        values[offset + k] += bias[k];
-      }
-    }
-  }
-
-  private static boolean importerAddsBias(byte[] modelBytes, String file, int[] probeShape, String layer, float[] bias) {
-    Net probe = ModelNets.fromBytes(modelBytes, file);
-    try {
-      int id = probe.getLayerId(layer);
-      try (Mat weights = probe.getParam(id, 0);
-          Mat zeros = new Mat(weights.size(), weights.type(), new Scalar(0.0));
-          Mat input = new Mat(probeShape, CV_32F, new Scalar(0.0))) {
-        probe.setParam(id, 0, zeros);
-        float[] out = ModelNets.forward(probe, input, layer)[0];
-        int strongest = 0;
-        for (int k = 1; k < bias.length; k++) {
-          if (Math.abs(bias[k]) > Math.abs(bias[strongest])) {
-            strongest = k;
-          }
+    /**
+     * Reads the biases the importer lost for {@code layers} of {@code net}, probing with a zero input of
+     * {@code probeShape} (NCHW) on a second copy of the model parsed from {@code modelBytes}.
+     */
+    static DenseBias lostBy(Net net, byte[] modelBytes, String file, int[] probeShape, String... layers) {
+        Map<String, float[]> read = new LinkedHashMap<>();
+        for (String layer : layers) {
+            int id = net.getLayerId(layer);
+            if (id < 0) {
+                throw new ModelLoadException("model " + file + " has no layer '" + layer + "'");
+            }
+            try (Mat bias = net.getParam(id, 1)) {
+                read.put(layer, floats(bias));
+            }
         }
-        return Math.abs(out[strongest] - bias[strongest]) < Math.abs(bias[strongest]) / 2;
-      }
-    } finally {
-      probe.close();
+        return importerAddsBias(modelBytes, file, probeShape, layers[0], read.get(layers[0]))
+                ? none()
+                : new DenseBias(read);
     }
-  }
 
-  private static float[] floats(Mat m) {
-    float[] values = new float[(int) m.total()];
-    ((FloatBuffer) m.createBuffer()).get(values);
-    return values;
-  }
+    /** No correction: the importer already adds every bias. */
+    static DenseBias none() {
+        return new DenseBias(Map.of());
+    }
+
+    /** True when at least one layer's bias needs adding by hand. */
+    boolean correcting() {
+        return !biases.isEmpty();
+    }
+
+    /** Adds {@code layer}'s bias to each of {@code count} consecutive output rows in {@code values}. */
+    void addTo(String layer, float[] values, int count) {
+        float[] bias = biases.get(layer);
+        if (bias == null) {
+            return;
+        }
+        for (int row = 0; row < count; row++) {
+            int offset = row * bias.length;
+            for (int k = 0; k < bias.length; k++) {
+                values[offset + k] += bias[k];
+            }
+        }
+    }
+
+    private static boolean importerAddsBias(
+            byte[] modelBytes, String file, int[] probeShape, String layer, float[] bias) {
+        Net probe = ModelNets.fromBytes(modelBytes, file);
+        try {
+            int id = probe.getLayerId(layer);
+            try (Mat weights = probe.getParam(id, 0);
+                    Mat zeros = new Mat(weights.size(), weights.type(), new Scalar(0.0));
+                    Mat input = new Mat(probeShape, CV_32F, new Scalar(0.0))) {
+                probe.setParam(id, 0, zeros);
+                float[] out = ModelNets.forward(probe, input, layer)[0];
+                int strongest = 0;
+                for (int k = 1; k < bias.length; k++) {
+                    if (Math.abs(bias[k]) > Math.abs(bias[strongest])) {
+                        strongest = k;
+                    }
+                }
+                return Math.abs(out[strongest] - bias[strongest]) < Math.abs(bias[strongest]) / 2;
+            }
+        } finally {
+            probe.close();
+        }
+    }
+
+    private static float[] floats(Mat m) {
+        float[] values = new float[(int) m.total()];
+        ((FloatBuffer) m.createBuffer()).get(values);
+        return values;
+    }
 }

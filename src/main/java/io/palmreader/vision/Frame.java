@@ -8,31 +8,31 @@ import org.bytedeco.opencv.opencv_core.Mat;
  */
 public final class Frame implements AutoCloseable {
 
-  private final Mat bgr;
+    private final Mat bgr;
 
-  /** Takes ownership of {@code bgr}, an 8-bit 3-channel BGR image. */
-  public Frame(Mat bgr) {
-    if (bgr.empty() || bgr.channels() != 3) {
-      bgr.close();
-      throw new IllegalArgumentException("a frame needs a non-empty 3-channel BGR image");
+    /** Takes ownership of {@code bgr}, an 8-bit 3-channel BGR image. */
+    public Frame(Mat bgr) {
+        if (bgr.empty() || bgr.channels() != 3) {
+            bgr.close();
+            throw new IllegalArgumentException("a frame needs a non-empty 3-channel BGR image");
+        }
+        this.bgr = bgr;
     }
-    this.bgr = bgr;
-  }
 
-  public Mat bgr() {
-    return bgr;
-  }
+    public Mat bgr() {
+        return bgr;
+    }
 
-  public int width() {
-    return bgr.cols();
-  }
+    public int width() {
+        return bgr.cols();
+    }
 
-  public int height() {
-    return bgr.rows();
-  }
+    public int height() {
+        return bgr.rows();
+    }
 
-  @Override
-  public void close() {
-    bgr.close();
-  }
+    @Override
+    public void close() {
+        bgr.close();
+    }
 }

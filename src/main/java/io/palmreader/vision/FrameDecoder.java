@@ -25,66 +25,68 @@ import org.bytedeco.opencv.opencv_core.Mat;
  */
 public final class FrameDecoder {
 
-  /** Default largest accepted image, in pixels: above any camera, below a decompression bomb. */
-  public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
+    /** Default largest accepted image, in pixels: above any camera, below a decompression bomb. */
+    public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
 
-  private final long maxPixels;
+    private final long maxPixels;
 
-  public FrameDecoder() {
-    this(DEFAULT_MAX_PIXELS);
-  }
-
-  public FrameDecoder(long maxPixels) {
-    if (maxPixels < 1) {
-      throw new IllegalArgumentException("maxPixels must be >= 1, was " + maxPixels);
+    public FrameDecoder() {
+        this(DEFAULT_MAX_PIXELS);
     }
-    this.maxPixels = maxPixels;
-  }
 
-  /**
-   * Decodes one encoded image.
-   *
-   * @throws InvalidFrameException if the bytes are not a complete, decodable JPEG/PNG within the pixel limit
-   */
-  public Frame decode(byte[] bytes) {
-    FrameHeader header = FrameHeader.parse(bytes, maxPixels);
-    Mat stored;
-    try (BytePointer data = new BytePointer(bytes);
-         Mat encoded = new Mat(1, bytes.length, CV_8UC1, data)) {
-      stored = imdecode(encoded, IMREAD_COLOR | IMREAD_IGNORE_ORIENTATION);
-    } catch (RuntimeException e) {
-      throw new InvalidFrameException(Reason.CORRUPT, header.format() + " could not be decoded: " + e.getMessage(), e);
-    }
-    if (stored == null || stored.empty()) {
-      if (stored != null) {
-        stored.close();
-      }
-      throw new InvalidFrameException(Reason.CORRUPT, header.format() + " data is corrupt: the decoder rejected it");
-    }
-    return new Frame(orient(stored, header.orientation()));
-  }
-
-  /** Applies an EXIF orientation, consuming {@code stored}; returns the image as it is meant to be displayed. */
-  static Mat orient(Mat stored, int orientation) {
-    if (orientation == 1) {
-      return stored;
-    }
-    Mat out = new Mat();
-    try (stored) {
-      switch (orientation) {
-        case 2 -> flip(stored, out, 1);
-        case 3 -> rotate(stored, out, ROTATE_180);
-        case 4 -> flip(stored, out, 0);
-        case 5 -> transpose(stored, out);
-        case 6 -> rotate(stored, out, ROTATE_90_CLOCKWISE);
-        case 7 -> {
-          transpose(stored, out);
-          flip(out, out, -1);
+    public FrameDecoder(long maxPixels) {
+        if (maxPixels < 1) {
+            throw new IllegalArgumentException("maxPixels must be >= 1, was " + maxPixels);
         }
-        case 8 -> rotate(stored, out, ROTATE_90_COUNTERCLOCKWISE);
-        default -> stored.copyTo(out);
-      }
+        this.maxPixels = maxPixels;
     }
-    return out;
-  }
+
+    /**
+     * Decodes one encoded image.
+     *
+     * @throws InvalidFrameException if the bytes are not a complete, decodable JPEG/PNG within the pixel limit
+     */
+    public Frame decode(byte[] bytes) {
+        FrameHeader header = FrameHeader.parse(bytes, maxPixels);
+        Mat stored;
+        try (BytePointer data = new BytePointer(bytes);
+                Mat encoded = new Mat(1, bytes.length, CV_8UC1, data)) {
+            stored = imdecode(encoded, IMREAD_COLOR | IMREAD_IGNORE_ORIENTATION);
+        } catch (RuntimeException e) {
+            throw new InvalidFrameException(
+                    Reason.CORRUPT, header.format() + " could not be decoded: " + e.getMessage(), e);
+        }
+        if (stored == null || stored.empty()) {
+            if (stored != null) {
+                stored.close();
+            }
+            throw new InvalidFrameException(
+                    Reason.CORRUPT, header.format() + " data is corrupt: the decoder rejected it");
+        }
+        return new Frame(orient(stored, header.orientation()));
+    }
+
+    /** Applies an EXIF orientation, consuming {@code stored}; returns the image as it is meant to be displayed. */
+    static Mat orient(Mat stored, int orientation) {
+        if (orientation == 1) {
+            return stored;
+        }
+        Mat out = new Mat();
+        try (stored) {
+            switch (orientation) {
+                case 2 -> flip(stored, out, 1);
+                case 3 -> rotate(stored, out, ROTATE_180);
+                case 4 -> flip(stored, out, 0);
+                case 5 -> transpose(stored, out);
+                case 6 -> rotate(stored, out, ROTATE_90_CLOCKWISE);
+                case 7 -> {
+                    transpose(stored, out);
+                    flip(out, out, -1);
+                }
+                case 8 -> rotate(stored, out, ROTATE_90_COUNTERCLOCKWISE);
+                default -> stored.copyTo(out);
+            }
+        }
+        return out;
+    }
 }

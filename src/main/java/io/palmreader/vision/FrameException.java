@@ -5,14 +5,13 @@ package io.palmreader.vision;
  * ({@link InvalidFrameException}), or a network failed on it ({@link InferenceException}). Either way only that
  * frame fails.
  */
-public abstract sealed class FrameException extends RuntimeException
-    permits InvalidFrameException, InferenceException {
+public abstract sealed class FrameException extends RuntimeException permits InvalidFrameException, InferenceException {
 
-  protected FrameException(String message) {
-    super(message);
-  }
+    protected FrameException(String message) {
+        super(message);
+    }
 
-  protected FrameException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    protected FrameException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

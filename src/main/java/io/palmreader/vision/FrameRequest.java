@@ -6,19 +6,19 @@ package io.palmreader.vision;
  */
 public record FrameRequest(byte[] encoded, TrackingState tracking, DecodedFrame decoded) {
 
-  public FrameRequest {
-    tracking = tracking == null ? TrackingState.NONE : tracking;
-    if ((encoded == null) == (decoded == null)) {
-      throw new IllegalArgumentException("a frame request carries either encoded bytes or a decoded frame");
+    public FrameRequest {
+        tracking = tracking == null ? TrackingState.NONE : tracking;
+        if ((encoded == null) == (decoded == null)) {
+            throw new IllegalArgumentException("a frame request carries either encoded bytes or a decoded frame");
+        }
     }
-  }
 
-  public FrameRequest(byte[] encoded, TrackingState tracking) {
-    this(encoded, tracking, null);
-  }
+    public FrameRequest(byte[] encoded, TrackingState tracking) {
+        this(encoded, tracking, null);
+    }
 
-  /** A frame decoded ahead of time; the pipeline takes ownership of its pixels. */
-  public static FrameRequest decoded(DecodedFrame decoded, TrackingState tracking) {
-    return new FrameRequest(null, tracking, decoded);
-  }
+    /** A frame decoded ahead of time; the pipeline takes ownership of its pixels. */
+    public static FrameRequest decoded(DecodedFrame decoded, TrackingState tracking) {
+        return new FrameRequest(null, tracking, decoded);
+    }
 }

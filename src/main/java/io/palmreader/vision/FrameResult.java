@@ -13,18 +13,24 @@ import java.util.List;
  * @param timings     time spent per stage
  * @param error       why the frame gave no result (not an image, or a network failed on it), or null
  */
-public record FrameResult(int width, int height, List<Hand> hands, boolean detectorRan, TrackingState tracking,
-                          StageTimings timings, FrameException error) {
+public record FrameResult(
+        int width,
+        int height,
+        List<Hand> hands,
+        boolean detectorRan,
+        TrackingState tracking,
+        StageTimings timings,
+        FrameException error) {
 
-  public FrameResult {
-    hands = List.copyOf(hands);
-  }
+    public FrameResult {
+        hands = List.copyOf(hands);
+    }
 
-  static FrameResult failed(FrameException error, StageTimings timings) {
-    return new FrameResult(0, 0, List.of(), false, TrackingState.NONE, timings, error);
-  }
+    static FrameResult failed(FrameException error, StageTimings timings) {
+        return new FrameResult(0, 0, List.of(), false, TrackingState.NONE, timings, error);
+    }
 
-  public boolean failed() {
-    return error != null;
-  }
+    public boolean failed() {
+        return error != null;
+    }
 }

@@ -1,6 +1,5 @@
 package io.palmreader.vision;
 
-
 /**
  * One hand found in a frame.
  *
@@ -14,20 +13,27 @@ package io.palmreader.vision;
  * @param gestureScore    its confidence 0..1
  * @param region          the rotated region the landmarks were found in, in frame pixels
  */
-public record Hand(float[] landmarks, float[] worldLandmarks, float presence, Handedness handedness,
-                   float handednessScore, Gesture gesture, float gestureScore, HandRegion region) {
+public record Hand(
+        float[] landmarks,
+        float[] worldLandmarks,
+        float presence,
+        Handedness handedness,
+        float handednessScore,
+        Gesture gesture,
+        float gestureScore,
+        HandRegion region) {
 
-  public static final int LANDMARKS = 21;
+    public static final int LANDMARKS = 21;
 
-  public float x(int i) {
-    return landmarks[3 * i];
-  }
+    public float x(int i) {
+        return landmarks[3 * i];
+    }
 
-  public float y(int i) {
-    return landmarks[3 * i + 1];
-  }
+    public float y(int i) {
+        return landmarks[3 * i + 1];
+    }
 
-  public float z(int i) {
-    return landmarks[3 * i + 2];
-  }
+    public float z(int i) {
+        return landmarks[3 * i + 2];
+    }
 }

@@ -2,6 +2,6 @@ package io.palmreader.vision;
 
 /** The encoded image formats a frame may arrive in. */
 public enum ImageFormat {
-  JPEG,
-  PNG
+    JPEG,
+    PNG
 }

@@ -6,22 +6,22 @@ package io.palmreader.vision;
  */
 public final class InferenceException extends FrameException {
 
-  private final String stage;
-  private final String model;
+    private final String stage;
+    private final String model;
 
-  public InferenceException(String stage, String model, String message) {
-    super(stage + " (" + model + ") failed: " + message);
-    this.stage = stage;
-    this.model = model;
-  }
+    public InferenceException(String stage, String model, String message) {
+        super(stage + " (" + model + ") failed: " + message);
+        this.stage = stage;
+        this.model = model;
+    }
 
-  /** {@code palm detection} or {@code landmarks}. */
-  public String stage() {
-    return stage;
-  }
+    /** {@code palm detection} or {@code landmarks}. */
+    public String stage() {
+        return stage;
+    }
 
-  /** The model file that failed. */
-  public String model() {
-    return model;
-  }
+    /** The model file that failed. */
+    public String model() {
+        return model;
+    }
 }

@@ -7,31 +7,31 @@ package io.palmreader.vision;
  */
 public final class InvalidFrameException extends FrameException {
 
-  /** Why a frame was refused. */
-  public enum Reason {
-    /** Neither a JPEG nor a PNG signature. */
-    UNSUPPORTED_FORMAT,
-    /** The bytes end before the image does. */
-    TRUNCATED,
-    /** The structure is broken or the codec rejected the data. */
-    CORRUPT,
-    /** The declared dimensions exceed the configured pixel limit (decompression bomb guard). */
-    TOO_LARGE
-  }
+    /** Why a frame was refused. */
+    public enum Reason {
+        /** Neither a JPEG nor a PNG signature. */
+        UNSUPPORTED_FORMAT,
+        /** The bytes end before the image does. */
+        TRUNCATED,
+        /** The structure is broken or the codec rejected the data. */
+        CORRUPT,
+        /** The declared dimensions exceed the configured pixel limit (decompression bomb guard). */
+        TOO_LARGE
+    }
 
-  private final Reason reason;
+    private final Reason reason;
 
-  public InvalidFrameException(Reason reason, String message) {
-    super(message);
-    this.reason = reason;
-  }
+    public InvalidFrameException(Reason reason, String message) {
+        super(message);
+        this.reason = reason;
+    }
 
-  public InvalidFrameException(Reason reason, String message, Throwable cause) {
-    super(message, cause);
-    this.reason = reason;
-  }
+    public InvalidFrameException(Reason reason, String message, Throwable cause) {
+        super(message, cause);
+        this.reason = reason;
+    }
 
-  public Reason reason() {
-    return reason;
-  }
+    public Reason reason() {
+        return reason;
+    }
 }

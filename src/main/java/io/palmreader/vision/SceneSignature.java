@@ -17,50 +17,50 @@ import org.bytedeco.opencv.opencv_core.Size;
  */
 final class SceneSignature implements AutoCloseable {
 
-  /** Cells per side. */
-  static final int GRID = 8;
+    /** Cells per side. */
+    static final int GRID = 8;
 
-  /**
-   * Mean brightness change per cell, in 8-bit levels, above which a frame is a new scene. Unrelated photos of the
-   * test set differ by 24 or more; successive webcam frames, a hand moving in them included, by a few levels. A
-   * change of lighting that crosses it costs one palm search.
-   */
-  static final int CUT_THRESHOLD = 20;
+    /**
+     * Mean brightness change per cell, in 8-bit levels, above which a frame is a new scene. Unrelated photos of the
+     * test set differ by 24 or more; successive webcam frames, a hand moving in them included, by a few levels. A
+     * change of lighting that crosses it costs one palm search.
+     */
+    static final int CUT_THRESHOLD = 20;
 
-  private final Mat cells = new Mat(GRID, GRID, CV_8UC3);
-  private final BytePointer cellData = cells.data();
-  private final Size size = new Size(GRID, GRID);
-  private final byte[] bgr = new byte[GRID * GRID * 3];
+    private final Mat cells = new Mat(GRID, GRID, CV_8UC3);
+    private final BytePointer cellData = cells.data();
+    private final Size size = new Size(GRID, GRID);
+    private final byte[] bgr = new byte[GRID * GRID * 3];
 
-  /** The signature of {@code frame}: {@code GRID × GRID} brightness values, row by row. */
-  byte[] of(Frame frame) {
-    resize(frame.bgr(), cells, size, 0, 0, INTER_AREA);
-    cellData.get(bgr);
-    byte[] signature = new byte[GRID * GRID];
-    for (int i = 0; i < signature.length; i++) {
-      int b = bgr[3 * i] & 0xff;
-      int g = bgr[3 * i + 1] & 0xff;
-      int r = bgr[3 * i + 2] & 0xff;
-      signature[i] = (byte) ((b + 2 * g + r + 2) / 4);
+    /** The signature of {@code frame}: {@code GRID × GRID} brightness values, row by row. */
+    byte[] of(Frame frame) {
+        resize(frame.bgr(), cells, size, 0, 0, INTER_AREA);
+        cellData.get(bgr);
+        byte[] signature = new byte[GRID * GRID];
+        for (int i = 0; i < signature.length; i++) {
+            int b = bgr[3 * i] & 0xff;
+            int g = bgr[3 * i + 1] & 0xff;
+            int r = bgr[3 * i + 2] & 0xff;
+            signature[i] = (byte) ((b + 2 * g + r + 2) / 4);
+        }
+        return signature;
     }
-    return signature;
-  }
 
-  /** Whether {@code next} shows another scene than {@code previous}; unknown signatures never differ. */
-  static boolean isCut(byte[] previous, byte[] next) {
-    if (previous.length != GRID * GRID || next.length != GRID * GRID) {
-      return false;
+    /** Whether {@code next} shows another scene than {@code previous}; unknown signatures never differ. */
+    static boolean isCut(byte[] previous, byte[] next) {
+        if (previous.length != GRID * GRID || next.length != GRID * GRID) {
+            return false;
+        }
+        int sum = 0;
+        for (int i = 0; i < previous.length; i++) {
+            sum += Math.abs((previous[i] & 0xff) - (next[i] & 0xff));
+        }
+        return sum > CUT_THRESHOLD * previous.length;
     }
-    int sum = 0;
-    for (int i = 0; i < previous.length; i++) {
-      sum += Math.abs((previous[i] & 0xff) - (next[i] & 0xff));
-    }
-    return sum > CUT_THRESHOLD * previous.length;
-  }
 
-  @Override
-  public void close() {
-    cells.close();
-    size.close();
-  }
+    @Override
+    public void close() {
+        cells.close();
+        size.close();
+    }
 }

@@ -5,5 +5,5 @@ package io.palmreader.vision;
  * in (the latency it saw), so per-frame costs are these divided by the batch size.
  */
 public record StageTimings(double decodeMs, double palmMs, double landmarksMs, double classifyMs, double totalMs) {
-  public static final StageTimings ZERO = new StageTimings(0, 0, 0, 0, 0);
+    public static final StageTimings ZERO = new StageTimings(0, 0, 0, 0, 0);
 }

@@ -14,51 +14,54 @@ import java.util.List;
  * @param scene       the frame's scene signature (64 brightness values), so the next frame can tell a cut; empty
  *                    when unknown
  */
-public record TrackingState(int frameWidth, int frameHeight, List<HandRegion> regions, int framesSincePalmSearch,
-                            byte[] scene) {
+public record TrackingState(
+        int frameWidth, int frameHeight, List<HandRegion> regions, int framesSincePalmSearch, byte[] scene) {
 
-  public static final TrackingState NONE = new TrackingState(0, 0, List.of(), 0);
+    public static final TrackingState NONE = new TrackingState(0, 0, List.of(), 0);
 
-  public TrackingState {
-    regions = List.copyOf(regions);
-    scene = scene == null ? new byte[0] : scene.clone();
-  }
+    public TrackingState {
+        regions = List.copyOf(regions);
+        scene = scene == null ? new byte[0] : scene.clone();
+    }
 
-  /** A state without a scene signature. */
-  public TrackingState(int frameWidth, int frameHeight, List<HandRegion> regions, int framesSincePalmSearch) {
-    this(frameWidth, frameHeight, regions, framesSincePalmSearch, null);
-  }
+    /** A state without a scene signature. */
+    public TrackingState(int frameWidth, int frameHeight, List<HandRegion> regions, int framesSincePalmSearch) {
+        this(frameWidth, frameHeight, regions, framesSincePalmSearch, null);
+    }
 
-  @Override
-  public byte[] scene() {
-    return scene.clone();
-  }
+    @Override
+    public byte[] scene() {
+        return scene.clone();
+    }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof TrackingState t && t.frameWidth == frameWidth && t.frameHeight == frameHeight
-        && t.framesSincePalmSearch == framesSincePalmSearch && t.regions.equals(regions)
-        && java.util.Arrays.equals(t.scene, scene);
-  }
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TrackingState t
+                && t.frameWidth == frameWidth
+                && t.frameHeight == frameHeight
+                && t.framesSincePalmSearch == framesSincePalmSearch
+                && t.regions.equals(regions)
+                && java.util.Arrays.equals(t.scene, scene);
+    }
 
-  @Override
-  public int hashCode() {
-    return java.util.Objects.hash(frameWidth, frameHeight, regions, framesSincePalmSearch)
-        + 31 * java.util.Arrays.hashCode(scene);
-  }
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(frameWidth, frameHeight, regions, framesSincePalmSearch)
+                + 31 * java.util.Arrays.hashCode(scene);
+    }
 
-  @Override
-  public String toString() {
-    return "TrackingState[" + frameWidth + "x" + frameHeight + ", regions=" + regions + ", framesSincePalmSearch="
-        + framesSincePalmSearch + ", scene=" + scene.length + " values]";
-  }
+    @Override
+    public String toString() {
+        return "TrackingState[" + frameWidth + "x" + frameHeight + ", regions=" + regions + ", framesSincePalmSearch="
+                + framesSincePalmSearch + ", scene=" + scene.length + " values]";
+    }
 
-  /** Whether these regions can be used for a frame of this size (a resized stream starts over). */
-  public boolean appliesTo(int width, int height) {
-    return !regions.isEmpty() && width == frameWidth && height == frameHeight;
-  }
+    /** Whether these regions can be used for a frame of this size (a resized stream starts over). */
+    public boolean appliesTo(int width, int height) {
+        return !regions.isEmpty() && width == frameWidth && height == frameHeight;
+    }
 
-  public boolean isEmpty() {
-    return regions.isEmpty();
-  }
+    public boolean isEmpty() {
+        return regions.isEmpty();
+    }
 }

@@ -11,26 +11,29 @@ import java.util.List;
  */
 final class ProxiedNode {
 
-  private ProxiedNode() {
-  }
+    private ProxiedNode() {}
 
-  /** The node, to register as the test's {@link NodeExtension}. */
-  static NodeExtension node(JsonObject settings) {
-    JsonObject preset = new JsonObject().put("http", new JsonObject().put("trustedProxies", "127.0.0.1/32"))
-        .put("inference", new JsonObject().put("mode", "echo"));
-    return NodeExtension.node(preset.mergeIn(settings.copy(), true)).withTokens();
-  }
-
-  /**
-   * An upgrade to {@code node} through the proxy for {@code forwardedFor} (null: the proxy's own), with {@code token}
-   * in the subprotocol list (null: none, the token to come in a {@code hello}).
-   */
-  static WebSocketConnectOptions upgrade(NodeExtension node, String token, String forwardedFor) {
-    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(node.port())
-        .setURI("/ws").setAllowOriginHeader(false);
-    if (forwardedFor != null) {
-      options.addHeader("X-Forwarded-For", forwardedFor);
+    /** The node, to register as the test's {@link NodeExtension}. */
+    static NodeExtension node(JsonObject settings) {
+        JsonObject preset = new JsonObject()
+                .put("http", new JsonObject().put("trustedProxies", "127.0.0.1/32"))
+                .put("inference", new JsonObject().put("mode", "echo"));
+        return NodeExtension.node(preset.mergeIn(settings.copy(), true)).withTokens();
     }
-    return token == null ? options : options.setSubProtocols(List.of(TokenVerifier.SUBPROTOCOL, "bearer." + token));
-  }
+
+    /**
+     * An upgrade to {@code node} through the proxy for {@code forwardedFor} (null: the proxy's own), with {@code token}
+     * in the subprotocol list (null: none, the token to come in a {@code hello}).
+     */
+    static WebSocketConnectOptions upgrade(NodeExtension node, String token, String forwardedFor) {
+        WebSocketConnectOptions options = new WebSocketConnectOptions()
+                .setHost("127.0.0.1")
+                .setPort(node.port())
+                .setURI("/ws")
+                .setAllowOriginHeader(false);
+        if (forwardedFor != null) {
+            options.addHeader("X-Forwarded-For", forwardedFor);
+        }
+        return token == null ? options : options.setSubProtocols(List.of(TokenVerifier.SUBPROTOCOL, "bearer." + token));
+    }
 }

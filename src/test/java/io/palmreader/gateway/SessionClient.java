@@ -20,111 +20,115 @@ import java.util.concurrent.TimeUnit;
 /** A real WebSocket client for tests: sends frames and text, and hands out what the server sent, in order. */
 public final class SessionClient implements AutoCloseable {
 
-  private final WebSocketClient client;
-  private final ClientWebSocket socket;
-  private final BlockingQueue<JsonObject> received = new LinkedBlockingQueue<>();
-  private final List<JsonObject> skipped = new ArrayList<>();
-  private volatile Short closeStatus;
-  private volatile String closeReason;
-  private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+    private final WebSocketClient client;
+    private final ClientWebSocket socket;
+    private final BlockingQueue<JsonObject> received = new LinkedBlockingQueue<>();
+    private final List<JsonObject> skipped = new ArrayList<>();
+    private volatile Short closeStatus;
+    private volatile String closeReason;
+    private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
 
-  private SessionClient(WebSocketClient client, ClientWebSocket socket) {
-    this.client = client;
-    this.socket = socket;
-    // Set before connecting: a message in the same packet as the upgrade's response cannot pass them by.
-    socket.textMessageHandler(t -> received.add(new JsonObject(t)));
-    socket.closeHandler(v -> {
-      closeStatus = socket.closeStatusCode();
-      closeReason = socket.closeReason();
-      closed.countDown();
-    });
-  }
-
-  public static SessionClient connect(Vertx vertx, int port) throws Exception {
-    return connect(vertx, new WebSocketConnectOptions().setPort(port).setHost("127.0.0.1").setURI("/ws"));
-  }
-
-  /** Connects as {@code options} say (headers, subprotocols, URI); fails as the upgrade does. */
-  /** The HTTP status a refused upgrade got; fails when the upgrade was not refused. */
-  public static int refusedStatus(Vertx vertx, WebSocketConnectOptions options) {
-    Exception e = assertThrows(Exception.class, () -> connect(vertx, options).close());
-    Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-    assertTrue(cause instanceof UpgradeRejectedException,
-        "refused upgrade, got " + cause);
-    return ((UpgradeRejectedException) cause).getStatus();
-  }
-
-  public static SessionClient connect(Vertx vertx, WebSocketConnectOptions options) throws Exception {
-    // The client is kept: a collected WebSocketClient closes its sockets.
-    WebSocketClient client = vertx.createWebSocketClient();
-    SessionClient session = new SessionClient(client, client.webSocket());
-    session.socket.connect(options).onFailure(e -> client.close()).await(10, TimeUnit.SECONDS);
-    return session;
-  }
-
-  /** Waits for the server to close the connection; its status code and reason, or null on time-out. */
-  public String awaitClose(long timeoutMs) throws InterruptedException {
-    return closed.await(timeoutMs, TimeUnit.MILLISECONDS) ? closeStatus + " " + closeReason : null;
-  }
-
-  /** The subprotocol the server selected, if any. */
-  public String subProtocol() {
-    return socket.subProtocol();
-  }
-
-  public void sendFrame(long seq, byte[] image) throws Exception {
-    socket.writeBinaryMessage(ClientFrame.encode(seq, System.currentTimeMillis(), image)).await(10, TimeUnit.SECONDS);
-  }
-
-  public void sendRaw(byte[] bytes) throws Exception {
-    socket.writeBinaryMessage(io.vertx.core.buffer.Buffer.buffer(bytes)).await(10, TimeUnit.SECONDS);
-  }
-
-  public void sendText(String text) throws Exception {
-    socket.writeTextMessage(text).await(10, TimeUnit.SECONDS);
-  }
-
-  /**
-   * The next message of {@code type}: the earliest one passed over before, else the next to arrive. Messages of other
-   * types are kept for later calls and shown in failures.
-   */
-  public JsonObject next(String type, long timeoutMs) throws Exception {
-    return nextOf(timeoutMs, type);
-  }
-
-  /** The next message of any of {@code types}, earliest first. */
-  public JsonObject nextOf(long timeoutMs, String... types) throws Exception {
-    java.util.Set<String> wanted = java.util.Set.of(types);
-    for (int i = 0; i < skipped.size(); i++) {
-      if (wanted.contains(skipped.get(i).getString("type"))) {
-        return skipped.remove(i);
-      }
+    private SessionClient(WebSocketClient client, ClientWebSocket socket) {
+        this.client = client;
+        this.socket = socket;
+        // Set before connecting: a message in the same packet as the upgrade's response cannot pass them by.
+        socket.textMessageHandler(t -> received.add(new JsonObject(t)));
+        socket.closeHandler(v -> {
+            closeStatus = socket.closeStatusCode();
+            closeReason = socket.closeReason();
+            closed.countDown();
+        });
     }
-    long deadline = System.currentTimeMillis() + timeoutMs;
-    while (true) {
-      long left = deadline - System.currentTimeMillis();
-      JsonObject m = left <= 0 ? null : received.poll(left, TimeUnit.MILLISECONDS);
-      if (m == null) {
-        throw new AssertionError("none of " + wanted + " within " + timeoutMs + " ms; other messages: " + skipped);
-      }
-      if (wanted.contains(m.getString("type"))) {
-        return m;
-      }
-      skipped.add(m);
+
+    public static SessionClient connect(Vertx vertx, int port) throws Exception {
+        return connect(
+                vertx,
+                new WebSocketConnectOptions().setPort(port).setHost("127.0.0.1").setURI("/ws"));
     }
-  }
 
-  public List<JsonObject> skipped() {
-    return skipped;
-  }
+    /** Connects as {@code options} say (headers, subprotocols, URI); fails as the upgrade does. */
+    /** The HTTP status a refused upgrade got; fails when the upgrade was not refused. */
+    public static int refusedStatus(Vertx vertx, WebSocketConnectOptions options) {
+        Exception e =
+                assertThrows(Exception.class, () -> connect(vertx, options).close());
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        assertTrue(cause instanceof UpgradeRejectedException, "refused upgrade, got " + cause);
+        return ((UpgradeRejectedException) cause).getStatus();
+    }
 
-  public Short closeStatus() {
-    return closeStatus;
-  }
+    public static SessionClient connect(Vertx vertx, WebSocketConnectOptions options) throws Exception {
+        // The client is kept: a collected WebSocketClient closes its sockets.
+        WebSocketClient client = vertx.createWebSocketClient();
+        SessionClient session = new SessionClient(client, client.webSocket());
+        session.socket.connect(options).onFailure(e -> client.close()).await(10, TimeUnit.SECONDS);
+        return session;
+    }
 
-  @Override
-  public void close() {
-    socket.close();
-    client.close();
-  }
+    /** Waits for the server to close the connection; its status code and reason, or null on time-out. */
+    public String awaitClose(long timeoutMs) throws InterruptedException {
+        return closed.await(timeoutMs, TimeUnit.MILLISECONDS) ? closeStatus + " " + closeReason : null;
+    }
+
+    /** The subprotocol the server selected, if any. */
+    public String subProtocol() {
+        return socket.subProtocol();
+    }
+
+    public void sendFrame(long seq, byte[] image) throws Exception {
+        socket.writeBinaryMessage(ClientFrame.encode(seq, System.currentTimeMillis(), image))
+                .await(10, TimeUnit.SECONDS);
+    }
+
+    public void sendRaw(byte[] bytes) throws Exception {
+        socket.writeBinaryMessage(io.vertx.core.buffer.Buffer.buffer(bytes)).await(10, TimeUnit.SECONDS);
+    }
+
+    public void sendText(String text) throws Exception {
+        socket.writeTextMessage(text).await(10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * The next message of {@code type}: the earliest one passed over before, else the next to arrive. Messages of other
+     * types are kept for later calls and shown in failures.
+     */
+    public JsonObject next(String type, long timeoutMs) throws Exception {
+        return nextOf(timeoutMs, type);
+    }
+
+    /** The next message of any of {@code types}, earliest first. */
+    public JsonObject nextOf(long timeoutMs, String... types) throws Exception {
+        java.util.Set<String> wanted = java.util.Set.of(types);
+        for (int i = 0; i < skipped.size(); i++) {
+            if (wanted.contains(skipped.get(i).getString("type"))) {
+                return skipped.remove(i);
+            }
+        }
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (true) {
+            long left = deadline - System.currentTimeMillis();
+            JsonObject m = left <= 0 ? null : received.poll(left, TimeUnit.MILLISECONDS);
+            if (m == null) {
+                throw new AssertionError(
+                        "none of " + wanted + " within " + timeoutMs + " ms; other messages: " + skipped);
+            }
+            if (wanted.contains(m.getString("type"))) {
+                return m;
+            }
+            skipped.add(m);
+        }
+    }
+
+    public List<JsonObject> skipped() {
+        return skipped;
+    }
+
+    public Short closeStatus() {
+        return closeStatus;
+    }
+
+    @Override
+    public void close() {
+        socket.close();
+        client.close();
+    }
 }

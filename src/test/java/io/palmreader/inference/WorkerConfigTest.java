@@ -11,28 +11,28 @@ import org.junit.jupiter.api.Test;
 @DisplayName("A worker's placement: written into its deployment config by the node and read back the same")
 class WorkerConfigTest {
 
-  @Test
-  @DisplayName("a GPU worker's placement survives the trip through its deployment config, beside the node's keys")
-  void roundTrip() {
-    WorkerConfig gpu = new WorkerConfig("node-1/gpu-1", ComputeTarget.cuda(1, true), "gpu-1", 1, 90_000L);
-    JsonObject deployment = gpu.writeTo(new JsonObject().put("inference.maxQueueMs", 80));
-    assertEquals(gpu, WorkerConfig.from(deployment));
-    assertEquals(80, deployment.getInteger("inference.maxQueueMs"), "the node's own keys stay");
-  }
+    @Test
+    @DisplayName("a GPU worker's placement survives the trip through its deployment config, beside the node's keys")
+    void roundTrip() {
+        WorkerConfig gpu = new WorkerConfig("node-1/gpu-1", ComputeTarget.cuda(1, true), "gpu-1", 1, 90_000L);
+        JsonObject deployment = gpu.writeTo(new JsonObject().put("inference.maxQueueMs", 80));
+        assertEquals(gpu, WorkerConfig.from(deployment));
+        assertEquals(80, deployment.getInteger("inference.maxQueueMs"), "the node's own keys stay");
+    }
 
-  @Test
-  @DisplayName("a CPU worker's placement round-trips, fp16 off whatever was asked")
-  void cpuRoundTrip() {
-    WorkerConfig cpu = new WorkerConfig("node-1/cpu", ComputeTarget.CPU, "inference", 4, 60_000L);
-    WorkerConfig read = WorkerConfig.from(cpu.writeTo(new JsonObject()));
-    assertEquals(cpu, read);
-    assertFalse(read.target().isCuda());
-  }
+    @Test
+    @DisplayName("a CPU worker's placement round-trips, fp16 off whatever was asked")
+    void cpuRoundTrip() {
+        WorkerConfig cpu = new WorkerConfig("node-1/cpu", ComputeTarget.CPU, "inference", 4, 60_000L);
+        WorkerConfig read = WorkerConfig.from(cpu.writeTo(new JsonObject()));
+        assertEquals(cpu, read);
+        assertFalse(read.target().isCuda());
+    }
 
-  @Test
-  @DisplayName("a worker deployed without a placement runs alone on the CPU pool inference-cpu")
-  void defaults() {
-    assertEquals(WorkerConfig.DEFAULT, WorkerConfig.from(new JsonObject()));
-    assertEquals(new WorkerConfig("cpu", ComputeTarget.CPU, "inference-cpu", 1, 120_000L), WorkerConfig.DEFAULT);
-  }
+    @Test
+    @DisplayName("a worker deployed without a placement runs alone on the CPU pool inference-cpu")
+    void defaults() {
+        assertEquals(WorkerConfig.DEFAULT, WorkerConfig.from(new JsonObject()));
+        assertEquals(new WorkerConfig("cpu", ComputeTarget.CPU, "inference-cpu", 1, 120_000L), WorkerConfig.DEFAULT);
+    }
 }

@@ -1,7 +1,5 @@
 package io.palmreader.node;
 
-import org.junit.jupiter.api.extension.ExtendWith;
-import io.vertx.junit5.VertxExtension;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +13,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -23,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 @ExtendWith(VertxExtension.class)
@@ -30,109 +30,127 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @DisplayName("Three JVMs on loopback: edge A (here, role all), edge B (assistant) and inference node C")
 class ThreeNodeClusterTest {
 
-  private static final byte[] PHOTO = GatewayTestAccess.photo("hands/thumbs_up/mpsamples_hand_thumb_up.jpg");
+    private static final byte[] PHOTO = GatewayTestAccess.photo("hands/thumbs_up/mpsamples_hand_thumb_up.jpg");
 
-  /**
-   * Edge A here, with the test Ollama and room for B and C in their own JVMs. A frame sent to C once it is dead is
-   * answered by no one: A gives up on it after 3 s, which the test counts on.
-   */
-  @RegisterExtension
-  static final NodeExtension a = NodeExtension.node(new JsonObject()
-      .put("node", new JsonObject().put("id", "edge-a"))
-      // The test checks which node answered: clients are told node names only with this on.
-      .put("observability", new JsonObject().put("exposeNodeNames", true))
-      .put("assistant", new JsonObject().put("cacheTtlMs", 0).put("asksPerMinute", 0))
-      .put("session", new JsonObject().put("answerTimeoutMs", 3000))
-      .put("inference", new JsonObject().put("workers", 1).put("opencvThreads", 1).put("model", "lite")))
-      .withOllama().inCluster("edge-b", "gpu-c");
+    /**
+     * Edge A here, with the test Ollama and room for B and C in their own JVMs. A frame sent to C once it is dead is
+     * answered by no one: A gives up on it after 3 s, which the test counts on.
+     */
+    @RegisterExtension
+    static final NodeExtension a = NodeExtension.node(new JsonObject()
+                    .put("node", new JsonObject().put("id", "edge-a"))
+                    // The test checks which node answered: clients are told node names only with this on.
+                    .put("observability", new JsonObject().put("exposeNodeNames", true))
+                    .put("assistant", new JsonObject().put("cacheTtlMs", 0).put("asksPerMinute", 0))
+                    .put("session", new JsonObject().put("answerTimeoutMs", 3000))
+                    .put(
+                            "inference",
+                            new JsonObject()
+                                    .put("workers", 1)
+                                    .put("opencvThreads", 1)
+                                    .put("model", "lite")))
+            .withOllama()
+            .inCluster("edge-b", "gpu-c");
 
-  /**
-   * Asks, and returns the first answer to finish whole, its text put in {@code text}. The thumb held up in the frames
-   * may trigger an answer of its own, which stops or follows this one: each answer's text is gathered by its id.
-   */
-  private static JsonObject ask(SessionClient s, String question) throws Exception {
-    s.sendText(new JsonObject().put("type", "ask").put("text", question).encode());
-    Map<String, StringBuilder> texts = new HashMap<>();
-    JsonObject ai;
-    do {
-      ai = s.next("ai", 10_000);
-      texts.computeIfAbsent(ai.getString("answerId"), k -> new StringBuilder()).append(ai.getString("delta", ""));
-    } while (!ai.getBoolean("done") || ai.getBoolean("stopped", false));
-    return ai.copy().put("text", texts.get(ai.getString("answerId")).toString());
-  }
-
-  @Test
-  @DisplayName("hands computed on C, an answer streamed from B's assistant, C killed: hands again from A within 3 frames, "
-      + "no frame answered twice, the session never closed")
-  void acrossThreeNodes() throws Exception {
-    FakeOllama ollama = a.ollama();
-    a.startMember("edge-b", "edge", new JsonObject().put("assistant", new JsonObject().put("cacheTtlMs", 0)));
-    NodeProcess c = a.startMember("gpu-c", "gpu", new JsonObject()
-        .put("inference", new JsonObject().put("model", "lite")));
-    Vertx clientVertx = a.clients();
-    int port = a.port();
-    HttpClient http = a.vertx().createHttpClient();
-    try (SessionClient s = SessionClient.connect(clientVertx, port)) {
-      s.next("welcome", 5000);
-      Set<Long> answered = new HashSet<>();
-      long seq = 0;
-      String worker = "";
-      long deadline = System.currentTimeMillis() + 120_000;
-      while (!worker.startsWith("gpu-c/")) {
-        assertTrue(System.currentTimeMillis() < deadline, "no frame answered on C");
-        s.sendFrame(++seq, PHOTO);
-        JsonObject m = s.nextOf(10_000, "hands", "error", "dropped");
-        if ("hands".equals(m.getString("type"))) {
-          assertTrue(answered.add(m.getLong("seq")), "answered twice: " + m.getLong("seq"));
-          worker = m.getString("worker");
-        }
-      }
-
-      String answeredBy = "";
-      while (!"edge-b".equals(answeredBy)) {
-        assertTrue(System.currentTimeMillis() < deadline, "no answer from B's assistant");
-        JsonObject ai = ask(s, "Who answers? " + seq);
-        assertEquals(String.join("", ollama.tokens), ai.getString("text"), "the whole answer, in order");
-        answeredBy = ai.getString("node", "");
-      }
-
-      c.kill();
-      // Counted in frames, not time: a frame sent to the dead C is lost to the answer time-out, the round robin
-      // sends the next to A. Three frames allow for the readiness probe taking a turn in between.
-      int lost = 0;
-      boolean fromA = false;
-      while (!fromA) {
-        s.sendFrame(++seq, PHOTO);
-        JsonObject m = s.nextOf(10_000, "hands", "error", "dropped");
-        if ("hands".equals(m.getString("type"))) {
-          assertTrue(answered.add(m.getLong("seq")), "answered twice: " + m.getLong("seq"));
-          fromA = m.getString("worker").startsWith("edge-a/");
-        } else {
-          lost++;
-          assertTrue(lost <= 3, "frames still lost after C was killed: " + lost + ", last " + m.encode());
-        }
-      }
-      // Health shows the loss (two members left) while frames keep flowing, and questions are still answered.
-      long membersDeadline = System.currentTimeMillis() + 30_000;
-      int membersLeft = 3;
-      while (membersLeft != 2) {
-        assertTrue(System.currentTimeMillis() < membersDeadline, "the cluster check never showed C gone");
-        s.sendFrame(++seq, PHOTO);
-        JsonObject m = s.nextOf(10_000, "hands", "error", "dropped");
-        if ("hands".equals(m.getString("type"))) {
-          assertTrue(answered.add(m.getLong("seq")), "answered twice: " + m.getLong("seq"));
-        }
-        JsonObject health = http.request(HttpMethod.GET, port, "127.0.0.1", "/api/health/details")
-            .compose(r -> r.send().compose(resp -> resp.body())).map(body -> body.toJsonObject())
-            .await(10, TimeUnit.SECONDS);
-        membersLeft = health.getJsonArray("checks").stream().map(x -> (JsonObject) x)
-            .filter(x -> "cluster".equals(x.getString("id"))).findFirst().orElseThrow()
-            .getJsonObject("data", new JsonObject()).getInteger("members", 3);
-      }
-      assertEquals(String.join("", ollama.tokens), ask(s, "After C is gone").getString("text"));
-      assertNull(s.closeStatus(), "the session was never closed");
-      assertEquals(200, http.request(HttpMethod.GET, port, "127.0.0.1", "/api/health/ready")
-          .compose(r -> r.send()).map(r -> r.statusCode()).await(10, TimeUnit.SECONDS));
+    /**
+     * Asks, and returns the first answer to finish whole, its text put in {@code text}. The thumb held up in the frames
+     * may trigger an answer of its own, which stops or follows this one: each answer's text is gathered by its id.
+     */
+    private static JsonObject ask(SessionClient s, String question) throws Exception {
+        s.sendText(new JsonObject().put("type", "ask").put("text", question).encode());
+        Map<String, StringBuilder> texts = new HashMap<>();
+        JsonObject ai;
+        do {
+            ai = s.next("ai", 10_000);
+            texts.computeIfAbsent(ai.getString("answerId"), k -> new StringBuilder())
+                    .append(ai.getString("delta", ""));
+        } while (!ai.getBoolean("done") || ai.getBoolean("stopped", false));
+        return ai.copy().put("text", texts.get(ai.getString("answerId")).toString());
     }
-  }
+
+    @Test
+    @DisplayName(
+            "hands computed on C, an answer streamed from B's assistant, C killed: hands again from A within 3 frames, "
+                    + "no frame answered twice, the session never closed")
+    void acrossThreeNodes() throws Exception {
+        FakeOllama ollama = a.ollama();
+        a.startMember("edge-b", "edge", new JsonObject().put("assistant", new JsonObject().put("cacheTtlMs", 0)));
+        NodeProcess c =
+                a.startMember("gpu-c", "gpu", new JsonObject().put("inference", new JsonObject().put("model", "lite")));
+        Vertx clientVertx = a.clients();
+        int port = a.port();
+        HttpClient http = a.vertx().createHttpClient();
+        try (SessionClient s = SessionClient.connect(clientVertx, port)) {
+            s.next("welcome", 5000);
+            Set<Long> answered = new HashSet<>();
+            long seq = 0;
+            String worker = "";
+            long deadline = System.currentTimeMillis() + 120_000;
+            while (!worker.startsWith("gpu-c/")) {
+                assertTrue(System.currentTimeMillis() < deadline, "no frame answered on C");
+                s.sendFrame(++seq, PHOTO);
+                JsonObject m = s.nextOf(10_000, "hands", "error", "dropped");
+                if ("hands".equals(m.getString("type"))) {
+                    assertTrue(answered.add(m.getLong("seq")), "answered twice: " + m.getLong("seq"));
+                    worker = m.getString("worker");
+                }
+            }
+
+            String answeredBy = "";
+            while (!"edge-b".equals(answeredBy)) {
+                assertTrue(System.currentTimeMillis() < deadline, "no answer from B's assistant");
+                JsonObject ai = ask(s, "Who answers? " + seq);
+                assertEquals(String.join("", ollama.tokens), ai.getString("text"), "the whole answer, in order");
+                answeredBy = ai.getString("node", "");
+            }
+
+            c.kill();
+            // Counted in frames, not time: a frame sent to the dead C is lost to the answer time-out, the round robin
+            // sends the next to A. Three frames allow for the readiness probe taking a turn in between.
+            int lost = 0;
+            boolean fromA = false;
+            while (!fromA) {
+                s.sendFrame(++seq, PHOTO);
+                JsonObject m = s.nextOf(10_000, "hands", "error", "dropped");
+                if ("hands".equals(m.getString("type"))) {
+                    assertTrue(answered.add(m.getLong("seq")), "answered twice: " + m.getLong("seq"));
+                    fromA = m.getString("worker").startsWith("edge-a/");
+                } else {
+                    lost++;
+                    assertTrue(lost <= 3, "frames still lost after C was killed: " + lost + ", last " + m.encode());
+                }
+            }
+            // Health shows the loss (two members left) while frames keep flowing, and questions are still answered.
+            long membersDeadline = System.currentTimeMillis() + 30_000;
+            int membersLeft = 3;
+            while (membersLeft != 2) {
+                assertTrue(System.currentTimeMillis() < membersDeadline, "the cluster check never showed C gone");
+                s.sendFrame(++seq, PHOTO);
+                JsonObject m = s.nextOf(10_000, "hands", "error", "dropped");
+                if ("hands".equals(m.getString("type"))) {
+                    assertTrue(answered.add(m.getLong("seq")), "answered twice: " + m.getLong("seq"));
+                }
+                JsonObject health = http.request(HttpMethod.GET, port, "127.0.0.1", "/api/health/details")
+                        .compose(r -> r.send().compose(resp -> resp.body()))
+                        .map(body -> body.toJsonObject())
+                        .await(10, TimeUnit.SECONDS);
+                membersLeft = health.getJsonArray("checks").stream()
+                        .map(x -> (JsonObject) x)
+                        .filter(x -> "cluster".equals(x.getString("id")))
+                        .findFirst()
+                        .orElseThrow()
+                        .getJsonObject("data", new JsonObject())
+                        .getInteger("members", 3);
+            }
+            assertEquals(
+                    String.join("", ollama.tokens), ask(s, "After C is gone").getString("text"));
+            assertNull(s.closeStatus(), "the session was never closed");
+            assertEquals(
+                    200,
+                    http.request(HttpMethod.GET, port, "127.0.0.1", "/api/health/ready")
+                            .compose(r -> r.send())
+                            .map(r -> r.statusCode())
+                            .await(10, TimeUnit.SECONDS));
+        }
+    }
 }

@@ -11,30 +11,31 @@ import java.util.concurrent.TimeoutException;
  */
 public final class Eventually {
 
-  private static final long INTERVAL_MS = 50;
+    private static final long INTERVAL_MS = 50;
 
-  private Eventually() {
-  }
+    private Eventually() {}
 
-  /**
-   * Returns once {@code check} gives true; fails with {@code what} after {@code timeoutMs}. A check that throws counts
-   * as not yet, and its exception is reported if time runs out.
-   */
-  public static void await(Vertx vertx, long timeoutMs, String what, Callable<Boolean> check) throws TimeoutException {
-    long deadline = System.currentTimeMillis() + timeoutMs;
-    Exception last = null;
-    while (true) {
-      try {
-        if (Boolean.TRUE.equals(check.call())) {
-          return;
+    /**
+     * Returns once {@code check} gives true; fails with {@code what} after {@code timeoutMs}. A check that throws counts
+     * as not yet, and its exception is reported if time runs out.
+     */
+    public static void await(Vertx vertx, long timeoutMs, String what, Callable<Boolean> check)
+            throws TimeoutException {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        Exception last = null;
+        while (true) {
+            try {
+                if (Boolean.TRUE.equals(check.call())) {
+                    return;
+                }
+            } catch (Exception e) {
+                last = e;
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError(
+                        "timed out waiting for " + what + (last != null ? " (last check: " + last + ")" : ""));
+            }
+            vertx.timer(INTERVAL_MS).await(10, TimeUnit.SECONDS);
         }
-      } catch (Exception e) {
-        last = e;
-      }
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("timed out waiting for " + what + (last != null ? " (last check: " + last + ")" : ""));
-      }
-      vertx.timer(INTERVAL_MS).await(10, TimeUnit.SECONDS);
     }
-  }
 }

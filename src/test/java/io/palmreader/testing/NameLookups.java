@@ -12,47 +12,44 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class NameLookups extends SecurityManager implements AutoCloseable {
 
-  private final List<String> names = new CopyOnWriteArrayList<>();
+    private final List<String> names = new CopyOnWriteArrayList<>();
 
-  private NameLookups() {
-  }
+    private NameLookups() {}
 
-  /** Starts recording, for the whole JVM. */
-  @SuppressWarnings("removal")
-  public static NameLookups record() {
-    NameLookups lookups = new NameLookups();
-    System.setSecurityManager(lookups);
-    return lookups;
-  }
-
-  /** The names looked up since {@link #record()}, in order. */
-  public List<String> names() {
-    return List.copyOf(names);
-  }
-
-  @Override
-  public void checkConnect(String host, int port) {
-    if (port == -1) {
-      names.add(host);
+    /** Starts recording, for the whole JVM. */
+    @SuppressWarnings("removal")
+    public static NameLookups record() {
+        NameLookups lookups = new NameLookups();
+        System.setSecurityManager(lookups);
+        return lookups;
     }
-  }
 
-  @Override
-  public void checkConnect(String host, int port, Object context) {
-    checkConnect(host, port);
-  }
+    /** The names looked up since {@link #record()}, in order. */
+    public List<String> names() {
+        return List.copyOf(names);
+    }
 
-  @Override
-  public void checkPermission(Permission perm) {
-  }
+    @Override
+    public void checkConnect(String host, int port) {
+        if (port == -1) {
+            names.add(host);
+        }
+    }
 
-  @Override
-  public void checkPermission(Permission perm, Object context) {
-  }
+    @Override
+    public void checkConnect(String host, int port, Object context) {
+        checkConnect(host, port);
+    }
 
-  @Override
-  @SuppressWarnings("removal")
-  public void close() {
-    System.setSecurityManager(null);
-  }
+    @Override
+    public void checkPermission(Permission perm) {}
+
+    @Override
+    public void checkPermission(Permission perm, Object context) {}
+
+    @Override
+    @SuppressWarnings("removal")
+    public void close() {
+        System.setSecurityManager(null);
+    }
 }
