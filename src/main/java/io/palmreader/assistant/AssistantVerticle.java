@@ -1,7 +1,6 @@
 package io.palmreader.assistant;
 
 import io.palmreader.config.Settings;
-import io.palmreader.eventlog.EventLog;
 import io.palmreader.observability.PalmreaderMetrics;
 import io.palmreader.store.KeyValueStore;
 import io.palmreader.store.NodeStore;
@@ -15,8 +14,6 @@ import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The assistant, on an event loop: takes requests from {@value AssistantAddresses#REQUESTS}, streams Ollama's answer
@@ -26,27 +23,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class AssistantVerticle extends VerticleBase {
 
-    private static final Logger LOG = LoggerFactory.getLogger(AssistantVerticle.class);
-
     private AssistantConfig config;
     private String nodeId;
     private OllamaClient ollama;
     private PalmreaderMetrics metrics;
     private KeyValueStore store;
+    private AnswerRecords records;
     /** Each session's running answer, from its first call to Ollama: one per session. */
-    private final Map<String, Running> running = new HashMap<>();
-
-    private String lastError;
-
-    /** An answer and the chat that now produces it (a busy Ollama's retry is a new chat). */
-    private static final class Running {
-        private final AnswerStream stream;
-        private OllamaChat chat;
-
-        Running(AnswerStream stream) {
-            this.stream = stream;
-        }
-    }
+    private final Map<String, RunningAnswer> running = new HashMap<>();
 
     @Override
     public Future<?> start() {
@@ -56,6 +40,7 @@ public final class AssistantVerticle extends VerticleBase {
         metrics = PalmreaderMetrics.get();
         store = NodeStore.of(vertx, StoreConfig.from(settings));
         ollama = new OllamaClient(vertx, config, metrics.breakerState());
+        records = new AnswerRecords(vertx, config, store, metrics);
         ollama.announce();
         return Future.all(
                 vertx.eventBus()
@@ -71,7 +56,7 @@ public final class AssistantVerticle extends VerticleBase {
                 vertx.eventBus()
                         .consumer(
                                 AssistantAddresses.STATUS,
-                                m -> ollama.health(lastError).onSuccess(health -> m.reply(health.toJson())))
+                                m -> ollama.health(records.lastError()).onSuccess(health -> m.reply(health.toJson())))
                         .completion());
     }
 
@@ -90,7 +75,7 @@ public final class AssistantVerticle extends VerticleBase {
     }
 
     private void begin(AssistantRequest request, List<JsonObject> past) {
-        Running answer = new Running(new AnswerStream(
+        RunningAnswer answer = new RunningAnswer(new AnswerStream(
                 config,
                 nodeId,
                 request,
@@ -127,7 +112,7 @@ public final class AssistantVerticle extends VerticleBase {
         });
     }
 
-    private void onDelta(Running answer, String text) {
+    private void onDelta(RunningAnswer answer, String text) {
         AnswerStream.Piece piece = answer.stream.delta(text);
         if (piece.send() != null) {
             send(answer, piece.send());
@@ -137,33 +122,10 @@ public final class AssistantVerticle extends VerticleBase {
         }
     }
 
-    /** Does what an answer's end asks: metrics, its record, the conversation, the cache, then tells the session. */
-    private void finish(Running answer, AnswerStream.End end) {
-        AssistantRequest request = answer.stream.request();
-        running.remove(request.sessionId(), answer);
-        metrics.answer(end.outcome());
-        if (end.tokensPerSecond() != null) {
-            metrics.tokensPerSecond(end.tokensPerSecond());
-        }
-        EventLog.record(vertx, EventLog.ANSWERS, request.sessionId(), end.record());
-        if (!end.history().isEmpty()) {
-            store.append(
-                    StoreKeys.history(request.conversationId()),
-                    end.history(),
-                    Math.max(2, config.historyMessages()),
-                    config.historyTtlMs());
-        }
-        if (end.cacheText() != null) {
-            store.set(answer.stream.cacheKey(), end.cacheText(), config.cacheTtlMs());
-        }
-        if (end.error() != null) {
-            lastError = end.error();
-            LOG.warn(
-                    "assistant: answer {} for session {} failed: {}",
-                    request.answerId(),
-                    request.sessionId(),
-                    end.error());
-        }
+    /** Keeps what the answer's end leaves behind, then tells the session. */
+    private void finish(RunningAnswer answer, AnswerStream.End end) {
+        running.remove(answer.stream.request().sessionId(), answer);
+        records.keep(answer.stream.request(), answer.stream.cacheKey(), end);
         end.events().forEach(event -> send(answer, event));
     }
 
@@ -172,13 +134,13 @@ public final class AssistantVerticle extends VerticleBase {
      * null keeps none.
      */
     private void stop(String sessionId, String keepAnswerId) {
-        Running answer = running.get(sessionId);
+        RunningAnswer answer = running.get(sessionId);
         if (answer != null && !answer.stream.request().answerId().equals(keepAnswerId)) {
             running.remove(sessionId).chat.cancel();
         }
     }
 
-    private void send(Running answer, AssistantEvent event) {
+    private void send(RunningAnswer answer, AssistantEvent event) {
         vertx.eventBus().send(AssistantAddresses.session(answer.stream.request().sessionId()), event.toJson());
     }
 }

@@ -1,5 +1,6 @@
 package io.palmreader.inference;
 
+import io.palmreader.vision.ComputeTarget;
 import io.palmreader.vision.DecodedFrame;
 import io.palmreader.vision.FrameDecoder;
 import io.vertx.core.Future;
@@ -18,6 +19,12 @@ final class DecodeAhead {
 
     private final WorkerExecutor pool;
     private final FrameDecoder decoder;
+
+    /** Decoding ahead for a worker on {@code target}, or null where its frames are decoded with their batch. */
+    static DecodeAhead forWorker(Vertx vertx, InferenceConfig config, ComputeTarget target) {
+        int threads = config.decodeAheadThreadsFor(target);
+        return threads > 0 ? new DecodeAhead(vertx, threads, config.pipeline().maxPixels()) : null;
+    }
 
     /** @param maxPixels frames declaring more are refused before they are decoded */
     DecodeAhead(Vertx vertx, int threads, long maxPixels) {

@@ -11,9 +11,8 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * An inference worker. Frames from {@value InferenceAddresses#FRAMES} arrive on this verticle's event loop, where its
@@ -24,7 +23,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class InferenceVerticle extends VerticleBase {
 
-    private static final Logger LOG = LoggerFactory.getLogger(InferenceVerticle.class);
     private static final long DEVICE_SAMPLE_MS = 5_000;
 
     /** A frame in line, with its image decoded ahead of time, or null to decode it with its batch. */
@@ -44,22 +42,14 @@ public final class InferenceVerticle extends VerticleBase {
         config = InferenceConfig.from(new Settings(config()));
         placement = WorkerConfig.from(config());
         ComputeTarget target = placement.target();
-        mailbox = new WorkerMailbox<>(
-                config.maxBatchFor(target),
-                config.maxBatchDelayMs(),
-                config.maxQueueMs(),
-                System::nanoTime,
-                System::currentTimeMillis);
+        mailbox = WorkerMailbox.of(config, target);
         replies = new WorkerReplies(PalmreaderMetrics.get(), placement.workerId(), !config.echo());
         executor = vertx.createSharedWorkerExecutor(
                 placement.workerPool(),
                 placement.workerPoolSize(),
                 placement.maxExecuteTimeMs(),
                 TimeUnit.MILLISECONDS);
-        int aheadThreads = config.decodeAheadThreadsFor(target);
-        ahead = aheadThreads > 0
-                ? new DecodeAhead(vertx, aheadThreads, config.pipeline().maxPixels())
-                : null;
+        ahead = DecodeAhead.forWorker(vertx, config, target);
         return executor.executeBlocking(() -> FrameProcessor.create(config, placement.workerId(), target), true)
                 .compose(created -> {
                     processor = created;
@@ -76,21 +66,9 @@ public final class InferenceVerticle extends VerticleBase {
                     return vertx.eventBus()
                             .consumer(InferenceAddresses.FRAMES, this::onFrame)
                             .completion()
-                            .onSuccess(v -> ready());
+                            .onSuccess(
+                                    v -> replies.started(processor, String.valueOf(target), config.describe(target)));
                 });
-    }
-
-    private void ready() {
-        replies.started();
-        if (processor.shortfall() != null) {
-            LOG.warn("inference worker {}: {}", placement.workerId(), processor.shortfall());
-        }
-        LOG.info(
-                "inference worker {} ready on {}: {}; {}",
-                placement.workerId(),
-                placement.target(),
-                processor.description(),
-                config.describe(placement.target()));
     }
 
     private void onFrame(Message<FrameTask> message) {
@@ -162,12 +140,7 @@ public final class InferenceVerticle extends VerticleBase {
                     FrameProcessor p = processor;
                     return p == null
                             ? Future.succeededFuture()
-                            : executor.executeBlocking(
-                                    () -> {
-                                        p.close();
-                                        return null;
-                                    },
-                                    true);
+                            : executor.executeBlocking(Executors.callable(p::close), true);
                 })
                 .eventually(() -> ahead != null ? ahead.close() : Future.succeededFuture())
                 .eventually(executor::close);

@@ -1,5 +1,6 @@
 package io.palmreader.inference;
 
+import io.palmreader.vision.ComputeTarget;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,6 +70,16 @@ final class WorkerMailbox<T> {
     private boolean draining;
     /** Recent time per frame at the networks, ms (moving average), from the warm-up's estimate on. */
     private double msPerFrame;
+
+    /** The mailbox of a worker on {@code target} as {@code config} sets it, on the system's clocks. */
+    static <T> WorkerMailbox<T> of(InferenceConfig config, ComputeTarget target) {
+        return new WorkerMailbox<>(
+                config.maxBatchFor(target),
+                config.maxBatchDelayMs(),
+                config.maxQueueMs(),
+                System::nanoTime,
+                System::currentTimeMillis);
+    }
 
     /**
      * @param maxBatch          most frames taken together

@@ -27,8 +27,13 @@ final class WorkerReplies {
         this.stages = stages;
     }
 
-    void started() {
+    /** The worker takes frames from now on: counted, and said in the log with what it runs and any shortfall. */
+    void started(FrameProcessor processor, String where, String settings) {
         metrics.inferenceWorkers().incrementAndGet();
+        if (processor.shortfall() != null) {
+            LOG.warn("inference worker {}: {}", worker, processor.shortfall());
+        }
+        LOG.info("inference worker {} ready on {}: {}; {}", worker, where, processor.description(), settings);
     }
 
     void stopped() {
