@@ -101,7 +101,7 @@ final class AnswerStream {
         return request;
     }
 
-    /** Ollama's {@code /api/chat} body for this answer. */
+    /** The LLM server's chat body for this answer. */
     JsonObject chatBody() {
         return chatBody;
     }
@@ -232,6 +232,7 @@ final class AnswerStream {
             case ASSISTANT_UNAVAILABLE -> "the assistant is unavailable; try again later";
             case ASSISTANT_BUSY -> "the assistant is busy; try again shortly";
             case MODEL_NOT_FOUND -> "the assistant's model is not installed on its server";
+            case ASSISTANT_UNAUTHORIZED -> "the assistant's server refused its credentials; tell the operator";
             default -> "the assistant failed to answer";
         };
     }

@@ -3,18 +3,24 @@ package io.palmreader.assistant;
 import io.palmreader.config.ConfigException;
 import io.palmreader.config.Settings;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * The assistant's settings; keys under {@code ollama.} and {@code assistant.} (README, Configuration).
  *
- * @param ollamaUrl          base URL of the Ollama server
- * @param model              the model to chat with
+ * @param provider           the LLM server's dialect ({@code assistant.provider})
+ * @param baseUrl            base URL of the LLM server ({@code assistant.baseUrl}; for Ollama {@code ollama.url} too)
+ * @param model              the model to chat with ({@code assistant.model}, else {@code ollama.model})
+ * @param apiKey             the key sent as {@code Authorization: Bearer}, or null
  * @param options            Ollama sampling options, passed under {@code options} as they are
  * @param systemPrompt       the system message of every chat
  * @param historyMessages    most past messages (questions and answers) of a session put into a prompt
  * @param busyRetries        retries when Ollama answers 503 (busy), by the circuit breaker, with jittered
- *                           exponential back-off ({@link OllamaClient#retryPolicy()})
+ *                           exponential back-off ({@link ChatClient#retryPolicy()})
  * @param requestTimeoutMs   longest wait for Ollama's response to begin
  * @param breakerFailures    consecutive failures that open the circuit breaker
  * @param breakerResetMs     how long the breaker stays open before trying again
@@ -28,8 +34,10 @@ import java.net.URI;
  * @param asksPerMinutePerAddress questions per minute per client address, across nodes (0: no limit)
  */
 public record AssistantConfig(
-        URI ollamaUrl,
+        Provider provider,
+        URI baseUrl,
         String model,
+        ApiKey apiKey,
         JsonObject options,
         String systemPrompt,
         int historyMessages,
@@ -50,20 +58,22 @@ public record AssistantConfig(
             + "gestures, named by a recognizer, and sometimes their camera frame. Answer briefly and helpfully.";
 
     public static AssistantConfig from(Settings s) {
-        URI url;
-        String text = s.string("ollama.url", "http://localhost:11434");
-        try {
-            url = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("ollama.url must be a URL, was '" + text + "'");
+        Provider provider = Provider.valueOf(
+                s.oneOf("assistant.provider", "ollama", "ollama", "openai").toUpperCase(Locale.ROOT));
+        // Ollama deployments set ollama.url and ollama.model; the assistant.* keys, where set, win.
+        String ollamaUrl = s.string("ollama.url", "http://localhost:11434");
+        String base = s.string("assistant.baseUrl", provider == Provider.OLLAMA ? ollamaUrl : null);
+        if (base == null) {
+            throw new ConfigException("assistant.baseUrl is required with assistant.provider=openai "
+                    + "(the URL that ends before /chat/completions, e.g. http://localhost:8000/v1)");
         }
-        if (url.getHost() == null || !("http".equals(url.getScheme()) || "https".equals(url.getScheme()))) {
-            throw new ConfigException("ollama.url must be an http(s) URL with a host, was '" + text + "'");
-        }
+        String model = s.string("assistant.model", s.string("ollama.model", "llama3.2:1b"));
         JsonObject options = s.json("ollama.options");
         return new AssistantConfig(
-                url,
-                s.string("ollama.model", "llama3.2:1b"),
+                provider,
+                url(base),
+                model,
+                apiKey(s.string("assistant.apiKey", null), s.string("assistant.apiKeyFile", null)),
                 options,
                 s.string("assistant.systemPrompt", DEFAULT_SYSTEM_PROMPT),
                 s.integer("assistant.historyMessages", 12, 0, 200),
@@ -79,5 +89,34 @@ public record AssistantConfig(
                 s.integer("assistant.gestureCooldownMs", 10_000, 0, 3_600_000),
                 s.integer("assistant.asksPerMinute", 20, 0, 100_000),
                 s.integer("assistant.asksPerMinutePerAddress", 60, 0, 1_000_000));
+    }
+
+    private static URI url(String text) {
+        URI url;
+        try {
+            url = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("assistant.baseUrl (or ollama.url) must be a URL, was '" + text + "'");
+        }
+        if (url.getHost() == null || !("http".equals(url.getScheme()) || "https".equals(url.getScheme()))) {
+            throw new ConfigException(
+                    "assistant.baseUrl (or ollama.url) must be an http(s) URL with a host, was '" + text + "'");
+        }
+        return url;
+    }
+
+    /** The key itself, or read from a file once at start (a mounted secret); never echoed in an error. */
+    private static ApiKey apiKey(String key, String file) {
+        if (key != null && file != null) {
+            throw new ConfigException("set assistant.apiKey or assistant.apiKeyFile, not both");
+        }
+        if (file != null) {
+            try {
+                key = Files.readString(Path.of(file)).trim();
+            } catch (IOException | RuntimeException e) {
+                throw new ConfigException("assistant.apiKeyFile cannot be read: " + file);
+            }
+        }
+        return key == null || key.isBlank() ? null : new ApiKey(key.trim());
     }
 }

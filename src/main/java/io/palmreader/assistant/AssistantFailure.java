@@ -7,11 +7,22 @@ final class AssistantFailure extends RuntimeException {
 
     private final ErrorCode code;
     private final boolean countsAgainstBreaker;
+    private final long retryAfterMs;
 
     AssistantFailure(ErrorCode code, String message, boolean countsAgainstBreaker) {
+        this(code, message, countsAgainstBreaker, 0);
+    }
+
+    /** @param retryAfterMs how long the server asked to be left alone before a retry (0: not said) */
+    AssistantFailure(ErrorCode code, String message, boolean countsAgainstBreaker, long retryAfterMs) {
         super(message);
         this.code = code;
         this.countsAgainstBreaker = countsAgainstBreaker;
+        this.retryAfterMs = retryAfterMs;
+    }
+
+    long retryAfterMs() {
+        return retryAfterMs;
     }
 
     ErrorCode code() {

@@ -16,20 +16,20 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The assistant, on an event loop: takes requests from {@value AssistantAddresses#REQUESTS}, streams Ollama's answer
+ * The assistant, on an event loop: takes requests from {@value AssistantAddresses#REQUESTS}, streams the LLM server's answer
  * to the session's address token by token ({@link AnswerStream}), keeps each session's conversation, and stops an
- * answer when the session asks, starts another one or goes away. Ollama is called through {@link OllamaClient}'s
+ * answer when the session asks, starts another one or goes away. The server is called through {@link ChatClient}'s
  * circuit breaker, whose state is reported on {@value AssistantAddresses#STATUS}.
  */
 public final class AssistantVerticle extends VerticleBase {
 
     private AssistantConfig config;
     private String nodeId;
-    private OllamaClient ollama;
+    private ChatClient llm;
     private PalmreaderMetrics metrics;
     private KeyValueStore store;
     private AnswerRecords records;
-    /** Each session's running answer, from its first call to Ollama: one per session. */
+    /** Each session's running answer, from its first call to the LLM server: one per session. */
     private final Map<String, RunningAnswer> running = new HashMap<>();
 
     @Override
@@ -39,9 +39,9 @@ public final class AssistantVerticle extends VerticleBase {
         nodeId = config().getString("nodeId", "local");
         metrics = PalmreaderMetrics.get();
         store = NodeStore.of(vertx, StoreConfig.from(settings));
-        ollama = new OllamaClient(vertx, config, metrics.breakerState());
+        llm = new ChatClient(vertx, config, metrics.breakerState());
         records = new AnswerRecords(vertx, config, store, metrics);
-        ollama.announce();
+        llm.announce();
         return Future.all(
                 vertx.eventBus()
                         .<JsonObject>consumer(AssistantAddresses.REQUESTS, this::onRequest)
@@ -56,7 +56,7 @@ public final class AssistantVerticle extends VerticleBase {
                 vertx.eventBus()
                         .consumer(
                                 AssistantAddresses.STATUS,
-                                m -> ollama.health(records.lastError()).onSuccess(health -> m.reply(health.toJson())))
+                                m -> llm.health(records.lastError()).onSuccess(health -> m.reply(health.toJson())))
                         .completion());
     }
 
@@ -92,7 +92,7 @@ public final class AssistantVerticle extends VerticleBase {
                 finish(answer, answer.stream.cached(hit.result()));
                 return;
             }
-            ollama.chat(answer.stream.chatBody(), text -> onDelta(answer, text), chat -> {
+            llm.chat(answer.stream.chatBody(), text -> onDelta(answer, text), chat -> {
                         answer.chat = chat;
                         running.put(request.sessionId(), answer);
                     })

@@ -5,7 +5,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
-/** Builds Ollama's {@code /api/chat} body: system prompt, the session's history, then this turn. Pure. */
+/** Builds the chat body, in the LLM server's dialect ({@link ChatProtocol#body}): system prompt, the session's history, then this turn. Pure. */
 final class PromptBuilder {
 
     private PromptBuilder() {}
@@ -57,18 +57,7 @@ final class PromptBuilder {
         JsonArray messages =
                 new JsonArray().add(new JsonObject().put("role", "system").put("content", config.systemPrompt()));
         history.forEach(messages::add);
-        JsonObject user = new JsonObject().put("role", "user").put("content", userText(r, nowMs));
-        if (r.image() != null) {
-            user.put("images", new JsonArray().add(r.image()));
-        }
-        messages.add(user);
-        JsonObject body = new JsonObject()
-                .put("model", config.model())
-                .put("messages", messages)
-                .put("stream", true);
-        if (!config.options().isEmpty()) {
-            body.put("options", config.options());
-        }
-        return body;
+        messages.add(new JsonObject().put("role", "user").put("content", userText(r, nowMs)));
+        return config.provider().protocol().body(config, messages, r.image());
     }
 }

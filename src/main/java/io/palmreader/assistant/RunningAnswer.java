@@ -1,10 +1,10 @@
 package io.palmreader.assistant;
 
-/** An answer and the chat that now produces it (a busy Ollama's retry is a new chat). */
+/** An answer and the chat that now produces it (a busy server's retry is a new chat). */
 final class RunningAnswer {
 
     final AnswerStream stream;
-    OllamaChat chat;
+    ChatCall chat;
 
     RunningAnswer(AnswerStream stream) {
         this.stream = stream;

@@ -20,6 +20,8 @@ public enum ErrorCode {
     ASSISTANT_BUSY("assistant_busy"),
     /** The LLM server reported an error, possibly after part of the answer (kept in {@code partial}). */
     ASSISTANT_ERROR("assistant_error"),
+    /** The LLM server refused the assistant's credentials (401 or 403). */
+    ASSISTANT_UNAUTHORIZED("assistant_unauthorized"),
     /** The configured model is not installed on the LLM server. */
     MODEL_NOT_FOUND("model_not_found"),
     /** A gesture could not be taught: too few single-hand frames in time, examples that disagree, a bad name, a limit. */

@@ -24,6 +24,9 @@ public final class SessionClient implements AutoCloseable {
     private final ClientWebSocket socket;
     private final BlockingQueue<JsonObject> received = new LinkedBlockingQueue<>();
     private final List<JsonObject> skipped = new ArrayList<>();
+    /** Every text message received, as it came. */
+    private final List<String> texts = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private volatile Short closeStatus;
     private volatile String closeReason;
     private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
@@ -32,7 +35,10 @@ public final class SessionClient implements AutoCloseable {
         this.client = client;
         this.socket = socket;
         // Set before connecting: a message in the same packet as the upgrade's response cannot pass them by.
-        socket.textMessageHandler(t -> received.add(new JsonObject(t)));
+        socket.textMessageHandler(t -> {
+            texts.add(t);
+            received.add(new JsonObject(t));
+        });
         socket.closeHandler(v -> {
             closeStatus = socket.closeStatusCode();
             closeReason = socket.closeReason();
@@ -116,6 +122,11 @@ public final class SessionClient implements AutoCloseable {
             }
             skipped.add(m);
         }
+    }
+
+    /** Every text message received so far, as it came, whether read or not. */
+    public List<String> texts() {
+        return texts;
     }
 
     public List<JsonObject> skipped() {

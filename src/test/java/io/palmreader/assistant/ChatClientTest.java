@@ -29,7 +29,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 @DisplayName("Ollama behind the circuit breaker: a busy server is retried with jittered back-off, nothing else is")
-class OllamaClientTest {
+class ChatClientTest {
 
     private static final AssistantFailure BUSY = new AssistantFailure(ErrorCode.ASSISTANT_BUSY, "busy", true);
 
@@ -47,7 +47,7 @@ class OllamaClientTest {
         vertx.close().await(10, TimeUnit.SECONDS);
     }
 
-    private OllamaClient client(int busyRetries, int breakerFailures) {
+    private ChatClient client(int busyRetries, int breakerFailures) {
         AssistantConfig config = AssistantConfig.from(new Settings(new JsonObject()
                 .put(
                         "ollama",
@@ -55,7 +55,7 @@ class OllamaClientTest {
                                 .put("url", ollama.url())
                                 .put("busyRetries", busyRetries)
                                 .put("breakerFailures", breakerFailures))));
-        return new OllamaClient(vertx, config, new AtomicInteger());
+        return new ChatClient(vertx, config, new AtomicInteger());
     }
 
     private static JsonObject body() {
@@ -76,7 +76,7 @@ class OllamaClientTest {
     }
 
     /** The breaker's state as the assistant's health tells it. */
-    private String breaker(OllamaClient client) throws Exception {
+    private String breaker(ChatClient client) throws Exception {
         return onEventLoop(() -> client.health(null)).result().breaker();
     }
 
@@ -84,9 +84,9 @@ class OllamaClientTest {
     @DisplayName("the retry policy waits a random time up to 2^n × 250 ms before retry n, at most 10 s, and not at all "
             + "after a failure that is not busy")
     void retryPolicyIsJitteredExponentialBackOff() {
-        RetryPolicy policy = OllamaClient.retryPolicy();
+        RetryPolicy policy = ChatClient.retryPolicy();
         for (int retry = 1; retry <= 10; retry++) {
-            long bound = Math.min(OllamaClient.MAX_BACKOFF_MS, OllamaClient.BUSY_BACKOFF_MS << retry);
+            long bound = Math.min(ChatClient.MAX_BACKOFF_MS, ChatClient.BUSY_BACKOFF_MS << retry);
             Set<Long> delays = new HashSet<>();
             for (int i = 0; i < 200; i++) {
                 long delay = policy.delay(BUSY, retry);
@@ -104,12 +104,12 @@ class OllamaClientTest {
     @Test
     @DisplayName("busy twice, then answering: three requests, the chat streams from the third")
     void busyIsRetried() throws Exception {
-        OllamaClient client = client(2, 10);
+        ChatClient client = client(2, 10);
         ollama.busyFor.set(2);
         StringBuilder text = new StringBuilder();
-        List<OllamaChat> attempts = new ArrayList<>();
-        AsyncResult<OllamaChat.Stats> done = onEventLoop(
-                () -> client.chat(body(), text::append, attempts::add).compose(OllamaChat::finished));
+        List<ChatCall> attempts = new ArrayList<>();
+        AsyncResult<ChatCall.Stats> done = onEventLoop(
+                () -> client.chat(body(), text::append, attempts::add).compose(ChatCall::finished));
         assertTrue(done.succeeded(), String.valueOf(done.cause()));
         assertEquals(3, ollama.requests.size());
         assertEquals(3, attempts.size(), "each attempt is a chat that can be stopped");
@@ -119,9 +119,9 @@ class OllamaClientTest {
     @Test
     @DisplayName("busy through every retry: assistant_busy, and the breaker counts one failure, not one per request")
     void busyBeyondTheRetriesIsOneFailure() throws Exception {
-        OllamaClient client = client(2, 2);
+        ChatClient client = client(2, 2);
         ollama.busyFor.set(100);
-        AsyncResult<OllamaChat> first = onEventLoop(() -> client.chat(body(), t -> {}, c -> {}));
+        AsyncResult<ChatCall> first = onEventLoop(() -> client.chat(body(), t -> {}, c -> {}));
         assertEquals(ErrorCode.ASSISTANT_BUSY, ((AssistantFailure) first.cause()).code());
         assertEquals(3, ollama.requests.size());
         assertEquals("CLOSED", breaker(client), "three busy answers are one failed call");
@@ -132,9 +132,9 @@ class OllamaClientTest {
     @Test
     @DisplayName("a server error is not retried: one request, assistant_error at once")
     void serverErrorIsNotRetried() throws Exception {
-        OllamaClient client = client(3, 10);
+        ChatClient client = client(3, 10);
         ollama.failingFor.set(100);
-        AsyncResult<OllamaChat> result = onEventLoop(() -> client.chat(body(), t -> {}, c -> {}));
+        AsyncResult<ChatCall> result = onEventLoop(() -> client.chat(body(), t -> {}, c -> {}));
         assertEquals(ErrorCode.ASSISTANT_ERROR, ((AssistantFailure) result.cause()).code());
         assertEquals(1, ollama.requests.size());
     }
@@ -142,12 +142,35 @@ class OllamaClientTest {
     @Test
     @DisplayName("an unknown model is not retried and not held against Ollama: the chat tells model_not_found")
     void unknownModelIsNotAFailureOfOllama() throws Exception {
-        OllamaClient client = client(3, 1);
+        ChatClient client = client(3, 1);
         ollama.models.clear();
-        AsyncResult<OllamaChat.Stats> result =
-                onEventLoop(() -> client.chat(body(), t -> {}, c -> {}).compose(OllamaChat::finished));
+        AsyncResult<ChatCall.Stats> result =
+                onEventLoop(() -> client.chat(body(), t -> {}, c -> {}).compose(ChatCall::finished));
         assertEquals(ErrorCode.MODEL_NOT_FOUND, ((AssistantFailure) result.cause()).code());
         assertEquals(1, ollama.requests.size());
         assertEquals("CLOSED", breaker(client), "one failure would have opened it");
+    }
+
+    @Test
+    @DisplayName("a busy server's Retry-After is the wait before the retry, at most 10 s")
+    void retryAfterIsHonoured() {
+        RetryPolicy policy = ChatClient.retryPolicy();
+        assertEquals(3000, policy.delay(new AssistantFailure(ErrorCode.ASSISTANT_BUSY, "429", true, 3000), 1));
+        assertEquals(
+                Statuses.MAX_RETRY_AFTER_MS,
+                policy.delay(new AssistantFailure(ErrorCode.ASSISTANT_BUSY, "429", true, 120_000), 1));
+        assertEquals(3000, Statuses.retryAfterMs(" 3 "));
+        assertEquals(0, Statuses.retryAfterMs("Wed, 21 Oct 2015 07:28:00 GMT"));
+    }
+
+    @Test
+    @DisplayName("an OpenAI-compatible server that is not there gives assistant_unavailable")
+    void unreachableOpenAiServer() throws Exception {
+        AssistantConfig config = AssistantConfig.from(new Settings(new JsonObject()
+                .put("ollama", new JsonObject().put("busyRetries", 0))
+                .put("assistant", new JsonObject().put("provider", "openai").put("baseUrl", "http://127.0.0.1:1/v1"))));
+        ChatClient client = new ChatClient(vertx, config, new AtomicInteger());
+        AsyncResult<ChatCall> result = onEventLoop(() -> client.chat(body(), t -> {}, c -> {}));
+        assertEquals(ErrorCode.ASSISTANT_UNAVAILABLE, ((AssistantFailure) result.cause()).code());
     }
 }

@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
  * Ollama behind a circuit breaker, so that a dead server is not hammered: starts chats, retrying a busy server
  * ({@code ollama.busyRetries}) through the breaker's own retry policy, and probes Ollama's version for health.
  */
-final class OllamaClient {
+final class ChatClient {
 
-    private static final Logger LOG = LoggerFactory.getLogger(OllamaClient.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ChatClient.class);
 
     /** The first retry of a busy Ollama waits up to twice this, each further one up to twice as long again. */
     static final long BUSY_BACKOFF_MS = 250;
@@ -44,7 +44,7 @@ final class OllamaClient {
     private final RecentResult<String> version = new RecentResult<>(this::probe);
 
     /** @param breakerGauge set to the breaker's state on each change: 0 closed, 1 half open, 2 open */
-    OllamaClient(Vertx vertx, AssistantConfig config, AtomicInteger breakerGauge) {
+    ChatClient(Vertx vertx, AssistantConfig config, AtomicInteger breakerGauge) {
         this.config = config;
         this.http = vertx.createHttpClient(
                 new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(64));
@@ -78,7 +78,14 @@ final class OllamaClient {
      */
     static RetryPolicy retryPolicy() {
         RetryPolicy backoff = RetryPolicy.exponentialDelayWithJitter(BUSY_BACKOFF_MS, MAX_BACKOFF_MS);
-        return (failure, retry) -> busy(failure) ? backoff.delay(failure, retry) : 0;
+        return (failure, retry) -> {
+            if (!busy(failure)) {
+                return 0;
+            }
+            // A server that says when to come back (429/503 with Retry-After) is taken at its word, within bounds.
+            long asked = ((AssistantFailure) failure).retryAfterMs();
+            return asked > 0 ? Math.min(asked, Statuses.MAX_RETRY_AFTER_MS) : backoff.delay(failure, retry);
+        };
     }
 
     private static boolean busy(Throwable failure) {
@@ -89,12 +96,17 @@ final class OllamaClient {
     void announce() {
         version.get().onComplete(ar -> {
             if (ar.succeeded()) {
-                LOG.info("assistant: Ollama {} at {}, model {}", ar.result(), config.ollamaUrl(), config.model());
+                LOG.info(
+                        "assistant: {} server {} at {}, model {}",
+                        config.provider().wire(),
+                        ar.result(),
+                        config.baseUrl(),
+                        config.model());
             } else {
                 LOG.warn(
-                        "assistant: Ollama is not reachable at {} ({}); gestures still work, answers fail with "
+                        "assistant: the LLM server is not reachable at {} ({}); gestures still work, answers fail with "
                                 + "assistant_unavailable until it is",
-                        config.ollamaUrl(),
+                        config.baseUrl(),
                         ar.cause().getMessage());
             }
         });
@@ -110,52 +122,69 @@ final class OllamaClient {
                         ar.succeeded() && breaker.state() != CircuitBreakerState.OPEN,
                         ar.succeeded(),
                         config.model(),
-                        config.ollamaUrl().toString(),
+                        config.baseUrl().toString(),
                         breaker.state().name(),
                         ar.succeeded() ? lastError : ar.cause().getMessage())));
     }
 
-    /** Ollama's version, from {@code GET /api/version}. */
+    /** Ollama's version ({@code GET /api/version}), or that an OpenAI-compatible server lists its models. */
     private Future<String> probe() {
-        return http.request(new RequestOptions()
-                        .setMethod(HttpMethod.GET)
-                        .setAbsoluteURI(config.ollamaUrl() + "/api/version")
-                        .setConnectTimeout(1000)
-                        .setIdleTimeout(2000))
-                .compose(req -> req.send().compose(resp -> resp.body()))
-                .map(body -> body.toJsonObject().getString("version", "?"));
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.GET)
+                .setAbsoluteURI(config.baseUrl() + config.provider().protocol().probePath())
+                .setConnectTimeout(1000)
+                .setIdleTimeout(2000);
+        if (config.apiKey() != null) {
+            options.putHeader("authorization", config.apiKey().bearer());
+        }
+        return http.request(options)
+                .compose(req -> req.send()
+                        .compose(resp -> resp.body().map(body -> {
+                            if (resp.statusCode() != 200) {
+                                throw new IllegalStateException("the server answered " + resp.statusCode());
+                            }
+                            return body;
+                        })))
+                .map(body -> config.provider() == Provider.OLLAMA
+                        ? body.toJsonObject().getString("version", "?")
+                        : "(OpenAI-compatible)");
     }
 
     /**
      * Starts a chat through the breaker. Succeeds with the chat once Ollama streams it, has refused it for a reason
-     * that is not Ollama being unwell (an unknown model: the breaker counts it as a success, {@link OllamaChat#finished()}
+     * that is not Ollama being unwell (an unknown model: the breaker counts it as a success, {@link ChatCall#finished()}
      * tells why), or it was cancelled; fails when Ollama stayed busy through every retry, is unwell, or the breaker is
      * open.
      *
      * @param onDelta   each piece of the answer's text
      * @param onAttempt each chat started, first and retries: the one to cancel to stop the answer
      */
-    Future<OllamaChat> chat(JsonObject body, Consumer<String> onDelta, Consumer<OllamaChat> onAttempt) {
-        return breaker.execute(new Attempts(body, onDelta, onAttempt));
+    Future<ChatCall> chat(JsonObject body, Consumer<String> onDelta, Consumer<ChatCall> onAttempt) {
+        return chat(body, new ChatCall.Sink(onDelta, thought -> {}), onAttempt);
+    }
+
+    /** As {@link #chat(JsonObject, Consumer, Consumer)}, with the reasoning's text going to the sink apart. */
+    Future<ChatCall> chat(JsonObject body, ChatCall.Sink sink, Consumer<ChatCall> onAttempt) {
+        return breaker.execute(new Attempts(body, sink, onAttempt));
     }
 
     /** The breaker's operation: each call is one attempt, the first or a retry. */
-    private final class Attempts implements Supplier<Future<OllamaChat>> {
+    private final class Attempts implements Supplier<Future<ChatCall>> {
         private final JsonObject body;
-        private final Consumer<String> onDelta;
-        private final Consumer<OllamaChat> onAttempt;
-        private OllamaChat last;
+        private final ChatCall.Sink sink;
+        private final Consumer<ChatCall> onAttempt;
+        private ChatCall last;
         /** The outcome once no retry can change it; the breaker's remaining retries get it again. */
-        private Future<OllamaChat> settled;
+        private Future<ChatCall> settled;
 
-        Attempts(JsonObject body, Consumer<String> onDelta, Consumer<OllamaChat> onAttempt) {
+        Attempts(JsonObject body, ChatCall.Sink sink, Consumer<ChatCall> onAttempt) {
             this.body = body;
-            this.onDelta = onDelta;
+            this.sink = sink;
             this.onAttempt = onAttempt;
         }
 
         @Override
-        public Future<OllamaChat> get() {
+        public Future<ChatCall> get() {
             if (settled == null && last != null && last.cancelled()) {
                 // Stopped while waiting to retry: Ollama is not asked again, and the answer ends as stopped.
                 settled = Future.succeededFuture(last);
@@ -163,7 +192,7 @@ final class OllamaClient {
             if (settled != null) {
                 return settled;
             }
-            OllamaChat chat = OllamaChat.start(http, config.ollamaUrl(), body, config.requestTimeoutMs(), onDelta);
+            ChatCall chat = ChatCall.start(http, config, body, sink);
             last = chat;
             onAttempt.accept(chat);
             return chat.started().transform(ar -> {
