@@ -5,6 +5,7 @@ import io.palmreader.protocol.ErrorCode;
 import io.palmreader.store.StoreKeys;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.DoubleConsumer;
 import java.util.function.LongSupplier;
 
@@ -63,6 +64,9 @@ final class AnswerStream {
     private final int breakerResetMs;
     private final LongSupplier nanoClock;
     private final DoubleConsumer onFirstToken;
+    private final DoubleConsumer onFirstThought;
+    private final boolean streamReasoning;
+    private boolean thought;
     private final long startedNanos;
     private double firstTokenMs = -1;
     private final StringBuilder sent = new StringBuilder();
@@ -84,6 +88,21 @@ final class AnswerStream {
             long nowMs,
             LongSupplier nanoClock,
             DoubleConsumer onFirstToken) {
+        this(config, nodeId, request, past, nowMs, nanoClock, onFirstToken, ms -> {});
+    }
+
+    /** As above; {@code onFirstThought} is told when a reasoning model's first thought arrives, in milliseconds. */
+    AnswerStream(
+            AssistantConfig config,
+            String nodeId,
+            AssistantRequest request,
+            List<JsonObject> past,
+            long nowMs,
+            LongSupplier nanoClock,
+            DoubleConsumer onFirstToken,
+            DoubleConsumer onFirstThought) {
+        this.onFirstThought = onFirstThought;
+        this.streamReasoning = config.streamReasoning();
         this.request = request;
         this.userText = PromptBuilder.userText(request, nowMs);
         this.chatBody = PromptBuilder.chatBody(config, past, request, nowMs);
@@ -145,6 +164,21 @@ final class AnswerStream {
         }
         sent.append(piece);
         return new Piece(new AssistantEvent.Delta(request.answerId(), piece, request.trigger()), truncated);
+    }
+
+    /**
+     * The next piece of a reasoning model's thoughts: what the session gets of it with {@code assistant.reasoning=stream},
+     * else nothing. It is never part of the answer, its history or its cache, and does not start the time to first
+     * token.
+     */
+    Optional<AssistantEvent> thought(String text) {
+        if (!thought) {
+            thought = true;
+            onFirstThought.accept((nanoClock.getAsLong() - startedNanos) / 1e6);
+        }
+        return streamReasoning && !truncated
+                ? Optional.of(new AssistantEvent.Thought(request.answerId(), text, request.trigger()))
+                : Optional.empty();
     }
 
     /** The answer was found in the cache: it is sent whole, and Ollama is not asked. */

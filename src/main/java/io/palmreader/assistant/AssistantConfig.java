@@ -16,6 +16,8 @@ import java.util.Locale;
  * @param baseUrl            base URL of the LLM server ({@code assistant.baseUrl}; for Ollama {@code ollama.url} too)
  * @param model              the model to chat with ({@code assistant.model}, else {@code ollama.model})
  * @param apiKey             the key sent as {@code Authorization: Bearer}, or null
+ * @param streamReasoning    whether a reasoning model's thoughts go to the session, marked, apart from the answer
+ *                           ({@code assistant.reasoning}: {@code hide} or {@code stream}); they never join the answer
  * @param options            Ollama sampling options, passed under {@code options} as they are
  * @param systemPrompt       the system message of every chat
  * @param historyMessages    most past messages (questions and answers) of a session put into a prompt
@@ -38,6 +40,7 @@ public record AssistantConfig(
         URI baseUrl,
         String model,
         ApiKey apiKey,
+        boolean streamReasoning,
         JsonObject options,
         String systemPrompt,
         int historyMessages,
@@ -74,6 +77,7 @@ public record AssistantConfig(
                 url(base),
                 model,
                 apiKey(s.string("assistant.apiKey", null), s.string("assistant.apiKeyFile", null)),
+                s.oneOf("assistant.reasoning", "hide", "hide", "stream").equals("stream"),
                 options,
                 s.string("assistant.systemPrompt", DEFAULT_SYSTEM_PROMPT),
                 s.integer("assistant.historyMessages", 12, 0, 200),

@@ -14,6 +14,9 @@ public sealed interface AssistantEvent {
     /** The next piece of answer {@code answerId}. */
     record Delta(String answerId, String text, JsonObject trigger) implements AssistantEvent {}
 
+    /** The next piece of a reasoning model's thoughts before or during answer {@code answerId}: not the answer. */
+    record Thought(String answerId, String text, JsonObject trigger) implements AssistantEvent {}
+
     /**
      * Answer {@code answerId} is over.
      *
@@ -35,6 +38,9 @@ public sealed interface AssistantEvent {
         if (this instanceof Delta d) {
             return ServerMessages.aiDelta(d.answerId(), d.text(), d.trigger());
         }
+        if (this instanceof Thought t) {
+            return ServerMessages.aiDelta(t.answerId(), t.text(), t.trigger()).put("thinking", true);
+        }
         if (this instanceof Done d) {
             return ServerMessages.aiDone(
                     d.answerId(), d.trigger(), d.ending().wire(), nodeNames ? d.node() : null, d.stats());
@@ -54,6 +60,13 @@ public sealed interface AssistantEvent {
                     .put("answerId", d.answerId())
                     .put("text", d.text())
                     .put("trigger", d.trigger());
+        }
+        if (this instanceof Thought t) {
+            return new JsonObject()
+                    .put("event", "thought")
+                    .put("answerId", t.answerId())
+                    .put("text", t.text())
+                    .put("trigger", t.trigger());
         }
         if (this instanceof Done d) {
             return new JsonObject()
@@ -80,6 +93,7 @@ public sealed interface AssistantEvent {
         String answerId = json.getString("answerId");
         return switch (json.getString("event", "")) {
             case "delta" -> new Delta(answerId, json.getString("text", ""), json.getJsonObject("trigger"));
+            case "thought" -> new Thought(answerId, json.getString("text", ""), json.getJsonObject("trigger"));
             case "done" ->
                 new Done(
                         answerId,

@@ -82,7 +82,8 @@ public final class AssistantVerticle extends VerticleBase {
                 past,
                 System.currentTimeMillis(),
                 System::nanoTime,
-                metrics::timeToFirstToken));
+                metrics::timeToFirstToken,
+                metrics::timeToFirstThought));
         String cacheKey = answer.stream.cacheKey();
         Future<String> cached = cacheKey == null
                 ? Future.succeededFuture()
@@ -92,7 +93,10 @@ public final class AssistantVerticle extends VerticleBase {
                 finish(answer, answer.stream.cached(hit.result()));
                 return;
             }
-            llm.chat(answer.stream.chatBody(), text -> onDelta(answer, text), chat -> {
+            ChatCall.Sink sink = new ChatCall.Sink(
+                    text -> onDelta(answer, text),
+                    text -> answer.stream.thought(text).ifPresent(event -> send(answer, event)));
+            llm.chat(answer.stream.chatBody(), sink, chat -> {
                         answer.chat = chat;
                         running.put(request.sessionId(), answer);
                     })

@@ -30,6 +30,10 @@ final class OllamaProtocol implements ChatProtocol {
                 .put("model", config.model())
                 .put("messages", messages)
                 .put("stream", true);
+        if (config.streamReasoning()) {
+            // Ollama then sends a thinking model's thoughts in message.thinking, apart from the answer.
+            body.put("think", true);
+        }
         if (!config.options().isEmpty()) {
             body.put("options", config.options());
         }

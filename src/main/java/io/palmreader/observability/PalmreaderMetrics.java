@@ -61,6 +61,7 @@ public final class PalmreaderMetrics {
     private final Map<String, long[]> deviceMemory = new ConcurrentHashMap<>();
     private final Map<String, Counter> answers = new ConcurrentHashMap<>();
     private final Timer timeToFirstToken;
+    private final Timer timeToFirstThought;
     private final DistributionSummary tokensPerSecond;
     private final AtomicInteger breakerState = new AtomicInteger();
     private final AtomicInteger sessions = new AtomicInteger();
@@ -74,6 +75,9 @@ public final class PalmreaderMetrics {
         registry.gauge("palmreader.inference.workers", inferenceWorkers);
         received = Counter.builder("palmreader.frames.received").register(registry);
         timeToFirstToken = Timer.builder("palmreader.assistant.first.token")
+                .serviceLevelObjectives(LATENCY_SLOS)
+                .register(registry);
+        timeToFirstThought = Timer.builder("palmreader.assistant.first.thought")
                 .serviceLevelObjectives(LATENCY_SLOS)
                 .register(registry);
         tokensPerSecond = DistributionSummary.builder("palmreader.assistant.tokens.per.second")
@@ -215,7 +219,12 @@ public final class PalmreaderMetrics {
         count(answers, "palmreader.assistant.answers", "outcome", outcome, 1);
     }
 
-    /** From the request to Ollama to its first token. */
+    /** From the request to the LLM server to the first piece of a reasoning model's thoughts. */
+    public void timeToFirstThought(double ms) {
+        timeToFirstThought.record((long) (ms * 1_000_000), TimeUnit.NANOSECONDS);
+    }
+
+    /** From the request to the LLM server to its first token of answer (thoughts do not count). */
     public void timeToFirstToken(double ms) {
         timeToFirstToken.record((long) (ms * 1_000_000), TimeUnit.NANOSECONDS);
     }

@@ -314,4 +314,40 @@ class AnswerStreamTest {
         }
         assertThrows(IllegalArgumentException.class, () -> AnswerEnding.fromWire("finished"));
     }
+
+    @Test
+    @DisplayName("thoughts are timed on their own, not as the first token; hidden by default, marked with stream; "
+            + "never in the answer, its history or its cache")
+    void thoughtsApart() {
+        List<Double> firstThoughts = new ArrayList<>();
+        AnswerStream hidden = new AnswerStream(
+                config(600_000),
+                "node-1",
+                question("Hi?", "alice"),
+                List.of(),
+                NOW_MS,
+                () -> nanos,
+                firstTokens::add,
+                firstThoughts::add);
+        nanos += 100_000_000;
+        assertTrue(hidden.thought("Let me think.").isEmpty());
+        nanos += 200_000_000;
+        hidden.delta("Hello");
+        assertEquals(List.of(100.0), firstThoughts);
+        assertEquals(List.of(300.0), firstTokens);
+        AnswerStream.End end = hidden.completed(1, 10);
+        assertEquals("Hello", end.cacheText());
+        assertFalse(String.join("", end.history()).contains("think"));
+
+        AssistantConfig streaming = AssistantConfig.from(
+                new Settings(new JsonObject().put("assistant", new JsonObject().put("reasoning", "stream"))));
+        AnswerStream shown = new AnswerStream(
+                streaming, "node-1", question("Hi?", "alice"), List.of(), NOW_MS, () -> nanos, ms -> {}, ms -> {});
+        AssistantEvent event = shown.thought("Let me think.").orElseThrow();
+        assertEquals(true, event.toWire(false).getBoolean("thinking"));
+        assertEquals("Let me think.", event.toWire(false).getString("delta"));
+        assertEquals(event, AssistantEvent.fromJson(event.toJson()));
+        shown.delta("Hello");
+        assertEquals("Hello", shown.completed(1, 10).record().getString("answer"));
+    }
 }

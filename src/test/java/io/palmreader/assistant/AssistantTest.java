@@ -71,6 +71,7 @@ class AssistantTest {
         ollama.busyFor.set(0);
         ollama.errorAfterTokens = -1;
         ollama.tokenIntervalMs = 20;
+        ollama.thoughts = List.of();
         ollama.models.add("llama3.2:1b");
     }
 
@@ -339,5 +340,21 @@ class AssistantTest {
         assertTrue(
                 probes <= 2 + lasted / 2000,
                 "Ollama probed " + probes + " times for 200 health requests in " + lasted + " ms");
+    }
+
+    @Test
+    @DisplayName("a thinking model's message.thinking never reaches the answer, the client or the history by default")
+    void thinkingHidden() throws Exception {
+        ollama.thoughts = List.of("The user waves.", " I should greet.");
+        try (SessionClient s = session()) {
+            s.sendText(new JsonObject().put("type", "ask").put("text", "Hi").encode());
+            assertEquals(String.join("", ollama.tokens), answer(s, new JsonObject[1]));
+            assertFalse(ollama.requests.get(0).containsKey("think"), "think is asked for only to stream thoughts");
+            s.sendText(new JsonObject().put("type", "ask").put("text", "Again").encode());
+            answer(s, new JsonObject[1]);
+            String history = ollama.requests.get(1).getJsonArray("messages").encode();
+            assertFalse(history.contains("greet"), history);
+            s.skipped().forEach(m -> assertFalse(m.encode().contains("greet"), m.encode()));
+        }
     }
 }

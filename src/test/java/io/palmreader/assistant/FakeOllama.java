@@ -34,6 +34,9 @@ public final class FakeOllama implements AutoCloseable {
     final Map<String, AtomicInteger> requestsByPath = new ConcurrentHashMap<>();
 
     final Set<String> models = ConcurrentHashMap.newKeySet();
+    /** A thinking model's thoughts, sent first as chunks with {@code message.thinking} and an empty content. */
+    volatile List<String> thoughts = List.of();
+
     public volatile List<String> tokens = List.of("Hello", " there", ",", " nice", " victory", " sign", "!");
     public volatile long tokenIntervalMs = 20;
     /** Requests still to be answered 503. */
@@ -128,12 +131,26 @@ public final class FakeOllama implements AutoCloseable {
         }
         resp.setChunked(true).putHeader("content-type", "application/x-ndjson");
         List<String> answer = tokens;
+        List<String> thinking = thoughts;
         int failAfter = errorAfterTokens;
         int dropAfter = dropAfterTokens;
         long startNanos = System.nanoTime();
         int[] sent = {0};
+        int[] thought = {0};
         boolean[] finished = {false};
         long timer = vertx.setPeriodic(Math.max(1, tokenIntervalMs), id -> {
+            if (thought[0] < thinking.size()) {
+                resp.write(chunk(model, "", false)
+                                .put(
+                                        "message",
+                                        new JsonObject()
+                                                .put("role", "assistant")
+                                                .put("content", "")
+                                                .put("thinking", thinking.get(thought[0]++)))
+                                .encode()
+                        + "\n");
+                return;
+            }
             if (failAfter >= 0 && sent[0] == failAfter) {
                 finished[0] = true;
                 vertx.cancelTimer(id);

@@ -239,4 +239,23 @@ class OpenAiAssistantTest {
             assertEquals(String.join("", server.tokens.subList(0, 2)), error.getString("partial"));
         }
     }
+
+    @Test
+    @DisplayName(
+            "delta.reasoning_content and delta.reasoning never reach the answer, the client or the history by default")
+    void reasoningHidden() throws Exception {
+        try (SessionClient s = session()) {
+            for (String field : List.of("reasoning_content", "reasoning")) {
+                server.reasoningField = field;
+                server.thoughts = List.of("The user waves.", " I should greet.");
+                ask(s, "Hi");
+                assertEquals(String.join("", server.tokens), text(answer(s)));
+            }
+            String history = server.requests.get(1).getJsonArray("messages").encode();
+            assertFalse(history.contains("greet"), history);
+            s.texts().forEach(t -> assertFalse(t.contains("greet"), t));
+        } finally {
+            server.reasoningField = "reasoning_content";
+        }
+    }
 }
