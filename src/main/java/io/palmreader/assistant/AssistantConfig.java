@@ -16,6 +16,7 @@ import java.util.Locale;
  * @param baseUrl            base URL of the LLM server ({@code assistant.baseUrl}; for Ollama {@code ollama.url} too)
  * @param model              the model to chat with ({@code assistant.model}, else {@code ollama.model})
  * @param apiKey             the key sent as {@code Authorization: Bearer}, or null
+ * @param maxImagePixels     a frame is scaled down to at most this many pixels, and sent as JPEG
  * @param streamReasoning    whether a reasoning model's thoughts go to the session, marked, apart from the answer
  *                           ({@code assistant.reasoning}: {@code hide} or {@code stream}); they never join the answer
  * @param options            Ollama sampling options, passed under {@code options} as they are
@@ -40,6 +41,7 @@ public record AssistantConfig(
         URI baseUrl,
         String model,
         ApiKey apiKey,
+        long maxImagePixels,
         boolean streamReasoning,
         JsonObject options,
         String systemPrompt,
@@ -77,6 +79,7 @@ public record AssistantConfig(
                 url(base),
                 model,
                 apiKey(s.string("assistant.apiKey", null), s.string("assistant.apiKeyFile", null)),
+                s.integer("assistant.maxImagePixels", 1_000_000, 1000, 40_000_000),
                 s.oneOf("assistant.reasoning", "hide", "hide", "stream").equals("stream"),
                 options,
                 s.string("assistant.systemPrompt", DEFAULT_SYSTEM_PROMPT),

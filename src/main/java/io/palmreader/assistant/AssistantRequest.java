@@ -26,6 +26,11 @@ public record AssistantRequest(
         String image,
         String subject) {
 
+    /** The same request with {@code fitted} as its frame (as the LLM server gets it), or none. */
+    AssistantRequest withImage(String fitted) {
+        return new AssistantRequest(sessionId, conversationId, answerId, trigger, question, gestures, fitted, subject);
+    }
+
     public JsonObject toJson() {
         return new JsonObject()
                 .put("sessionId", sessionId)

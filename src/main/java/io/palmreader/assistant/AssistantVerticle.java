@@ -67,11 +67,14 @@ public final class AssistantVerticle extends VerticleBase {
                 new JsonObject().put("answerId", request.answerId()).put("cancel", AssistantAddresses.cancel(nodeId)));
         // One answer per session: a new trigger replaces the running one.
         stop(request.sessionId(), null);
+        Future<String> image =
+                vertx.executeBlocking(() -> ImageFit.jpegBase64(request.image(), config.maxImagePixels()), false);
         // The conversation so far; without the store the answer goes ahead without it rather than not at all.
         store.tail(StoreKeys.history(request.conversationId()), config.historyMessages())
                 .otherwise(List.of())
-                .onComplete(ar ->
-                        begin(request, ar.result().stream().map(JsonObject::new).toList()));
+                .onComplete(ar -> image.onComplete(fit -> begin(
+                        request.withImage(fit.result()),
+                        ar.result().stream().map(JsonObject::new).toList())));
     }
 
     private void begin(AssistantRequest request, List<JsonObject> past) {
@@ -133,10 +136,7 @@ public final class AssistantVerticle extends VerticleBase {
         end.events().forEach(event -> send(answer, event));
     }
 
-    /**
-     * Stops the session's running answer, unless it is {@code keepAnswerId} (a cancel that arrived after its request);
-     * null keeps none.
-     */
+    /** Stops the session's running answer unless it is {@code keepAnswerId} (a late cancel); null keeps none. */
     private void stop(String sessionId, String keepAnswerId) {
         RunningAnswer answer = running.get(sessionId);
         if (answer != null && !answer.stream.request().answerId().equals(keepAnswerId)) {

@@ -8,6 +8,8 @@ import io.palmreader.gateway.GatewayTestAccess;
 import io.palmreader.gateway.SessionClient;
 import io.palmreader.testing.Eventually;
 import io.palmreader.testing.NodeExtension;
+import io.palmreader.vision.Frame;
+import io.palmreader.vision.FrameDecoder;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -33,6 +35,8 @@ class AssistantTest {
 
     /** A token a second: an answer of seven takes seven seconds, the client's stop or close comes after the first. */
     private static final long SLOW_TOKEN_MS = 1000;
+    /** Far below the test photo's size: a frame sent with a question is scaled down to this. */
+    static final int IMAGE_PIXELS = 20_000;
 
     @RegisterExtension
     static final NodeExtension node = NodeExtension.node(new JsonObject()
@@ -49,6 +53,7 @@ class AssistantTest {
                                     .put("gestureCooldownMs", 60_000)
                                     .put("cacheTtlMs", 0)
                                     .put("attachFrame", true)
+                                    .put("maxImagePixels", IMAGE_PIXELS)
                                     .put("maxAnswerChars", 100))
                     .put("gesture", new JsonObject().put("holdFrames", 3).put("holdMs", 0)))
             .withOllama();
@@ -220,7 +225,8 @@ class AssistantTest {
     }
 
     @Test
-    @DisplayName("with attachFrame the latest frame goes to the model as a base64 image")
+    @DisplayName("with attachFrame the latest frame goes to Ollama as raw base64 (no data: prefix), a JPEG of at most "
+            + "assistant.maxImagePixels")
     void imageAttached() throws Exception {
         try (SessionClient s = session()) {
             s.sendText("{\"type\":\"hello\",\"attachFrame\":true}");
@@ -237,7 +243,7 @@ class AssistantTest {
             String image = messages.getJsonObject(messages.size() - 1)
                     .getJsonArray("images")
                     .getString(0);
-            assertEquals(photo.length, Base64.getDecoder().decode(image).length);
+            assertFittedJpeg(photo, image, IMAGE_PIXELS);
         }
     }
 
@@ -355,6 +361,21 @@ class AssistantTest {
             String history = ollama.requests.get(1).getJsonArray("messages").encode();
             assertFalse(history.contains("greet"), history);
             s.skipped().forEach(m -> assertFalse(m.encode().contains("greet"), m.encode()));
+        }
+    }
+
+    /** {@code image} is base64 (nothing before it) of a JPEG of {@code photo}, scaled to at most {@code maxPixels}. */
+    static void assertFittedJpeg(byte[] photo, String image, int maxPixels) {
+        byte[] jpeg = Base64.getDecoder().decode(image);
+        assertEquals(0xFF, jpeg[0] & 0xFF, "a JPEG");
+        assertEquals(0xD8, jpeg[1] & 0xFF, "a JPEG");
+        try (Frame original = new FrameDecoder().decode(photo);
+                Frame sent = new FrameDecoder().decode(jpeg)) {
+            assertTrue(original.width() * original.height() > maxPixels, "the photo is larger than the limit");
+            assertTrue(sent.width() * sent.height() <= maxPixels, sent.width() + "x" + sent.height());
+            assertTrue(sent.width() * sent.height() > maxPixels / 2, sent.width() + "x" + sent.height());
+            double aspect = (double) original.width() / original.height();
+            assertEquals(aspect, (double) sent.width() / sent.height(), 0.05 * aspect);
         }
     }
 }

@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.palmreader.gateway.GatewayTestAccess;
 import io.palmreader.gateway.SessionClient;
 import io.palmreader.testing.Eventually;
 import io.palmreader.testing.NodeExtension;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.util.ArrayList;
@@ -51,7 +53,8 @@ class OpenAiAssistantTest {
                             .put("model", "test-model")
                             .put("apiKey", KEY)
                             .put("cacheTtlMs", 0)
-                            .put("attachFrame", true)));
+                            .put("attachFrame", true)
+                            .put("maxImagePixels", AssistantTest.IMAGE_PIXELS)));
 
     private static FakeOpenAi start() {
         try {
@@ -256,6 +259,29 @@ class OpenAiAssistantTest {
             s.texts().forEach(t -> assertFalse(t.contains("greet"), t));
         } finally {
             server.reasoningField = "reasoning_content";
+        }
+    }
+
+    @Test
+    @DisplayName("with attachFrame the frame goes as a content part with an image_url data URL of a JPEG, scaled down")
+    void imageAsDataUrl() throws Exception {
+        try (SessionClient s = session()) {
+            s.sendText("{\"type\":\"hello\",\"attachFrame\":true}");
+            s.next("welcome", 5000);
+            byte[] photo = GatewayTestAccess.photo("hands/thumbs_up/mpsamples_hand_thumb_up.jpg");
+            s.sendFrame(1, photo);
+            s.next("hands", 30_000);
+            ask(s, "What is in my hand?");
+            answer(s);
+            JsonArray messages = server.requests.get(0).getJsonArray("messages");
+            JsonArray content = messages.getJsonObject(messages.size() - 1).getJsonArray("content");
+            assertEquals("text", content.getJsonObject(0).getString("type"));
+            assertEquals("What is in my hand?", content.getJsonObject(0).getString("text"));
+            assertEquals("image_url", content.getJsonObject(1).getString("type"));
+            String url = content.getJsonObject(1).getJsonObject("image_url").getString("url");
+            String prefix = "data:image/jpeg;base64,";
+            assertTrue(url.startsWith(prefix), url.substring(0, 40));
+            AssistantTest.assertFittedJpeg(photo, url.substring(prefix.length()), AssistantTest.IMAGE_PIXELS);
         }
     }
 }
