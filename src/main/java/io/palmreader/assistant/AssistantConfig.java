@@ -17,6 +17,8 @@ import java.util.Locale;
  * @param model              the model to chat with ({@code assistant.model}, else {@code ollama.model})
  * @param apiKey             the key sent as {@code Authorization: Bearer}, or null
  * @param maxImagePixels     a frame is scaled down to at most this many pixels, and sent as JPEG
+ * @param keepAlive          Ollama's {@code keep_alive} for each chat ({@code assistant.keepAlive}), or null to leave
+ *                           Ollama's default
  * @param streamReasoning    whether a reasoning model's thoughts go to the session, marked, apart from the answer
  *                           ({@code assistant.reasoning}: {@code hide} or {@code stream}); they never join the answer
  * @param options            Ollama sampling options, passed under {@code options} as they are
@@ -42,6 +44,7 @@ public record AssistantConfig(
         String model,
         ApiKey apiKey,
         long maxImagePixels,
+        String keepAlive,
         boolean streamReasoning,
         JsonObject options,
         String systemPrompt,
@@ -80,6 +83,7 @@ public record AssistantConfig(
                 model,
                 apiKey(s.string("assistant.apiKey", null), s.string("assistant.apiKeyFile", null)),
                 s.integer("assistant.maxImagePixels", 1_000_000, 1000, 40_000_000),
+                s.string("assistant.keepAlive", null),
                 s.oneOf("assistant.reasoning", "hide", "hide", "stream").equals("stream"),
                 options,
                 s.string("assistant.systemPrompt", DEFAULT_SYSTEM_PROMPT),

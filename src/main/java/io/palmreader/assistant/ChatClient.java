@@ -37,11 +37,11 @@ final class ChatClient {
     private final HttpClient http;
     private final CircuitBreaker breaker;
     /**
-     * Ollama's version as last probed: every session that opens asks for the assistant's status, and so does each
+     * Whether the server lists the model, as last probed: every session that opens asks for the assistant's status, and so does each
      * health check; they share one probe per {@value RecentResult#TTL_MS} ms, so a flood of connections is no flood of
      * requests to Ollama.
      */
-    private final RecentResult<String> version = new RecentResult<>(this::probe);
+    private final RecentResult<Boolean> listed = new RecentResult<>(this::probe);
 
     /** @param breakerGauge set to the breaker's state on each change: 0 closed, 1 half open, 2 open */
     ChatClient(Vertx vertx, AssistantConfig config, AtomicInteger breakerGauge) {
@@ -92,16 +92,16 @@ final class ChatClient {
         return failure instanceof AssistantFailure f && f.code() == ErrorCode.ASSISTANT_BUSY;
     }
 
-    /** Logs whether Ollama answers, and which version: the first thing an operator wants to know of it. */
+    /** Logs whether the server answers and has the model: the first things an operator wants to know of it. */
     void announce() {
-        version.get().onComplete(ar -> {
+        listed.get().onComplete(ar -> {
             if (ar.succeeded()) {
                 LOG.info(
-                        "assistant: {} server {} at {}, model {}",
+                        "assistant: {} server at {}, model {} {}",
                         config.provider().wire(),
-                        ar.result(),
                         config.baseUrl(),
-                        config.model());
+                        config.model(),
+                        ar.result() ? "(listed)" : "(NOT listed by the server: answers fail with model_not_found)");
             } else {
                 LOG.warn(
                         "assistant: the LLM server is not reachable at {} ({}); gestures still work, answers fail with "
@@ -117,18 +117,20 @@ final class ChatClient {
      * {@value RecentResult#TTL_MS} ms; {@code lastError} is the last answer's failure, reported while Ollama answers.
      */
     Future<AssistantHealth> health(String lastError) {
-        return version.get()
+        return listed.get()
                 .transform(ar -> Future.succeededFuture(new AssistantHealth(
                         ar.succeeded() && breaker.state() != CircuitBreakerState.OPEN,
                         ar.succeeded(),
+                        config.provider().wire(),
                         config.model(),
+                        ar.succeeded() ? ar.result() : null,
                         config.baseUrl().toString(),
                         breaker.state().name(),
                         ar.succeeded() ? lastError : ar.cause().getMessage())));
     }
 
-    /** Ollama's version ({@code GET /api/version}), or that an OpenAI-compatible server lists its models. */
-    private Future<String> probe() {
+    /** Whether the server lists the model ({@code GET /api/tags} of Ollama, {@code /models} of the others). */
+    private Future<Boolean> probe() {
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.GET)
                 .setAbsoluteURI(config.baseUrl() + config.provider().protocol().probePath())
@@ -145,9 +147,7 @@ final class ChatClient {
                             }
                             return body;
                         })))
-                .map(body -> config.provider() == Provider.OLLAMA
-                        ? body.toJsonObject().getString("version", "?")
-                        : "(OpenAI-compatible)");
+                .map(body -> config.provider().protocol().lists(body.toJsonObject(), config.model()));
     }
 
     /**

@@ -13,8 +13,11 @@ interface ChatProtocol {
     /** The chat endpoint, after the base URL. */
     String chatPath();
 
-    /** What health probes, after the base URL: it answers when the server is up. */
+    /** What health probes, after the base URL: the server's list of models. */
     String probePath();
+
+    /** Whether the list of models at {@link #probePath()} has {@code model}. */
+    boolean lists(JsonObject models, String model);
 
     /**
      * The chat body: {@code messages} (system, history, then the user's turn as text) with the frame, if any, attached

@@ -17,7 +17,17 @@ final class OllamaProtocol implements ChatProtocol {
 
     @Override
     public String probePath() {
-        return "/api/version";
+        return "/api/tags";
+    }
+
+    @Override
+    public boolean lists(JsonObject tags, String model) {
+        // A model named without a tag is Ollama's ":latest".
+        String wanted = model.contains(":") ? model : model + ":latest";
+        return tags.getJsonArray("models", new JsonArray()).stream()
+                .filter(JsonObject.class::isInstance)
+                .map(m -> ((JsonObject) m).getString("name", ((JsonObject) m).getString("model")))
+                .anyMatch(name -> wanted.equals(name) || model.equals(name));
     }
 
     @Override
@@ -30,6 +40,11 @@ final class OllamaProtocol implements ChatProtocol {
                 .put("model", config.model())
                 .put("messages", messages)
                 .put("stream", true);
+        if (config.keepAlive() != null) {
+            // Seconds as a number (-1: keep the model loaded), else a duration such as "10m".
+            String k = config.keepAlive();
+            body.put("keep_alive", k.matches("-?\\d+") ? (Object) Long.parseLong(k) : k);
+        }
         if (config.streamReasoning()) {
             // Ollama then sends a thinking model's thoughts in message.thinking, apart from the answer.
             body.put("think", true);

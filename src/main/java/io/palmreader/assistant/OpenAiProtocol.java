@@ -25,6 +25,13 @@ final class OpenAiProtocol implements ChatProtocol {
     }
 
     @Override
+    public boolean lists(JsonObject models, String model) {
+        return models.getJsonArray("data", new JsonArray()).stream()
+                .filter(JsonObject.class::isInstance)
+                .anyMatch(m -> model.equals(((JsonObject) m).getString("id")));
+    }
+
+    @Override
     public JsonObject body(AssistantConfig config, JsonArray messages, String image) {
         if (image != null) {
             JsonObject user = messages.getJsonObject(messages.size() - 1);

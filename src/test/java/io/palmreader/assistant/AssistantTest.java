@@ -54,6 +54,7 @@ class AssistantTest {
                                     .put("cacheTtlMs", 0)
                                     .put("attachFrame", true)
                                     .put("maxImagePixels", IMAGE_PIXELS)
+                                    .put("keepAlive", "10m")
                                     .put("maxAnswerChars", 100))
                     .put("gesture", new JsonObject().put("holdFrames", 3).put("holdMs", 0)))
             .withOllama();
@@ -127,6 +128,7 @@ class AssistantTest {
             JsonObject first = ollama.requests.get(0);
             assertEquals(true, first.getBoolean("stream"));
             assertEquals(0.2, first.getJsonObject("options").getDouble("temperature"));
+            assertEquals("10m", first.getString("keep_alive"));
             JsonArray messages = first.getJsonArray("messages");
             assertEquals("system", messages.getJsonObject(0).getString("role"));
             assertTrue(messages.getJsonObject(messages.size() - 1)
@@ -330,7 +332,7 @@ class AssistantTest {
     @DisplayName("a flood of 200 public health requests reaches Ollama at most twice: results are cached for 2 s")
     void healthFloodIsCached() throws Exception {
         var http = vertx.createHttpClient(new io.vertx.core.http.PoolOptions().setHttp1MaxSize(8));
-        int before = ollama.versionRequests.get();
+        int before = ollama.tagsRequests();
         long start = System.nanoTime();
         List<io.vertx.core.Future<Integer>> replies = new java.util.ArrayList<>();
         for (int i = 0; i < 200; i++) {
@@ -342,7 +344,7 @@ class AssistantTest {
         // the
         // machine, not one per request.
         long lasted = (System.nanoTime() - start) / 1_000_000;
-        int probes = ollama.versionRequests.get() - before;
+        int probes = ollama.tagsRequests() - before;
         assertTrue(
                 probes <= 2 + lasted / 2000,
                 "Ollama probed " + probes + " times for 200 health requests in " + lasted + " ms");
@@ -377,5 +379,34 @@ class AssistantTest {
             double aspect = (double) original.width() / original.height();
             assertEquals(aspect, (double) sent.width() / sent.height(), 0.05 * aspect);
         }
+    }
+
+    /** The assistant check of {@code /api/health/details}. */
+    static JsonObject assistantCheck(Vertx vertx, int port) throws Exception {
+        return vertx.createHttpClient()
+                .request(io.vertx.core.http.HttpMethod.GET, port, "127.0.0.1", "/api/health/details")
+                .compose(r -> r.send().compose(resp -> resp.body()))
+                .map(b -> b.toJsonObject().getJsonArray("checks").stream()
+                        .map(c -> (JsonObject) c)
+                        .filter(c -> "assistant".equals(c.getString("id")))
+                        .findFirst()
+                        .orElseThrow())
+                .await(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    @DisplayName("/api/health/details names the provider and the model, and whether Ollama's /api/tags lists it")
+    void healthDetailsSayWhetherTheModelIsListed() throws Exception {
+        JsonObject data = assistantCheck(vertx, port).getJsonObject("data");
+        assertEquals("ollama", data.getString("provider"), data.encode());
+        assertEquals("llama3.2:1b", data.getString("model"));
+        assertEquals(true, data.getBoolean("modelListed"), data.encode());
+        ollama.models.clear();
+        Eventually.await(
+                vertx,
+                10_000,
+                "the next probe to find the model gone",
+                () -> Boolean.FALSE.equals(
+                        assistantCheck(vertx, port).getJsonObject("data").getBoolean("modelListed")));
     }
 }

@@ -78,6 +78,12 @@ public final class FakeOllama implements AutoCloseable {
         return "http://127.0.0.1:" + server.actualPort();
     }
 
+    /** Requests to {@code /api/tags}: how often the list of models was probed. */
+    int tagsRequests() {
+        AtomicInteger n = requestsByPath.get("/api/tags");
+        return n == null ? 0 : n.get();
+    }
+
     /** Requests received so far, of any path. */
     int received() {
         return requestsByPath.values().stream().mapToInt(AtomicInteger::get).sum();

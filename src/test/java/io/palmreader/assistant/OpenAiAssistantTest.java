@@ -284,4 +284,15 @@ class OpenAiAssistantTest {
             AssistantTest.assertFittedJpeg(photo, url.substring(prefix.length()), AssistantTest.IMAGE_PIXELS);
         }
     }
+
+    @Test
+    @DisplayName("/api/health/details names the provider and model, whether /v1/models lists it, and never the key")
+    void healthDetails() throws Exception {
+        JsonObject check = AssistantTest.assistantCheck(node.vertx(), node.port());
+        JsonObject data = check.getJsonObject("data");
+        assertEquals("openai", data.getString("provider"), data.encode());
+        assertEquals("test-model", data.getString("model"));
+        assertEquals(true, data.getBoolean("modelListed"), data.encode());
+        assertFalse(check.encode().contains(KEY), check.encode());
+    }
 }
