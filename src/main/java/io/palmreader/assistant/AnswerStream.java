@@ -78,20 +78,9 @@ final class AnswerStream {
      * @param past         the conversation so far, oldest first
      * @param nowMs        the wall clock, for how long ago each gesture was made
      * @param nanoClock    a monotonic clock in nanoseconds ({@link System#nanoTime()}), for the time to first token
-     * @param onFirstToken told the time to first token, in milliseconds, when the first piece arrives
+     * @param onFirstToken told the time to first token, in milliseconds, when the first piece of answer arrives
+     * @param onFirstThought told when a reasoning model's first thought arrives, in milliseconds
      */
-    AnswerStream(
-            AssistantConfig config,
-            String nodeId,
-            AssistantRequest request,
-            List<JsonObject> past,
-            long nowMs,
-            LongSupplier nanoClock,
-            DoubleConsumer onFirstToken) {
-        this(config, nodeId, request, past, nowMs, nanoClock, onFirstToken, ms -> {});
-    }
-
-    /** As above; {@code onFirstThought} is told when a reasoning model's first thought arrives, in milliseconds. */
     AnswerStream(
             AssistantConfig config,
             String nodeId,

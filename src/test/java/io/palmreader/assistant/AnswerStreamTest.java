@@ -41,7 +41,7 @@ class AnswerStreamTest {
 
     private AnswerStream stream(AssistantRequest request, long cacheTtlMs) {
         return new AnswerStream(
-                config(cacheTtlMs), "node-1", request, List.of(), NOW_MS, () -> nanos, firstTokens::add);
+                config(cacheTtlMs), "node-1", request, List.of(), NOW_MS, () -> nanos, firstTokens::add, ms -> {});
     }
 
     private AnswerStream stream() {

@@ -30,6 +30,9 @@ final class FakeOpenAi implements AutoCloseable {
 
     private final Vertx vertx;
     private final HttpServer server;
+    /** Whether {@link #close()} closes the Vert.x too: it was made for this server. */
+    private boolean ownVertx;
+
     final List<JsonObject> requests = new CopyOnWriteArrayList<>();
     final List<MultiMap> headers = new CopyOnWriteArrayList<>();
     final AtomicInteger closedEarly = new AtomicInteger();
@@ -65,6 +68,22 @@ final class FakeOpenAi implements AutoCloseable {
         holder[0].models.add("test-model");
         server.listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
         return holder[0];
+    }
+
+    /**
+     * On a Vert.x of its own, which {@link #close()} closes: for a test class whose node is configured with the
+     * server's address, and so must start it first, in a static initializer.
+     */
+    static FakeOpenAi onOwnVertx() {
+        Vertx vertx = Vertx.vertx();
+        try {
+            FakeOpenAi server = start(vertx);
+            server.ownVertx = true;
+            return server;
+        } catch (Exception e) {
+            vertx.close();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The base URL a client is configured with: it ends in {@code /v1}. */
@@ -212,5 +231,8 @@ final class FakeOpenAi implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        if (ownVertx) {
+            vertx.close();
+        }
     }
 }

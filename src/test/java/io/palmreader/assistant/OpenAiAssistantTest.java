@@ -9,7 +9,6 @@ import io.palmreader.gateway.SessionClient;
 import io.palmreader.testing.Eventually;
 import io.palmreader.testing.NodeExtension;
 import io.vertx.core.MultiMap;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -37,10 +36,7 @@ class OpenAiAssistantTest {
     /** A token a second: the client's stop comes after the first and long before the last. */
     private static final long SLOW_TOKEN_MS = 1000;
 
-    /** On a Vert.x of its own, started before the node that is configured with its address. */
-    private static final Vertx serverVertx = Vertx.vertx();
-
-    private static final FakeOpenAi server = start();
+    private static final FakeOpenAi server = FakeOpenAi.onOwnVertx();
 
     @RegisterExtension
     static final NodeExtension node = NodeExtension.node(new JsonObject()
@@ -56,18 +52,9 @@ class OpenAiAssistantTest {
                             .put("attachFrame", true)
                             .put("maxImagePixels", AssistantTest.IMAGE_PIXELS)));
 
-    private static FakeOpenAi start() {
-        try {
-            return FakeOpenAi.start(serverVertx);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     @AfterAll
-    void closeServer() throws Exception {
+    void closeServer() {
         server.close();
-        serverVertx.close().await(10, TimeUnit.SECONDS);
     }
 
     @BeforeEach

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.palmreader.gateway.SessionClient;
 import io.palmreader.testing.NodeExtension;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.util.List;
@@ -27,8 +26,7 @@ class ReasoningTest {
 
     private static final List<String> THOUGHTS = List.of("The user waves.", " I should greet.");
 
-    private static final Vertx serverVertx = Vertx.vertx();
-    private static final FakeOpenAi openAi = start();
+    private static final FakeOpenAi openAi = FakeOpenAi.onOwnVertx();
 
     @RegisterExtension
     static final NodeExtension ollamaNode = NodeExtension.node(new JsonObject()
@@ -48,18 +46,9 @@ class ReasoningTest {
                             .put("reasoning", "stream")
                             .put("cacheTtlMs", 0)));
 
-    private static FakeOpenAi start() {
-        try {
-            return FakeOpenAi.start(serverVertx);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     @AfterAll
-    void closeServer() throws Exception {
+    void closeServer() {
         openAi.close();
-        serverVertx.close().await(10, TimeUnit.SECONDS);
     }
 
     /** Asks once; the thoughts and the answer as the client got them, told apart by {@code thinking: true}. */
