@@ -2,7 +2,7 @@
 const $ = (id) => document.getElementById(id);
 
 export function createAssistantPanel(send) {
-  let current = null; // the answer being streamed: { id, element }
+  let current = null; // the answer being streamed: { id, element, thinking }
 
   function setStatus(status) {
     const badge = $('assistant-status');
@@ -19,14 +19,27 @@ export function createAssistantPanel(send) {
     const label = document.createElement('div');
     label.className = 'trigger';
     label.textContent = trigger?.type === 'gesture' ? `↳ ${trigger.name} (${trigger.hand})` : '';
+    // A reasoning model's thoughts (assistant.reasoning=stream), apart from the answer and folded away.
+    const thinking = document.createElement('details');
+    thinking.className = 'thinking';
+    thinking.hidden = true;
+    const summary = document.createElement('summary');
+    summary.textContent = 'thinking';
+    const thoughts = document.createElement('div');
+    thinking.append(summary, thoughts);
     const text = document.createElement('div');
-    answer.append(label, text);
-    current = { id, element: text };
+    answer.append(label, thinking, text);
+    current = { id, element: text, thinking, thoughts };
     $('stop-answer').disabled = false;
   }
 
   function onAi(m) {
     if (!current || current.id !== m.answerId) startAnswer(m.answerId, m.trigger);
+    if (m.thinking) {
+      current.thinking.hidden = false;
+      current.thoughts.textContent += m.delta;
+      return;
+    }
     current.element.textContent += m.delta;
     $('answer').scrollTop = $('answer').scrollHeight;
     if (m.done) {
@@ -45,6 +58,7 @@ export function createAssistantPanel(send) {
     error.textContent = m.code === 'model_not_found' ? m.message
       : m.code === 'assistant_unavailable' ? `The assistant is unavailable: ${m.message}`
         : m.code === 'assistant_busy' ? 'The assistant is busy; try again in a moment.'
+          : m.code === 'assistant_unauthorized' ? 'The assistant\'s server refused its credentials; tell the operator.'
           : `The answer failed: ${m.message}`;
     $('answer').append(error);
     document.body.dataset.aiError = m.code;
