@@ -50,7 +50,7 @@ final class ChatClient {
                 new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(64));
         Consumer<CircuitBreakerState> onState = state -> {
             breakerGauge.set(state == CircuitBreakerState.CLOSED ? 0 : state == CircuitBreakerState.HALF_OPEN ? 1 : 2);
-            LOG.info("assistant: circuit breaker for Ollama is {}", state);
+            LOG.info("assistant: circuit breaker for the LLM server is {}", state);
         };
         this.breaker = breaker(vertx, config)
                 .openHandler(v -> onState.accept(CircuitBreakerState.OPEN))

@@ -11,6 +11,7 @@ import io.palmreader.config.Settings;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,5 +66,19 @@ class AssistantConfigTest {
                 () -> config(
                         new JsonObject().put("apiKeyFile", dir.resolve("none").toString()), new JsonObject()));
         assertTrue(missing.getMessage().contains("apiKeyFile"), missing.getMessage());
+    }
+
+    @Test
+    @DisplayName("PALMREADER_ASSISTANT_API_KEY in the environment is assistant.apiKey")
+    void keyFromTheEnvironment() {
+        AssistantConfig c = AssistantConfig.from(new Settings(Settings.withEnvironment(
+                new JsonObject(),
+                Map.of(
+                        "PALMREADER_ASSISTANT_PROVIDER", "openai",
+                        "PALMREADER_ASSISTANT_BASE_URL", "https://api.example.com/v1",
+                        "PALMREADER_ASSISTANT_API_KEY", "sk-from-the-environment"))));
+        assertEquals(Provider.OPENAI, c.provider());
+        assertEquals("https://api.example.com/v1", c.baseUrl().toString());
+        assertEquals("Bearer sk-from-the-environment", c.apiKey().bearer());
     }
 }
