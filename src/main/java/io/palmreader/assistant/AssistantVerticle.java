@@ -67,9 +67,8 @@ public final class AssistantVerticle extends VerticleBase {
                 new JsonObject().put("answerId", request.answerId()).put("cancel", AssistantAddresses.cancel(nodeId)));
         // One answer per session: a new trigger replaces the running one.
         stop(request.sessionId(), null);
-        Future<String> image =
-                vertx.executeBlocking(() -> ImageFit.jpegBase64(request.image(), config.maxImagePixels()), false);
-        // The conversation so far; without the store the answer goes ahead without it rather than not at all.
+        Future<String> image = ImageFit.offLoop(vertx, request.image(), config.maxImagePixels());
+        // The conversation so far (without the store the answer goes ahead without it); the frame, fitted off the loop.
         store.tail(StoreKeys.history(request.conversationId()), config.historyMessages())
                 .otherwise(List.of())
                 .onComplete(ar -> image.onComplete(fit -> begin(

@@ -8,6 +8,8 @@ import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 import io.palmreader.vision.Frame;
 import io.palmreader.vision.FrameDecoder;
 import io.palmreader.vision.InvalidFrameException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.util.Base64;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
@@ -28,6 +30,13 @@ final class ImageFit {
     private static final int JPEG_QUALITY = 90;
 
     private ImageFit() {}
+
+    /** {@link #jpegBase64} on a worker thread, so that no event loop decodes or encodes; none without an image. */
+    static Future<String> offLoop(Vertx vertx, String image, long maxPixels) {
+        return image == null
+                ? Future.succeededFuture()
+                : vertx.executeBlocking(() -> jpegBase64(image, maxPixels), false);
+    }
 
     /** The frame (base64 JPEG or PNG) as base64 JPEG of at most {@code maxPixels}; null when none or unreadable. */
     static String jpegBase64(String image, long maxPixels) {
