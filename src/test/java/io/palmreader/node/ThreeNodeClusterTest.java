@@ -70,7 +70,7 @@ class ThreeNodeClusterTest {
 
     @Test
     @DisplayName(
-            "hands computed on C, an answer streamed from B's assistant, C killed: hands again from A within 3 frames, "
+            "hands computed on C, an answer streamed from B's assistant, C killed: its frames told over_capacity, then hands from A, "
                     + "no frame answered twice, the session never closed")
     void acrossThreeNodes() throws Exception {
         FakeOllama ollama = a.ollama();
@@ -105,8 +105,11 @@ class ThreeNodeClusterTest {
             }
 
             c.kill();
-            // Counted in frames, not time: a frame sent to the dead C is lost to the answer time-out, the round robin
-            // sends the next to A. Three frames allow for the readiness probe taking a turn in between.
+            // Counted in frames, not time: a frame sent to the dead C gets its over_capacity notice when the answer
+            // time-out passes, and the next goes to another worker; how many reach C first depends on where the round
+            // robin stands, not on the machine's speed. What must hold: each lost frame is told, none is answered
+            // twice,
+            // and A answers again.
             int lost = 0;
             boolean fromA = false;
             while (!fromA) {
@@ -117,7 +120,12 @@ class ThreeNodeClusterTest {
                     fromA = m.getString("worker").startsWith("edge-a/");
                 } else {
                     lost++;
-                    assertTrue(lost <= 3, "frames still lost after C was killed: " + lost + ", last " + m.encode());
+                    assertEquals(seq, m.getLong("seq"), "the notice is for the frame just sent: " + m.encode());
+                    assertTrue(
+                            "over_capacity".equals(m.getString("code"))
+                                    || "over_capacity".equals(m.getString("reason")),
+                            "a frame lost with C is told over_capacity: " + m.encode());
+                    assertTrue(lost < 50, "frames still lost after C was killed: " + lost);
                 }
             }
             // Health shows the loss (two members left) while frames keep flowing, and questions are still answered.
