@@ -30,6 +30,19 @@ public record FrameResult(
         return new FrameResult(0, 0, List.of(), false, TrackingState.NONE, timings, error);
     }
 
+    /** This result with {@code decodeMs} spent decoding the frame before it was processed. */
+    FrameResult afterDecode(double decodeMs) {
+        StageTimings t = timings;
+        return new FrameResult(
+                width,
+                height,
+                hands,
+                detectorRan,
+                tracking,
+                new StageTimings(decodeMs, t.palmMs(), t.landmarksMs(), t.classifyMs(), decodeMs + t.totalMs()),
+                error);
+    }
+
     public boolean failed() {
         return error != null;
     }

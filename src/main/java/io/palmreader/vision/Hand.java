@@ -25,6 +25,34 @@ public record Hand(
 
     public static final int LANDMARKS = 21;
 
+    /**
+     * The hand the landmark model found in {@code region} of a frame of {@code width} × {@code height} pixels, with
+     * its landmarks normalized to the frame.
+     */
+    static Hand of(
+            LandmarkModel.Output out,
+            HandRegion region,
+            int width,
+            int height,
+            GestureClassifier.Classification gesture) {
+        float[] normalized = java.util.Arrays.copyOf(out.pixels(), out.pixels().length);
+        for (int j = 0; j < LANDMARKS; j++) {
+            normalized[3 * j] /= width;
+            normalized[3 * j + 1] /= height;
+            normalized[3 * j + 2] /= width;
+        }
+        boolean left = out.leftScore() > 0.5f;
+        return new Hand(
+                normalized,
+                out.world(),
+                out.presence(),
+                left ? Handedness.LEFT : Handedness.RIGHT,
+                left ? out.leftScore() : 1 - out.leftScore(),
+                gesture.gesture(),
+                gesture.score(),
+                region);
+    }
+
     public float x(int i) {
         return landmarks[3 * i];
     }

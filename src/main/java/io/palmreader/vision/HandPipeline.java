@@ -2,7 +2,6 @@ package io.palmreader.vision;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -20,9 +19,6 @@ import java.util.List;
  * <p>Not thread-safe: it owns its engine. Use one instance per thread; close it to free native memory.
  */
 public final class HandPipeline implements AutoCloseable {
-
-    /** Palm regions overlapping a tracked hand more than this are the same hand. */
-    static final float SAME_HAND_OVERLAP = 0.5f;
 
     private final PipelineOptions options;
     private final FrameDecoder decoder;
@@ -89,7 +85,7 @@ public final class HandPipeline implements AutoCloseable {
             for (int i = 0; i < rounds; i++) {
                 long t0 = System.nanoTime();
                 processDecoded(List.of(blank), List.of(oneHand));
-                ms = millisSince(t0);
+                ms = StageTimings.millisSince(t0);
             }
             return ms;
         }
@@ -137,21 +133,7 @@ public final class HandPipeline implements AutoCloseable {
                 if (errors[i] != null) {
                     results.add(FrameResult.failed(errors[i], new StageTimings(decodeMs[i], 0, 0, 0, decodeMs[i])));
                 } else {
-                    FrameResult r = inner.get(k++);
-                    StageTimings t = r.timings();
-                    results.add(new FrameResult(
-                            r.width(),
-                            r.height(),
-                            r.hands(),
-                            r.detectorRan(),
-                            r.tracking(),
-                            new StageTimings(
-                                    decodeMs[i],
-                                    t.palmMs(),
-                                    t.landmarksMs(),
-                                    t.classifyMs(),
-                                    decodeMs[i] + t.totalMs()),
-                            r.error()));
+                    results.add(inner.get(k++).afterDecode(decodeMs[i]));
                 }
             }
             return results;
@@ -180,7 +162,7 @@ public final class HandPipeline implements AutoCloseable {
                             processDecoded(List.of(frames.get(i)), java.util.Collections.singletonList(states.get(i)))
                                     .get(0));
                 } catch (InferenceException e) {
-                    double ms = millisSince(t0);
+                    double ms = StageTimings.millisSince(t0);
                     results.add(FrameResult.failed(e, new StageTimings(0, 0, 0, 0, ms)));
                 }
             }
@@ -199,30 +181,17 @@ public final class HandPipeline implements AutoCloseable {
         }
         int n = frames.size();
         long start = System.nanoTime();
-        Work work = new Work(n);
+        BatchWork work = new BatchWork(n);
 
         // Regions carried over from each stream's previous frame.
         List<Integer> search = new ArrayList<>();
-        int[] trackedCount = new int[n];
-        byte[][] scenes = new byte[n][];
         for (int i = 0; i < n; i++) {
             Frame f = frames.get(i);
-            TrackingState s = state(states, i);
-            scenes[i] = sceneSignature.of(f);
-            if (SceneSignature.isCut(s.scene(), scenes[i])) {
-                s = TrackingState.NONE; // another picture: seen afresh
-            }
-            List<HandRegion> tracked = work.regions.get(i);
-            if (s.appliesTo(f.width(), f.height())) {
-                for (HandRegion r : s.regions()) {
-                    if (tracked.size() < options.maxHands()) {
-                        tracked.add(r);
-                    }
-                }
-            }
-            trackedCount[i] = tracked.size();
-            boolean searchDue = tracked.isEmpty() || s.framesSincePalmSearch() + 1 >= options.palmSearchInterval();
-            if (tracked.size() < options.maxHands() && searchDue) {
+            TrackingState s =
+                    work.carryOver(i, f, TrackingState.orNone(states.get(i)), sceneSignature.of(f), options.maxHands());
+            int tracked = work.trackedCount[i];
+            boolean searchDue = tracked == 0 || s.framesSincePalmSearch() + 1 >= options.palmSearchInterval();
+            if (tracked < options.maxHands() && searchDue) {
                 search.add(i);
             }
         }
@@ -240,7 +209,7 @@ public final class HandPipeline implements AutoCloseable {
         List<Integer> lost = new ArrayList<>();
         List<Integer> detectNow = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            if (trackedCount[i] > 0 && work.hands.get(i).isEmpty()) {
+            if (work.trackedCount[i] > 0 && work.hands.get(i).isEmpty()) {
                 lost.add(i);
                 if (!work.detectorRan[i]) {
                     detectNow.add(i);
@@ -250,64 +219,21 @@ public final class HandPipeline implements AutoCloseable {
         if (!lost.isEmpty()) {
             detectPalms(frames, detectNow, work);
             for (int i : lost) {
-                // Palms the detector saw where a tracked hand was expected were set aside as that hand: it is gone, so
-                // they
-                // are new hands now.
+                // Palms the detector saw where a tracked hand was expected were set aside as that hand: it is gone,
+                // so they are new hands now.
                 List<HandRegion> regions = work.regions.get(i);
-                List<HandRegion> triedAlready = List.copyOf(regions.subList(trackedCount[i], regions.size()));
+                List<HandRegion> triedAlready = List.copyOf(regions.subList(work.trackedCount[i], regions.size()));
                 regions.clear();
                 addNewHands(regions, work.palms.get(i), triedAlready);
             }
             findLandmarks(frames, lost, work);
         }
 
-        List<FrameResult> results = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            Frame f = frames.get(i);
-            int sinceSearch = work.detectorRan[i] ? 0 : state(states, i).framesSincePalmSearch() + 1;
-            results.add(new FrameResult(
-                    f.width(),
-                    f.height(),
-                    work.hands.get(i),
-                    work.detectorRan[i],
-                    new TrackingState(f.width(), f.height(), work.next.get(i), sinceSearch, scenes[i]),
-                    new StageTimings(0, work.palmMs[i], work.landmarksMs[i], work.classifyMs[i], millisSince(start)),
-                    null));
-        }
-        return results;
-    }
-
-    /** What a batch has found so far, per frame. */
-    private static final class Work {
-        final List<List<HandRegion>> regions = new ArrayList<>();
-        final List<List<PalmDetection>> palms = new ArrayList<>();
-        final List<List<Hand>> hands = new ArrayList<>();
-        final List<List<HandRegion>> next = new ArrayList<>();
-        final boolean[] detectorRan;
-        final double[] palmMs;
-        final double[] landmarksMs;
-        final double[] classifyMs;
-
-        Work(int n) {
-            for (int i = 0; i < n; i++) {
-                regions.add(new ArrayList<>());
-                palms.add(List.of());
-                hands.add(List.of());
-                next.add(List.of());
-            }
-            detectorRan = new boolean[n];
-            palmMs = new double[n];
-            landmarksMs = new double[n];
-            classifyMs = new double[n];
-        }
-    }
-
-    private static TrackingState state(List<TrackingState> states, int i) {
-        return states.get(i) == null ? TrackingState.NONE : states.get(i);
+        return work.results(frames, states, start);
     }
 
     /** Runs the palm detector, as one batch, on the frames {@code which}; each sees the batch's time. */
-    private void detectPalms(List<Frame> frames, List<Integer> which, Work work) {
+    private void detectPalms(List<Frame> frames, List<Integer> which, BatchWork work) {
         if (which.isEmpty()) {
             return;
         }
@@ -316,7 +242,7 @@ public final class HandPipeline implements AutoCloseable {
         long t0 = System.nanoTime();
         List<List<PalmDetection>> found =
                 palmDetector.detect(batch, options.minDetectionConfidence(), options.maxHands());
-        double ms = millisSince(t0);
+        double ms = StageTimings.millisSince(t0);
         for (int j = 0; j < which.size(); j++) {
             int i = which.get(j);
             work.palms.set(i, found.get(j));
@@ -329,7 +255,7 @@ public final class HandPipeline implements AutoCloseable {
      * Runs the landmark model, as one batch, on every region of the frames {@code which}, and turns what it finds into
      * each frame's hands and the regions to track into its next frame.
      */
-    private void findLandmarks(List<Frame> frames, List<Integer> which, Work work) {
+    private void findLandmarks(List<Frame> frames, List<Integer> which, BatchWork work) {
         List<LandmarkModel.Crop> crops = new ArrayList<>();
         for (int i : which) {
             for (HandRegion r : work.regions.get(i)) {
@@ -338,7 +264,7 @@ public final class HandPipeline implements AutoCloseable {
         }
         long t0 = System.nanoTime();
         List<LandmarkModel.Output> outputs = landmarkModel.run(crops);
-        double ms = crops.isEmpty() ? 0 : millisSince(t0);
+        double ms = crops.isEmpty() ? 0 : StageTimings.millisSince(t0);
         int k = 0;
         for (int i : which) {
             Frame f = frames.get(i);
@@ -351,10 +277,10 @@ public final class HandPipeline implements AutoCloseable {
                     continue;
                 }
                 HandRegion following = HandRegion.fromLandmarks(out.pixels(), 3);
-                if (overlapsAny(following, next)) {
+                if (following.overlapsAny(next)) {
                     continue; // two regions converged on one hand: keep the first (tracked before detected)
                 }
-                hands.add(toHand(out, region, f.width(), f.height()));
+                hands.add(Hand.of(out, region, f.width(), f.height(), classifier.classify(out.pixels())));
                 if (out.presence() >= options.minTrackingConfidence()) {
                     next.add(following);
                 }
@@ -362,7 +288,7 @@ public final class HandPipeline implements AutoCloseable {
             work.hands.set(i, hands);
             work.next.set(i, next);
             work.landmarksMs[i] += ms;
-            work.classifyMs[i] += millisSince(c0);
+            work.classifyMs[i] += StageTimings.millisSince(c0);
         }
     }
 
@@ -376,43 +302,10 @@ public final class HandPipeline implements AutoCloseable {
                 return;
             }
             HandRegion region = HandRegion.fromPalm(palm);
-            if (!overlapsAny(region, known)) {
+            if (!region.overlapsAny(known)) {
                 regions.add(region);
             }
         }
-    }
-
-    private static boolean overlapsAny(HandRegion region, List<HandRegion> others) {
-        for (HandRegion o : others) {
-            if (region.overlap(o) > SAME_HAND_OVERLAP) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private Hand toHand(LandmarkModel.Output out, HandRegion region, int width, int height) {
-        GestureClassifier.Classification gesture = classifier.classify(out.pixels());
-        float[] normalized = Arrays.copyOf(out.pixels(), out.pixels().length);
-        for (int j = 0; j < Hand.LANDMARKS; j++) {
-            normalized[3 * j] /= width;
-            normalized[3 * j + 1] /= height;
-            normalized[3 * j + 2] /= width;
-        }
-        boolean left = out.leftScore() > 0.5f;
-        return new Hand(
-                normalized,
-                out.world(),
-                out.presence(),
-                left ? Handedness.LEFT : Handedness.RIGHT,
-                left ? out.leftScore() : 1 - out.leftScore(),
-                gesture.gesture(),
-                gesture.score(),
-                region);
-    }
-
-    private static double millisSince(long t0) {
-        return (System.nanoTime() - t0) / 1e6;
     }
 
     @Override

@@ -24,6 +24,9 @@ public record HandRegion(float centerX, float centerY, float width, float height
     /** Landmarks whose bounds define the tracked region: wrist, thumb base, and the finger MCPs and PIPs. */
     static final int[] TRACKING_SUBSET = {0, 1, 2, 3, 5, 6, 9, 10, 13, 14, 17, 18};
 
+    /** Regions overlapping more than this are the same hand. */
+    static final float SAME_HAND_OVERLAP = 0.5f;
+
     private static final double TARGET_ANGLE = Math.PI / 2;
 
     /**
@@ -145,6 +148,16 @@ public record HandRegion(float centerX, float centerY, float width, float height
         float inter = ix * iy;
         float union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter;
         return union <= 0 ? 0 : inter / union;
+    }
+
+    /** Whether this region is the same hand as one of {@code others}. */
+    boolean overlapsAny(java.util.List<HandRegion> others) {
+        for (HandRegion o : others) {
+            if (overlap(o) > SAME_HAND_OVERLAP) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private float[] bounds() {

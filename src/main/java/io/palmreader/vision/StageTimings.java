@@ -6,4 +6,8 @@ package io.palmreader.vision;
  */
 public record StageTimings(double decodeMs, double palmMs, double landmarksMs, double classifyMs, double totalMs) {
     public static final StageTimings ZERO = new StageTimings(0, 0, 0, 0, 0);
+
+    static double millisSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e6;
+    }
 }

@@ -56,6 +56,11 @@ public record TrackingState(
                 + framesSincePalmSearch + ", scene=" + scene.length + " values]";
     }
 
+    /** {@code state}, or {@link #NONE} for a stream that has none yet. */
+    static TrackingState orNone(TrackingState state) {
+        return state == null ? NONE : state;
+    }
+
     /** Whether these regions can be used for a frame of this size (a resized stream starts over). */
     public boolean appliesTo(int width, int height) {
         return !regions.isEmpty() && width == frameWidth && height == frameHeight;
