@@ -65,8 +65,6 @@ public record ClusterConfig(
     /** {@code cluster.name}'s default, which every deployment should replace with a name of its own. */
     public static final String DEFAULT_NAME = "palmreader";
 
-    private static final java.util.regex.Pattern IP_LITERAL = java.util.regex.Pattern.compile("[0-9.]+");
-
     /**
      * Whether this node joins under the name every unconfigured node has: then any stray or test node on the same
      * network joins this cluster by accident, and one who wants to join needs to guess nothing.
@@ -125,7 +123,7 @@ public record ClusterConfig(
         NetworkConfig network = config.getNetworkConfig();
         network.setPort(port).setPortAutoIncrement(false);
         network.getInterfaces().setEnabled(true).addInterface(bindAddress());
-        if (!IP_LITERAL.matcher(host).matches()) {
+        if (!isLiteral(host)) {
             // A host name: bound to the address it resolves to, advertised as the name.
             network.setPublicAddress(host + ":" + port);
         }
@@ -143,10 +141,17 @@ public record ClusterConfig(
         return config;
     }
 
-    /** The address Hazelcast binds: {@code cluster.host} itself, or what the name resolves to. */
+    /**
+     * The address Hazelcast binds: {@code cluster.host} itself when it is an IP literal, else what the name resolves
+     * to (a container's or pod's own name). Resolved once, while the node starts and before Vert.x runs: the name
+     * comes from the operator's configuration, never from a client, and no event loop waits on it.
+     */
     private String bindAddress() {
-        if (IP_LITERAL.matcher(host).matches()) {
+        if (isLiteral(host)) {
             return host;
+        }
+        if (io.vertx.core.Context.isOnVertxThread()) {
+            throw new IllegalStateException("cluster.host is resolved at start-up only, never on a Vert.x thread");
         }
         try {
             return java.net.InetAddress.getByName(host).getHostAddress();
@@ -154,5 +159,9 @@ public record ClusterConfig(
             throw new io.palmreader.config.ConfigException(
                     "cluster.host must be an address or a name that resolves, was '" + host + "'");
         }
+    }
+
+    private static boolean isLiteral(String host) {
+        return io.netty.util.NetUtil.isValidIpV4Address(host) || io.netty.util.NetUtil.isValidIpV6Address(host);
     }
 }
