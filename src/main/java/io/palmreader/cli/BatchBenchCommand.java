@@ -2,33 +2,19 @@ package io.palmreader.cli;
 
 import io.palmreader.vision.ComputeTarget;
 import io.palmreader.vision.CudaDevices;
-import io.palmreader.vision.DecodedFrame;
 import io.palmreader.vision.EngineOptions;
-import io.palmreader.vision.FrameDecoder;
-import io.palmreader.vision.FrameRequest;
-import io.palmreader.vision.FrameResult;
-import io.palmreader.vision.Hand;
 import io.palmreader.vision.HandPipeline;
 import io.palmreader.vision.ModelLoadException;
 import io.palmreader.vision.ModelVariant;
 import io.palmreader.vision.PipelineOptions;
-import io.palmreader.vision.TrackingState;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -118,11 +104,6 @@ final class BatchBenchCommand implements Callable<Integer> {
     @Parameters(paramLabel = "PATH", arity = "1..*", description = "photos and folders of photos")
     private List<String> paths;
 
-    /** Largest mean landmark difference, normalized to the image, that counts as the same result. */
-    static final double AGREEMENT_LIMIT = 0.005;
-
-    private static final int WARMUP_BATCHES = 5;
-
     private final PrintStream out;
     private final PrintStream err;
 
@@ -203,7 +184,7 @@ final class BatchBenchCommand implements Callable<Integer> {
                     ComputeTarget target = device >= 0 ? ComputeTarget.cuda(device, fp16) : ComputeTarget.CPU;
                     EngineOptions engine = OptionValues.engine(spec, engineChoice, target, 1);
                     measure(model, engine, photos, batches, frames, decodeThreads);
-                    if (compareCpu && compare(model, engine, photos) > AGREEMENT_LIMIT) {
+                    if (compareCpu && CpuAgreement.check(out, model, engine, photos) > CpuAgreement.LIMIT) {
                         status = 3;
                     }
                 }
@@ -265,17 +246,17 @@ final class BatchBenchCommand implements Callable<Integer> {
                             target,
                             batch,
                             tracked ? "tracked" : "untracked");
-                    Run r = runBatched(pipeline, photos, batch, frames, decodeThreads, tracked);
+                    BatchedRun r = BatchedRun.measure(pipeline, photos, batch, frames, decodeThreads, tracked);
                     out.printf(
                             Locale.ROOT,
                             "| %d | %s | %.0f | %.2f | %.2f | %.2f | %.2f |%n",
                             batch,
                             tracked ? "tracked" : "untracked",
                             r.framesPerSecond(),
-                            BenchCommand.percentile(r.latencyMs(), 50),
-                            BenchCommand.percentile(r.latencyMs(), 99),
-                            BenchCommand.percentile(r.decodeMs(), 50),
-                            BenchCommand.percentile(r.batchMs(), 50));
+                            StageSamples.percentile(r.latencyMs(), 50),
+                            StageSamples.percentile(r.latencyMs(), 99),
+                            StageSamples.percentile(r.decodeMs(), 50),
+                            StageSamples.percentile(r.batchMs(), 50));
                 }
             }
         }
@@ -284,153 +265,6 @@ final class BatchBenchCommand implements Callable<Integer> {
                 "Latency: from a frame's decoding start to its batch's results, with the pipeline thread always busy "
                         + "(decode, the batch in progress, its own batch): what a frame sees when the worker runs at capacity.");
         out.println();
-    }
-
-    private record Run(double framesPerSecond, double[] latencyMs, double[] decodeMs, double[] batchMs) {}
-
-    /** A decoded frame on its way to the pipeline thread, and when its decoding began. */
-    private record Ready(int photo, DecodedFrame decoded, long startedNanos) {}
-
-    /**
-     * Decoding threads fill a queue as fast as they can (an inference worker under load); the pipeline thread takes
-     * what is there, up to the batch limit, and runs it. Tracked runs keep one tracking state per photo, as streams.
-     */
-    private Run runBatched(
-            HandPipeline pipeline, List<byte[]> photos, int batch, int frames, int decodeThreads, boolean tracked) {
-        FrameDecoder decoder = new FrameDecoder(pipeline.options().maxPixels());
-        // Room for one batch: a fuller queue would only add waiting to each frame's latency, not throughput.
-        BlockingQueue<Ready> queue = new ArrayBlockingQueue<>(batch);
-        AtomicBoolean stop = new AtomicBoolean();
-        ExecutorService decoders = Executors.newFixedThreadPool(decodeThreads);
-        AtomicInteger issued = new AtomicInteger();
-        for (int t = 0; t < decodeThreads; t++) {
-            decoders.execute(() -> {
-                while (!stop.get()) {
-                    int photo = Math.floorMod(issued.getAndIncrement(), photos.size());
-                    long started = System.nanoTime();
-                    DecodedFrame d = DecodedFrame.decode(decoder, photos.get(photo));
-                    try {
-                        queue.put(new Ready(photo, d, started));
-                    } catch (InterruptedException e) {
-                        d.discard();
-                        return;
-                    }
-                }
-            });
-        }
-        TrackingState[] states = new TrackingState[photos.size()];
-        Arrays.fill(states, TrackingState.NONE);
-        double[] latency = new double[frames];
-        double[] decode = new double[frames];
-        List<Double> batchMs = new ArrayList<>();
-        int done = 0;
-        int warm = 0;
-        long measuredFrom = 0;
-        try {
-            while (done < frames) {
-                List<Ready> taken = new ArrayList<>(batch);
-                taken.add(queue.take());
-                queue.drainTo(taken, batch - 1);
-                List<FrameRequest> requests = new ArrayList<>(taken.size());
-                for (Ready r : taken) {
-                    requests.add(FrameRequest.decoded(r.decoded(), tracked ? states[r.photo()] : TrackingState.NONE));
-                }
-                long t0 = System.nanoTime();
-                List<FrameResult> results = pipeline.process(requests);
-                long t1 = System.nanoTime();
-                if (warm < WARMUP_BATCHES) {
-                    warm++;
-                    if (warm == WARMUP_BATCHES) {
-                        measuredFrom = System.nanoTime();
-                    }
-                    continue;
-                }
-                batchMs.add((t1 - t0) / 1e6);
-                for (int i = 0; i < taken.size() && done < frames; i++) {
-                    Ready r = taken.get(i);
-                    states[r.photo()] = results.get(i).tracking();
-                    latency[done] = (t1 - r.startedNanos()) / 1e6;
-                    decode[done] = r.decoded().decodeMs();
-                    done++;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("benchmark interrupted", e);
-        } finally {
-            stop.set(true);
-            decoders.shutdownNow();
-            try {
-                decoders.awaitTermination(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            queue.forEach(r -> r.decoded().discard());
-        }
-        double seconds = (System.nanoTime() - measuredFrom) / 1e9;
-        return new Run(
-                frames / seconds,
-                latency,
-                decode,
-                batchMs.stream().mapToDouble(Double::doubleValue).toArray());
-    }
-
-    /**
-     * Each photo through the CPU's default engine (TensorFlow Lite, MediaPipe's own runtime) and through
-     * {@code engine}, searched afresh; hands matched by order (strongest palm first in both). Returns the mean
-     * absolute difference of the normalized x and y landmark coordinates.
-     */
-    private double compare(ModelVariant model, EngineOptions engine, List<byte[]> photos) {
-        ComputeTarget target = engine.target();
-        double sum = 0;
-        double worst = 0;
-        int values = 0;
-        int handsCpu = 0;
-        int handsTarget = 0;
-        PipelineOptions options = PipelineOptions.defaults().withModel(model);
-        List<FrameResult> onCpu = new ArrayList<>();
-        try (HandPipeline cpu = new HandPipeline(options, EngineOptions.CPU)) {
-            for (byte[] p : photos) {
-                onCpu.add(cpu.process(List.of(new FrameRequest(p, TrackingState.NONE)))
-                        .get(0));
-            }
-        }
-        target.bindThread();
-        try (HandPipeline other = new HandPipeline(options, engine)) {
-            for (int k = 0; k < photos.size(); k++) {
-                FrameResult a = onCpu.get(k);
-                FrameResult b = other.process(List.of(new FrameRequest(photos.get(k), TrackingState.NONE)))
-                        .get(0);
-                handsCpu += a.hands().size();
-                handsTarget += b.hands().size();
-                for (int h = 0; h < Math.min(a.hands().size(), b.hands().size()); h++) {
-                    Hand x = a.hands().get(h);
-                    Hand y = b.hands().get(h);
-                    for (int j = 0; j < Hand.LANDMARKS; j++) {
-                        for (int c = 0; c < 2; c++) {
-                            double d = Math.abs(x.landmarks()[3 * j + c] - y.landmarks()[3 * j + c]);
-                            sum += d;
-                            worst = Math.max(worst, d);
-                            values++;
-                        }
-                    }
-                }
-            }
-        }
-        double mean = values == 0 ? 0 : sum / values;
-        out.printf(
-                Locale.ROOT,
-                "Agreement with the CPU's TensorFlow Lite (%s, %s, %d photos): hands %d vs %d; landmark difference mean %.5f, "
-                        + "max %.5f (normalized); %s.%n%n",
-                model.id(),
-                target + " " + engine.kind().id(),
-                photos.size(),
-                handsCpu,
-                handsTarget,
-                mean,
-                worst,
-                mean <= AGREEMENT_LIMIT && handsCpu == handsTarget ? "agrees" : "DOES NOT AGREE");
-        return handsCpu == handsTarget ? mean : Double.POSITIVE_INFINITY;
     }
 
     private static List<String> list(String value) {
