@@ -59,20 +59,8 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Mixin
     private HelpOption help;
 
-    @Option(
-            names = "--model",
-            paramLabel = "lite|full",
-            defaultValue = "full",
-            description = "model size (default ${DEFAULT-VALUE})")
-    private String model;
-
-    @Option(
-            names = "--engine",
-            paramLabel = "E",
-            defaultValue = "auto",
-            description = "tflite (TensorFlow Lite with XNNPACK), opencv (OpenCV DNN) or auto (tflite); "
-                    + "default ${DEFAULT-VALUE}")
-    private String engine;
+    @Mixin
+    private ModelChoice choice;
 
     @Option(
             names = "--threads",
@@ -123,12 +111,12 @@ final class AnalyzeCommand implements Callable<Integer> {
     public Integer call() {
         PipelineOptions options;
         EngineOptions engineOptions = OptionValues.engine(
-                spec, engine, ComputeTarget.CPU, OptionValues.within(spec, "--threads", threads, 1, 256));
+                spec, choice.engine, ComputeTarget.CPU, OptionValues.within(spec, "--threads", threads, 1, 256));
         // OpenCV's pool is process-wide: both engines get the same number of threads, so their times compare.
         org.bytedeco.opencv.global.opencv_core.setNumThreads(threads);
         try {
             options = PipelineOptions.defaults()
-                    .withModel(ModelVariant.parse(model))
+                    .withModel(ModelVariant.parse(choice.model))
                     .withMaxHands(OptionValues.within(spec, "--max-hands", maxHands, 1, 16))
                     .withPalmSearchInterval(OptionValues.within(spec, "--palm-interval", palmInterval, 1, 1000));
         } catch (IllegalArgumentException e) {

@@ -71,6 +71,7 @@ public final class Palmreader implements Callable<Integer> {
                 .addSubcommand(new BatchBenchCommand(out, err))
                 .addSubcommand(new LoadgenCommand(out, err))
                 .addSubcommand(new RunCommand(out, err))
+                .addSubcommand(new TeachEvalCommand(out, err))
                 // Set after the subcommands are added: picocli hands these settings down only to those already there.
                 .setOut(new PrintWriter(out, true))
                 .setErr(new PrintWriter(err, true))

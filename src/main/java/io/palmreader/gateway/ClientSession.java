@@ -91,7 +91,8 @@ final class ClientSession {
                 ctx,
                 id,
                 channel,
-                grant.subject() != null ? "subject:" + grant.subject() : "session:" + UUID.randomUUID());
+                grant.subject() != null ? "subject:" + grant.subject() : "session:" + UUID.randomUUID(),
+                grant);
         this.frames = new FramePath(ctx, id, channel, assistant, teaching, stats, maxFps, limits, user, addressKey);
     }
 
@@ -172,13 +173,7 @@ final class ClientSession {
                 frames.maxHands(),
                 frames.model(),
                 g.maxTextBytes());
-        return ServerMessages.welcome(
-                id,
-                resumeToken,
-                resumed,
-                limits,
-                ctx.capabilities(),
-                teaching.taught().names());
+        return ServerMessages.welcome(id, resumeToken, resumed, limits, ctx.capabilities(), teaching.entries());
     }
 
     private SessionRecords.Resume resume() {

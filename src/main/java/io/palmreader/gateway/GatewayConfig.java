@@ -1,6 +1,7 @@
 package io.palmreader.gateway;
 
 import io.palmreader.config.Settings;
+import io.palmreader.gesture.TaughtGesture;
 import io.palmreader.session.FrameMemory;
 
 /**
@@ -21,6 +22,7 @@ import io.palmreader.session.FrameMemory;
  * @param maxTextPerSecond text messages a second a session may send (bursts of a second's worth)
  * @param teachPerMinute   gestures a session may teach or forget a minute
  * @param taughtTtlDays    how long a user's taught gestures are kept after their last session
+ * @param maxRecordings    recordings a taught gesture keeps, the oldest dropped past it
  * @param tlsCertPath      PEM certificate for HTTPS and WSS, or empty
  * @param tlsKeyPath       its PEM key, or empty
  * @param frameMemoryMb    MiB of frames the node's sessions may hold for inference at once, in flight or waiting
@@ -40,6 +42,7 @@ public record GatewayConfig(
         int maxTextPerSecond,
         int teachPerMinute,
         int taughtTtlDays,
+        int maxRecordings,
         String tlsCertPath,
         String tlsKeyPath,
         int frameMemoryMb) {
@@ -60,6 +63,7 @@ public record GatewayConfig(
                 s.integer("session.maxTextPerSecond", 10, 1, 1000),
                 s.integer("gesture.teachPerMinute", 6, 1, 600),
                 s.integer("gesture.taughtTtlDays", 90, 1, 3650),
+                s.integer("gesture.maxRecordings", 16, 1, TaughtGesture.MAX_RECORDINGS),
                 s.string("http.tlsCertPath", "").trim(),
                 s.string("http.tlsKeyPath", "").trim(),
                 s.integer("session.frameMemoryMb", FrameMemory.defaultBudgetMb(), 1, 1_000_000));

@@ -11,6 +11,7 @@ import io.palmreader.observability.HealthRoutes;
 import io.palmreader.observability.PalmreaderMetrics;
 import io.palmreader.protocol.ServerMessages;
 import io.palmreader.session.DropReason;
+import io.palmreader.session.TaughtGestureRecords;
 import io.palmreader.store.KeyValueStore;
 import io.palmreader.store.NodeStore;
 import io.palmreader.store.StoreConfig;
@@ -91,6 +92,12 @@ public final class GatewayVerticle extends VerticleBase {
         }
         HealthRoutes health = GatewayHealth.of(vertx, store, eventLog.enabled(), storeConfig.redis());
         health.mount(router);
+        new GestureSetRoutes(
+                        vertx,
+                        tokens,
+                        new TaughtGestureRecords(vertx, store, config.taughtTtlDays() * 86_400_000L),
+                        config.maxRecordings())
+                .mount(router);
         Future<?> metricsServed = MetricsRoutes.serve(vertx, node, health, router);
         router.route("/*").handler(StaticHandler.create("web").setCachingEnabled(false));
         HttpConnections connections = new HttpConnections(access.maxConnections(), metrics);

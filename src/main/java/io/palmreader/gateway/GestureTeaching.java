@@ -10,6 +10,7 @@ import io.palmreader.protocol.ClientInput;
 import io.palmreader.protocol.ErrorCode;
 import io.palmreader.protocol.ProtocolException;
 import io.palmreader.protocol.ServerMessages;
+import io.palmreader.protocol.ServerMessages.TaughtEntry;
 import io.palmreader.session.TaughtGestureRecords;
 import io.palmreader.session.TeachRequest;
 import io.palmreader.session.TokenBucket;
@@ -17,6 +18,7 @@ import io.palmreader.store.StoreKeys;
 import io.palmreader.vision.Hand;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,10 +27,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A session's taught gestures: the owner's set, loaded from the store, that names the hands of every answer; the
- * {@code teach} in progress, fed by those answers; {@code forget}. A change is written to the store and announced on
- * the event bus at {@link #CHANGED}, so that the owner's other sessions, on any node, load the new set. On the
- * session's event loop.
+ * A session's taught gestures: the owner's set and, for a member of a team (a token's {@code group}), the team's set,
+ * both loaded from the store, that name the hands of every answer (the owner's own gesture winning on a name clash);
+ * the {@code teach} in progress, fed by those answers; {@code forget}. Teaching a name the set has adds the recording
+ * to it ({@code gesture.maxRecordings} at most, oldest dropped) unless the request says {@code replace}. A member with
+ * the {@code gestures:write} scope teaches and forgets the team's gestures; anyone else their own. A change is written
+ * to the store and announced on the event bus at {@link #CHANGED}, so that the sessions it concerns, on any node, load
+ * the new set. On the session's event loop.
  */
 final class GestureTeaching {
 
@@ -42,24 +47,35 @@ final class GestureTeaching {
     private final ClientChannel channel;
     private final TaughtGestureRecords records;
     private final TokenBucket teachRate;
+    private final SessionGrant grant;
     private String owner;
     /** The owner's store key, which change notices name. */
     private String ownerKey;
+    /** The team's store key, or null without a team. */
+    private final String teamKey;
 
+    private TaughtGestures own = TaughtGestures.NONE;
+    private TaughtGestures team = TaughtGestures.NONE;
+    /** The set that names hands: the owner's, then the team's. */
     private TaughtGestures taught = TaughtGestures.NONE;
+
     private GestureRecording recording;
+    private boolean replaceRecording;
     private long recordingTimer = -1;
     private Future<Void> loaded = Future.succeededFuture();
     /** The taught gesture each hand showed in the answer before. */
     private final Map<String, String> held = new HashMap<>();
 
-    GestureTeaching(SessionContext ctx, String sessionId, ClientChannel channel, String owner) {
+    GestureTeaching(SessionContext ctx, String sessionId, ClientChannel channel, String owner, SessionGrant grant) {
         this.ctx = ctx;
         this.sessionId = sessionId;
         this.channel = channel;
         this.owner = owner;
         this.ownerKey = StoreKeys.taughtGestures(owner);
-        this.records = new TaughtGestureRecords(ctx.store(), ctx.gateway().taughtTtlDays() * 86_400_000L);
+        this.grant = grant;
+        this.teamKey = grant.teamOwner() == null ? null : StoreKeys.taughtGestures(grant.teamOwner());
+        this.records =
+                new TaughtGestureRecords(ctx.vertx(), ctx.store(), ctx.gateway().taughtTtlDays() * 86_400_000L);
         this.teachRate = new TokenBucket(
                 ctx.gateway().teachPerMinute() / 60.0, ctx.gateway().teachPerMinute());
     }
@@ -74,6 +90,16 @@ final class GestureTeaching {
         return taught;
     }
 
+    /** What the client is told of the set in use: the owner's gestures, then the team's, with their recordings. */
+    List<TaughtEntry> entries() {
+        List<TaughtEntry> list = new ArrayList<>();
+        for (TaughtGesture g : taught.gestures()) {
+            boolean fromTeam = !own.has(g.name());
+            list.add(new TaughtEntry(g.name(), g.recordings().size(), fromTeam));
+        }
+        return list;
+    }
+
     /** What each hand of an answer shows, a taught gesture taking precedence; hands keep a taught name as they move. */
     List<HandGesture> label(List<Hand> hands) {
         List<HandGesture> shown = taught.label(hands, held);
@@ -86,52 +112,64 @@ final class GestureTeaching {
         return shown;
     }
 
-    /** Completes once the owner's set is loaded (or found unreadable, leaving none). */
+    /** Completes once the owner's and the team's sets are loaded (or found unreadable, leaving none). */
     Future<Void> loaded() {
         return loaded;
     }
 
-    /** Loads {@code newOwner}'s set, which replaces the one in use once read. */
+    /** Loads {@code newOwner}'s set and the team's, which replace the ones in use once read. */
     Future<Void> load(String newOwner) {
         if (!newOwner.equals(owner)) {
             owner = newOwner;
             ownerKey = StoreKeys.taughtGestures(newOwner);
         }
-        loaded = records.load(newOwner).transform(ar -> {
-            if (ar.succeeded()) {
-                if (newOwner.equals(owner)) {
-                    taught = ar.result();
-                }
-            } else {
-                LOG.warn(
-                        "session {}: taught gestures could not be read ({}); none are used until the next change",
-                        sessionId,
-                        ar.cause().getMessage());
-            }
-            return Future.succeededFuture();
-        });
+        Future<TaughtGestures> ownRead = read(newOwner);
+        Future<TaughtGestures> teamRead =
+                grant.teamOwner() == null ? Future.succeededFuture(TaughtGestures.NONE) : read(grant.teamOwner());
+        loaded = Future.join(ownRead, teamRead)
+                .transform(ar -> {
+                    TaughtGestures nextOwn = ownRead.result() != null ? ownRead.result() : own;
+                    TaughtGestures nextTeam = teamRead.result() != null ? teamRead.result() : team;
+                    return records.build(() -> nextOwn.withShared(nextTeam)).onSuccess(both -> {
+                        if (newOwner.equals(owner)) {
+                            own = nextOwn;
+                            team = nextTeam;
+                            taught = both;
+                        }
+                    });
+                })
+                .mapEmpty();
         return loaded;
     }
 
-    /** Whether a change announced for this store key concerns this session's owner. */
-    boolean owns(String key) {
-        return ownerKey.equals(key);
+    private Future<TaughtGestures> read(String whose) {
+        return records.load(whose)
+                .onFailure(e -> LOG.warn(
+                        "session {}: taught gestures could not be read ({}); the ones in use stay until the next change",
+                        sessionId,
+                        e.getMessage()));
     }
 
-    /** The owner's set changed on another connection: read it again and tell the client. */
+    /** Whether a change announced for this store key concerns this session: its owner's set or its team's. */
+    boolean owns(String key) {
+        return ownerKey.equals(key) || key.equals(teamKey);
+    }
+
+    /** The owner's or the team's set changed on another connection: read them again and tell the client. */
     void reload() {
-        load(owner).onSuccess(v -> channel.send(ServerMessages.customGestures(taught.names())));
+        load(owner).onSuccess(v -> channel.send(ServerMessages.customGestures(entries())));
     }
 
     /**
-     * {@code {"type":"teach","name":…,"frames":…}}: the next answers with one hand become the examples. A refusal is an
-     * {@code error} that names the gesture.
+     * {@code {"type":"teach","name":…,"frames":…,"replace":…}}: the next answers with one hand become the examples. A
+     * refusal is an {@code error} that names the gesture.
      */
     void teach(JsonObject message, long nowMs) {
         try {
-            TeachRequest request = TeachRequest.teach(message, taught, recording == null ? null : recording.name());
+            TeachRequest request = TeachRequest.teach(message, editable(), recording == null ? null : recording.name());
             rateLimit();
             recording = new GestureRecording(request.name(), request.frames(), nowMs);
+            replaceRecording = request.replace();
         } catch (ProtocolException e) {
             channel.send(ServerMessages.teachError(
                     e.code(), e.getMessage(), ClientInput.echo(TeachRequest.nameOf(message))));
@@ -141,11 +179,17 @@ final class GestureTeaching {
         channel.send(ServerMessages.teaching(recording.name(), 0, recording.frames()));
     }
 
-    /** {@code {"type":"forget","name":…}}; a refusal is an {@code error} that names the gesture. */
+    /**
+     * {@code {"type":"forget","name":…}}: one of the owner's gestures, or for a member with the scope one of the
+     * team's; a refusal is an {@code error} that names the gesture.
+     */
     void forget(JsonObject message) {
         String name;
+        boolean fromTeam;
         try {
-            name = TeachRequest.forget(message, taught);
+            String asked = TeachRequest.nameOf(message);
+            fromTeam = grant.teachesForTeam() && !own.has(asked) && team.has(asked);
+            name = TeachRequest.forget(message, fromTeam ? team : own);
         } catch (ProtocolException e) {
             channel.send(ServerMessages.teachError(
                     e.code(), e.getMessage(), ClientInput.echo(TeachRequest.nameOf(message))));
@@ -157,8 +201,13 @@ final class GestureTeaching {
             channel.send(ServerMessages.teachError(e.code(), e.getMessage(), name));
             return;
         }
-        change(set -> set.without(name), "forgotten", name, 0)
+        change(fromTeam, set -> set.without(name), "forgotten", name, 0)
                 .onSuccess(v -> channel.send(ServerMessages.forgotten(name)));
+    }
+
+    /** The set a {@code teach} changes: the team's for a member with the scope, else the owner's. */
+    private TaughtGestures editable() {
+        return grant.teachesForTeam() ? team : own;
     }
 
     /** Whether the next frame should be searched afresh instead of followed, for the recording in progress. */
@@ -209,36 +258,60 @@ final class GestureTeaching {
             channel.send(ServerMessages.teachError(ErrorCode.TEACH_FAILED, e.getMessage(), done.name()));
             return;
         }
+        boolean replace = replaceRecording;
+        boolean forTeam = grant.teachesForTeam();
+        int maxRecordings = ctx.gateway().maxRecordings();
         change(
-                        set -> set.has(gesture.name()) || set.gestures().size() < TaughtGestures.MAX_PER_USER
-                                ? set.with(gesture)
-                                : null,
+                        forTeam,
+                        set -> {
+                            if (!set.has(gesture.name()) && set.gestures().size() >= TaughtGestures.MAX_PER_USER) {
+                                return null;
+                            }
+                            return replace ? set.with(gesture) : set.adding(gesture, maxRecordings);
+                        },
                         "taught",
                         gesture.name(),
                         gesture.samples())
-                .onSuccess(v -> channel.send(ServerMessages.taught(gesture.name(), gesture.samples())));
+                .onSuccess(next -> {
+                    TaughtGesture now = next.get(gesture.name());
+                    channel.send(ServerMessages.taught(
+                            now.name(), now.samples(), now.recordings().size(), forTeam));
+                });
     }
 
     /**
-     * Applies {@code edit} to the owner's stored set (read again, so that a change made meanwhile on another connection
-     * is kept), stores the result, uses it and announces it. An edit that returns null is refused: the limit.
+     * Applies {@code edit} to the owner's (or the team's) stored set (read again, so that a change made meanwhile on
+     * another connection is kept), stores the result, uses it and announces it. An edit that returns null is refused:
+     * the limit.
      */
-    private Future<Void> change(UnaryOperator<TaughtGestures> edit, String event, String name, int samples) {
-        String changedOwner = owner;
-        String changedKey = ownerKey;
+    private Future<TaughtGestures> change(
+            boolean forTeam, UnaryOperator<TaughtGestures> edit, String event, String name, int samples) {
+        String changedOwner = forTeam ? grant.teamOwner() : owner;
+        String changedKey = forTeam ? teamKey : ownerKey;
         return records.load(changedOwner)
-                .otherwise(taught)
-                .compose(current -> {
-                    TaughtGestures next = edit.apply(current);
+                .otherwise(forTeam ? team : own)
+                // Building a set learns its radii: tens of milliseconds for a full one, so not on the event loop.
+                .compose(current -> records.build(() -> edit.apply(current)))
+                .compose(next -> {
                     if (next == null) {
                         return Future.failedFuture(TeachRequest.limitReached());
                     }
                     return records.save(changedOwner, next).map(next);
                 })
-                .onSuccess(next -> {
-                    if (changedOwner.equals(owner)) {
-                        taught = next;
+                .compose(next -> {
+                    if (forTeam) {
+                        team = next;
+                    } else if (changedOwner.equals(owner)) {
+                        own = next;
                     }
+                    TaughtGestures nextOwn = own;
+                    TaughtGestures nextTeam = team;
+                    return records.build(() -> nextOwn.withShared(nextTeam)).map(both -> {
+                        taught = both;
+                        return next;
+                    });
+                })
+                .onSuccess(next -> {
                     ctx.vertx()
                             .eventBus()
                             .publish(
@@ -251,7 +324,8 @@ final class GestureTeaching {
                             new JsonObject()
                                     .put("kind", event)
                                     .put("name", name)
-                                    .put("samples", samples));
+                                    .put("samples", samples)
+                                    .put("team", forTeam));
                 })
                 .onFailure(e -> {
                     if (e instanceof ProtocolException p) {
@@ -261,7 +335,6 @@ final class GestureTeaching {
                         channel.send(ServerMessages.teachError(
                                 ErrorCode.TEACH_FAILED, "the gesture could not be saved; try again", name));
                     }
-                })
-                .mapEmpty();
+                });
     }
 }

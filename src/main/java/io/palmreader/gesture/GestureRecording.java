@@ -1,14 +1,17 @@
 package io.palmreader.gesture;
 
+import io.palmreader.vision.Gesture;
 import io.palmreader.vision.Hand;
 import io.palmreader.vision.Handedness;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A gesture being taught: the shapes of the next {@code frames} answers that show exactly one hand, gathered within
- * {@link #TIME_LIMIT_MS}, then made into a {@link TaughtGesture} if they agree. Pure and per session: time comes
- * from the caller.
+ * {@link #TIME_LIMIT_MS}, then made into one {@link TaughtGesture.Recording} if they agree. Pure and per session: time
+ * comes from the caller.
  */
 public final class GestureRecording {
 
@@ -19,17 +22,22 @@ public final class GestureRecording {
     public static final int MAX_FRAMES = 60;
 
     /**
-     * The share of examples that may lie beyond {@link TaughtGestures#MATCH_RADIUS} of the others' mean: a hand that
-     * moves in and out of the pose for a moment is forgiven, one that shows two poses is not.
+     * How near an example must be to a group's most central one to join the group: one pose held before a camera
+     * stays within about 0.2 of its mean in nine frames out of ten ({@link HandShape#distance}).
+     */
+    static final double GROUP_RADIUS = 0.2;
+
+    /**
+     * The share of examples that may lie beyond {@link #GROUP_RADIUS} of every group: a hand that moves in and out of
+     * the pose for a moment is forgiven, one that shows two poses is not.
      */
     static final double MAX_OUTLIER_SHARE = 1 / 3.0;
 
     /**
-     * How far apart the groups of examples may be and still be one pose seen in different ways: a hand found afresh and
-     * the same hand followed for a few frames can come out up to about 0.13 apart on a hard photo. Two poses are
-     * further apart than that, the closest canned ones excepted.
+     * How far apart the groups of examples may be and still be one pose seen in different ways (a hand found afresh and
+     * the same hand followed for a few frames). Photos of different poses lie 0.45 and more apart.
      */
-    static final double SAME_POSE = TaughtGestures.HOLD_RADIUS;
+    static final double SAME_POSE = 0.4;
 
     /** Why a recording made no gesture: the reason is what the client is told. */
     public static final class TeachFailure extends Exception {
@@ -42,6 +50,8 @@ public final class GestureRecording {
     private final int frames;
     private final long deadlineMs;
     private final List<float[]> shapes = new ArrayList<>();
+    /** How many examples read as each canned gesture. */
+    private final Map<String, Integer> canned = new HashMap<>();
 
     /**
      * @param frames examples to gather, {@value #MIN_FRAMES} to {@value #MAX_FRAMES}
@@ -73,8 +83,12 @@ public final class GestureRecording {
     public boolean offer(List<Hand> hands) {
         if (hands.size() == 1 && shapes.size() < frames && hands.get(0).worldLandmarks() != null) {
             try {
-                shapes.add(HandShape.canonical(
-                        hands.get(0).worldLandmarks(), hands.get(0).handedness() == Handedness.LEFT));
+                Hand hand = hands.get(0);
+                shapes.add(HandShape.canonical(hand.worldLandmarks(), hand.handedness() == Handedness.LEFT));
+                String label = hand.gesture() == null
+                        ? Gesture.NONE.label()
+                        : hand.gesture().label();
+                canned.merge(label, 1, Integer::sum);
             } catch (IllegalArgumentException degenerate) {
                 // not an example: the next frame may be
             }
@@ -98,9 +112,10 @@ public final class GestureRecording {
     }
 
     /**
-     * The gesture the examples show: the examples are grouped around their most central one (those within
-     * {@link TaughtGestures#MATCH_RADIUS} of it), then around the most central of the rest, up to
-     * {@value TaughtGesture#MAX_SHAPES} groups of at least {@link #minGroup}; each group's mean is one of its shapes.
+     * The gesture the examples show, as one recording: the examples are grouped around their most central one (those
+     * within {@link #GROUP_RADIUS} of it), then around the most central of the rest, up to
+     * {@value TaughtGesture.Recording#MAX_SHAPES} groups of at least {@link #minGroup}; each group's mean is one of its
+     * shapes. The recording's canned label is the one most examples read as.
      *
      * @throws TeachFailure when too few examples came, too many fit no group, or the groups are two poses
      */
@@ -120,11 +135,11 @@ public final class GestureRecording {
         }
         List<float[]> groupShapes = new ArrayList<>();
         int firstCentre = -1;
-        while (groupShapes.size() < TaughtGesture.MAX_SHAPES && !remaining.isEmpty()) {
+        while (groupShapes.size() < TaughtGesture.Recording.MAX_SHAPES && !remaining.isEmpty()) {
             int centre = mostCentral(remaining, features);
             List<float[]> members = new ArrayList<>();
             for (int i : remaining) {
-                if (HandShape.distance(features[centre], features[i]) <= TaughtGestures.MATCH_RADIUS) {
+                if (HandShape.distance(features[centre], features[i]) <= GROUP_RADIUS) {
                     members.add(shapes.get(i));
                 }
             }
@@ -138,7 +153,7 @@ public final class GestureRecording {
                         "the examples disagree too much: they show more than one pose; hold one pose while "
                                 + "the frames are recorded");
             }
-            remaining.removeIf(i -> HandShape.distance(features[centre], features[i]) <= TaughtGestures.MATCH_RADIUS);
+            remaining.removeIf(i -> HandShape.distance(features[centre], features[i]) <= GROUP_RADIUS);
             // Canonical shapes keep the wrist at the origin and the palm at size 1: their mean is a hand of the same
             // kind.
             groupShapes.add(HandShape.canonical(mean(members), false));
@@ -147,7 +162,11 @@ public final class GestureRecording {
             throw new TeachFailure("the examples disagree too much: hold one pose while the frames are recorded ("
                     + remaining.size() + " of " + n + " differ)");
         }
-        return new TaughtGesture(name, groupShapes, n, nowMs);
+        String mostRead = canned.entrySet().stream()
+                .max(Map.Entry.<String, Integer>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+                .map(Map.Entry::getKey)
+                .orElse(Gesture.NONE.label());
+        return TaughtGesture.of(name, new TaughtGesture.Recording(groupShapes, n, mostRead, nowMs));
     }
 
     /** The smallest group of examples kept as a shape of its own, beyond the first. */

@@ -1,60 +1,231 @@
 package io.palmreader.gesture;
 
+import io.palmreader.vision.Gesture;
 import io.palmreader.vision.Hand;
 import io.palmreader.vision.Handedness;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * One user's taught gestures, and the hand shapes they name: a hand takes the nearest one's name when its shape is
- * within {@link #MATCH_RADIUS} of it. Immutable: teaching and forgetting make a new set. Thread-safe.
+ * One user's (or one team's) taught gestures, and the hand shapes they name. Immutable: teaching and forgetting make
+ * a new set. Thread-safe.
  *
- * <p>The radius is set between the two distances that matter (measured on this project's photos and video with
- * {@link HandShape#distance}): one pose held before a camera stays within 0.027 of its mean in half the frames and
- * 0.044 in nine out of ten; the closest two photos of different canned gestures (a fist and a thumb down) are 0.090
- * apart. At 0.075 a hand showing its taught pose keeps its name through ordinary jitter, and teaching one pose
- * leaves every other canned pose with its own label.
+ * <p>A hand takes a gesture's name when its shape ({@link HandShape#features}) is near one of that gesture's
+ * examples (every shape of every recording), each example with an acceptance radius of its own, learned when the set
+ * is made:
+ *
+ * <ul>
+ *   <li>at least {@link #BASE_RADIUS}, widened to {@link #SPREAD_FACTOR} × how far the gesture's recordings lie from
+ *       each other (the farthest recording from its nearest sibling), at most {@link #MAX_RADIUS}: a gesture shown by
+ *       several people, or turned several ways, accepts as much variation as its own examples show;
+ *   <li>narrowed to {@link #SEPARATION} × the example's distance to the nearest example of any other gesture, so
+ *       that two taught poses never overlap;
+ *   <li>a hand that reads as a canned gesture which none of the gesture's recordings read as must come within
+ *       {@link #CANNED_CLEARANCE} of the radius: a pose that was never taught keeps its canned label, and a taught
+ *       name wins over a canned label only on a clear match.
+ * </ul>
+ *
+ * The hand takes the gesture it comes nearest to relative to the radii. The numbers come from measurement on webcam
+ * photos of counted fingers by several people ({@code teach-eval}, README): see {@link HandShape#distance} for the
+ * distances they are set against.
  */
 public final class TaughtGestures {
 
-    /** How near a hand's shape must come to a taught one to take its name. */
-    public static final double MATCH_RADIUS = 0.075;
+    /** The acceptance radius of a gesture whose recordings agree (or that has one). */
+    public static final double BASE_RADIUS = 0.3;
+
+    /** The widest acceptance radius, however much a gesture's recordings vary. */
+    public static final double MAX_RADIUS = 0.45;
+
+    /** How much of the spread between a gesture's recordings its radius covers. */
+    public static final double SPREAD_FACTOR = 1.5;
+
+    /** The share of the distance to another gesture's nearest example that an example's radius may reach. */
+    public static final double SEPARATION = 0.7;
+
+    /** The share of the radius a match must come within to win over a canned gesture the recordings never read as. */
+    public static final double CANNED_CLEARANCE = 0.5;
 
     /**
-     * How near a hand that showed a taught gesture in the answer before must stay to keep its name: as far as one pose
-     * seen in two ways can be ({@code GestureRecording.SAME_POSE}).
+     * How far beyond its radius a hand that showed a taught gesture in the answer before may move and keep the name,
+     * so that the landmark model's jitter as it follows a hand does not make the name flicker.
      */
-    public static final double HOLD_RADIUS = 2 * MATCH_RADIUS;
+    public static final double HOLD_FACTOR = 1.5;
 
-    /** The most gestures one user may teach. */
+    /** The most gestures one user (or team) may teach. */
     public static final int MAX_PER_USER = 32;
 
     public static final TaughtGestures NONE = new TaughtGestures(List.of());
 
-    /** A hand's taught gesture: its name, a score from 0.5 (at the radius) to 1 (the very shape) and the distance. */
-    public record Match(String name, float score, double distance) {}
+    /**
+     * A hand's taught gesture: its name, a score from 0.5 (at the radius) to 1 (the very shape; below 0.5 for a held
+     * hand beyond the radius), the distance to the nearest example and that distance over the example's radius.
+     */
+    public record Match(String name, float score, double distance, double ratio) {}
 
     private final List<TaughtGesture> gestures;
-    /** Every gesture's shapes' features, and which gesture each belongs to. */
-    private final float[][] features;
+    /** Every example's features, the gesture it belongs to and its acceptance radius. */
+    private final float[][] examples;
 
     private final int[] gestureOf;
+    private final double[] radius;
+    /** Per gesture, the canned labels its recordings read as. */
+    private final List<Set<String>> cannedOf;
 
     private TaughtGestures(List<TaughtGesture> gestures) {
         this.gestures = List.copyOf(gestures);
         List<float[]> all = new ArrayList<>();
         List<Integer> owners = new ArrayList<>();
+        List<Integer> recordingOf = new ArrayList<>();
+        cannedOf = new ArrayList<>();
         for (int g = 0; g < gestures.size(); g++) {
-            for (float[] shape : gestures.get(g).shapes()) {
-                all.add(HandShape.features(shape));
-                owners.add(g);
+            Set<String> canned = new HashSet<>();
+            List<TaughtGesture.Recording> recordings = gestures.get(g).recordings();
+            for (int r = 0; r < recordings.size(); r++) {
+                canned.add(recordings.get(r).canned());
+                for (float[] shape : recordings.get(r).shapes()) {
+                    all.add(HandShape.features(shape));
+                    owners.add(g);
+                    recordingOf.add(r);
+                }
+            }
+            cannedOf.add(Set.copyOf(canned));
+        }
+        this.examples = all.toArray(new float[0][]);
+        this.gestureOf = owners.stream().mapToInt(Integer::intValue).toArray();
+        this.radius = radii(
+                examples,
+                gestureOf,
+                recordingOf.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    /** A set of these gestures (at most {@link #MAX_PER_USER}; names compare ignoring case, the first one kept). */
+    public static TaughtGestures of(List<TaughtGesture> gestures) {
+        List<TaughtGesture> list = new ArrayList<>();
+        for (TaughtGesture g : gestures) {
+            if (list.size() < MAX_PER_USER
+                    && list.stream().noneMatch(t -> t.name().equalsIgnoreCase(g.name()))) {
+                list.add(g);
             }
         }
-        this.features = all.toArray(new float[0][]);
-        this.gestureOf = owners.stream().mapToInt(Integer::intValue).toArray();
+        return list.isEmpty() ? NONE : new TaughtGestures(list);
+    }
+
+    /**
+     * A run of consecutive examples (one gesture's, or one recording's): their mean and how far the farthest lies from
+     * it.
+     */
+    private record Cluster(int from, int to, float[] centre, double extent) {
+
+        /** The clusters of runs of equal {@code keys}, in order. */
+        static Cluster[] of(float[][] examples, int[] keys) {
+            List<Cluster> clusters = new ArrayList<>();
+            for (int from = 0; from < examples.length; ) {
+                int to = from;
+                while (to < examples.length && keys[to] == keys[from]) {
+                    to++;
+                }
+                float[] centre = new float[HandShape.FEATURES];
+                for (int i = from; i < to; i++) {
+                    for (int k = 0; k < centre.length; k++) {
+                        centre[k] += examples[i][k] / (to - from);
+                    }
+                }
+                double extent = 0;
+                for (int i = from; i < to; i++) {
+                    extent = Math.max(extent, HandShape.distance(centre, examples[i]));
+                }
+                clusters.add(new Cluster(from, to, centre, extent));
+                from = to;
+            }
+            return clusters.toArray(new Cluster[0]);
+        }
+
+        /** At most how near any example of one can come to any of the other. */
+        double apart(Cluster other) {
+            return HandShape.distance(centre, other.centre) - extent - other.extent;
+        }
+    }
+
+    private static double[] radii(float[][] examples, int[] gestureOf, int[] recordingOf) {
+        int n = examples.length;
+        double[] radius = new double[n];
+        if (n == 0) {
+            return radius;
+        }
+        int gestureCount = gestureOf[n - 1] + 1;
+        // Per gesture, the farthest any recording lies from its nearest sibling recording.
+        double[] spread = new double[gestureCount];
+        double[] toOthers = new double[n];
+        for (int g = 0; g < gestureCount; g++) {
+            Map<Integer, Double> nearestSibling = new HashMap<>();
+            for (int i = 0; i < n; i++) {
+                if (gestureOf[i] != g) {
+                    continue;
+                }
+                double nearest = nearestSibling.getOrDefault(recordingOf[i], Double.MAX_VALUE);
+                for (int j = 0; j < n; j++) {
+                    if (gestureOf[j] == g && recordingOf[j] != recordingOf[i]) {
+                        nearest = Math.min(nearest, HandShape.distanceWithin(examples[i], examples[j], nearest));
+                    }
+                }
+                nearestSibling.put(recordingOf[i], nearest);
+            }
+            spread[g] = nearestSibling.values().stream()
+                    .filter(d -> d < Double.MAX_VALUE)
+                    .mapToDouble(Double::doubleValue)
+                    .max()
+                    .orElse(0);
+        }
+        // Another gesture's example farther than this cannot narrow a radius. The distance is a norm's (the largest of
+        // the fingers' root mean squares), so the triangle inequality holds: whole gestures, then whole recordings,
+        // whose centres lie farther apart than that plus their own extents are passed over without a look at their
+        // examples, which leaves few pairs to measure between poses that differ.
+        double farEnough = MAX_RADIUS / SEPARATION;
+        Arrays.fill(toOthers, farEnough);
+        Cluster[] byGesture = Cluster.of(examples, gestureOf);
+        int[] recordingKey = new int[n];
+        for (int i = 0, key = -1; i < n; i++) {
+            key += i == 0 || gestureOf[i] != gestureOf[i - 1] || recordingOf[i] != recordingOf[i - 1] ? 1 : 0;
+            recordingKey[i] = key;
+        }
+        Cluster[] byRecording = Cluster.of(examples, recordingKey);
+        for (Cluster a : byGesture) {
+            for (Cluster b : byGesture) {
+                if (a.from() >= b.from() || a.apart(b) >= farEnough) {
+                    continue;
+                }
+                for (int ra = recordingKey[a.from()]; ra <= recordingKey[a.to() - 1]; ra++) {
+                    for (int rb = recordingKey[b.from()]; rb <= recordingKey[b.to() - 1]; rb++) {
+                        Cluster x = byRecording[ra];
+                        Cluster y = byRecording[rb];
+                        if (x.apart(y) >= farEnough) {
+                            continue;
+                        }
+                        for (int i = x.from(); i < x.to(); i++) {
+                            for (int j = y.from(); j < y.to(); j++) {
+                                double limit = Math.max(toOthers[i], toOthers[j]);
+                                double d = HandShape.distanceWithin(examples[i], examples[j], limit);
+                                toOthers[i] = Math.min(toOthers[i], d);
+                                toOthers[j] = Math.min(toOthers[j], d);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            double own = Math.min(MAX_RADIUS, Math.max(BASE_RADIUS, SPREAD_FACTOR * spread[gestureOf[i]]));
+            radius[i] = Math.min(own, SEPARATION * toOthers[i]);
+        }
+        return radius;
     }
 
     public List<TaughtGesture> gestures() {
@@ -74,6 +245,12 @@ public final class TaughtGestures {
         return indexOf(name) >= 0;
     }
 
+    /** The gesture of this name (ignoring case), or null. */
+    public TaughtGesture get(String name) {
+        int at = indexOf(name);
+        return at < 0 ? null : gestures.get(at);
+    }
+
     /** With {@code g} added, or in place of the one of the same name. */
     public TaughtGestures with(TaughtGesture g) {
         List<TaughtGesture> next = new ArrayList<>(gestures);
@@ -84,6 +261,15 @@ public final class TaughtGestures {
             next.add(g);
         }
         return new TaughtGestures(next);
+    }
+
+    /**
+     * With {@code g}'s recordings added to the gesture of the same name (keeping the newest {@code maxRecordings}), or
+     * {@code g} added when there is none.
+     */
+    public TaughtGestures adding(TaughtGesture g, int maxRecordings) {
+        TaughtGesture existing = get(g.name());
+        return with(existing == null ? g : existing.adding(g, maxRecordings));
     }
 
     /** Without the gesture of this name (the same set when there is none). */
@@ -98,6 +284,22 @@ public final class TaughtGestures {
     }
 
     /**
+     * This set with {@code shared}'s gestures after its own, those whose names clash with one of its own left out: a
+     * user's own taught gesture wins over a team's of the same name.
+     */
+    public TaughtGestures withShared(TaughtGestures shared) {
+        if (shared.isEmpty()) {
+            return this;
+        }
+        if (isEmpty()) {
+            return shared;
+        }
+        List<TaughtGesture> all = new ArrayList<>(gestures);
+        all.addAll(shared.gestures);
+        return of(all);
+    }
+
+    /**
      * What each hand shows: the taught gesture its shape is near enough to, which takes precedence over the canned one,
      * or else the canned one.
      */
@@ -107,44 +309,74 @@ public final class TaughtGestures {
 
     /**
      * As {@link #label(List)}, for hands that may have shown a taught gesture in the answer before ({@code held}: hand
-     * → that gesture's name): such a hand keeps the name while its shape stays within {@link #HOLD_RADIUS}, so that the
-     * landmark model's drift as it follows a hand from frame to frame does not make the name flicker.
+     * → that gesture's name): such a hand keeps the name while it stays within {@link #HOLD_FACTOR} of the radius.
      */
     public List<HandGesture> label(List<Hand> hands, Map<String, String> held) {
-        List<HandGesture> gestures = new ArrayList<>(hands.size());
+        List<HandGesture> shown = new ArrayList<>(hands.size());
         for (Hand h : hands) {
-            float[] shape = features.length == 0 ? null : featuresOf(h);
-            Match m = shape == null ? null : match(shape);
-            String before = held.get(h.handedness().label());
-            if (m == null && before != null && shape != null) {
-                m = within(shape, before, HOLD_RADIUS);
-            }
-            gestures.add(m != null ? new HandGesture(m.name(), m.score(), true) : HandGesture.canned(h));
+            Match m = examples.length == 0
+                    ? null
+                    : match(h, held.get(h.handedness().label()));
+            shown.add(m != null ? new HandGesture(m.name(), m.score(), true) : HandGesture.canned(h));
         }
-        return gestures;
+        return shown;
     }
 
     /** The taught gesture {@code hand} shows, or null when none is near enough (or nothing is taught). */
     public Match match(Hand hand) {
-        float[] handFeatures = features.length == 0 ? null : featuresOf(hand);
-        return handFeatures == null ? null : match(handFeatures);
+        return examples.length == 0 ? null : match(hand, null);
     }
 
-    /** The gesture named {@code name} if one of its shapes is within {@code radius} of the hand's features. */
-    private Match within(float[] handFeatures, String name, double radius) {
-        int g = indexOf(name);
-        double nearest = Double.MAX_VALUE;
-        for (int i = 0; g >= 0 && i < features.length; i++) {
-            if (gestureOf[i] == g) {
-                nearest = Math.min(nearest, HandShape.distance(handFeatures, features[i]));
+    private Match match(Hand hand, String held) {
+        float[] features = featuresOf(hand);
+        if (features == null) {
+            return null;
+        }
+        Gesture canned = hand.gesture();
+        return match(
+                features, canned == null ? Gesture.NONE.label() : canned.label(), held == null ? -1 : indexOf(held));
+    }
+
+    /**
+     * The taught gesture nearest to these {@link HandShape#features} relative to the radii, if within; a hand read as
+     * canned gesture {@code canned} needs a clear match for a gesture none of whose recordings read so; gesture
+     * {@code held} (an index, or -1) is kept up to {@link #HOLD_FACTOR} × the radius.
+     */
+    Match match(float[] features, String canned, int held) {
+        boolean cannedHand = !Gesture.NONE.label().equals(canned);
+        int best = -1;
+        double bestRatio = Double.MAX_VALUE;
+        double bestDistance = 0;
+        double bestToRadius = 0;
+        for (int i = 0; i < examples.length; i++) {
+            int g = gestureOf[i];
+            double reach = radius[i];
+            if (g == held) {
+                reach *= HOLD_FACTOR;
+            } else if (cannedHand && !cannedOf.get(g).contains(canned)) {
+                reach *= CANNED_CLEARANCE;
+            }
+            if (!(reach > 0)) {
+                continue; // an example another gesture's example coincides with accepts nothing
+            }
+            double limit = Math.min(reach, bestRatio * reach);
+            double d = HandShape.distanceWithin(features, examples[i], limit);
+            if (d <= limit) {
+                double ratio = d / reach;
+                if (ratio < bestRatio) {
+                    bestRatio = ratio;
+                    bestDistance = d;
+                    bestToRadius = radius[i] > 0 ? d / radius[i] : Double.MAX_VALUE;
+                    best = g;
+                }
             }
         }
-        return nearest <= radius ? new Match(gestures.get(g).name(), score(nearest), nearest) : null;
-    }
-
-    /** 1 for the very shape, 0.5 at {@link #MATCH_RADIUS}, 0 at twice that. */
-    private static float score(double distance) {
-        return (float) Math.max(0, 1 - distance / (2 * MATCH_RADIUS));
+        if (best < 0) {
+            return null;
+        }
+        // The score is against the example's own radius, so that a held hand beyond it says so (below 0.5).
+        float score = (float) Math.max(0, 1 - bestToRadius / 2);
+        return new Match(gestures.get(best).name(), score, bestDistance, bestToRadius);
     }
 
     private static float[] featuresOf(Hand hand) {
@@ -158,23 +390,6 @@ public final class TaughtGestures {
         }
     }
 
-    /** The taught gesture nearest to these {@link HandShape#features}, if within the radius. */
-    Match match(float[] handFeatures) {
-        int best = -1;
-        double bestDistance = MATCH_RADIUS;
-        for (int i = 0; i < features.length; i++) {
-            double d = HandShape.distance(handFeatures, features[i]);
-            if (d <= bestDistance) {
-                bestDistance = d;
-                best = i;
-            }
-        }
-        if (best < 0) {
-            return null;
-        }
-        return new Match(gestures.get(gestureOf[best]).name(), score(bestDistance), bestDistance);
-    }
-
     private int indexOf(String name) {
         for (int i = 0; i < gestures.size(); i++) {
             if (gestures.get(i).name().equalsIgnoreCase(name)) {
@@ -184,6 +399,7 @@ public final class TaughtGestures {
         return -1;
     }
 
+    /** The set as stored and exported: {@code {"gestures": [...]}}. */
     public JsonObject toJson() {
         JsonArray list = new JsonArray();
         gestures.forEach(g -> list.add(g.toJson()));
@@ -198,20 +414,53 @@ public final class TaughtGestures {
         List<TaughtGesture> list = new ArrayList<>();
         JsonArray entries = json.getValue("gestures") instanceof JsonArray a ? a : new JsonArray();
         for (Object entry : entries) {
-            if (list.size() == MAX_PER_USER) {
-                break;
-            }
             if (entry instanceof JsonObject o) {
                 try {
-                    TaughtGesture g = TaughtGesture.fromJson(o);
-                    if (list.stream().noneMatch(t -> t.name().equalsIgnoreCase(g.name()))) {
-                        list.add(g);
-                    }
+                    list.add(TaughtGesture.fromJson(o));
                 } catch (IllegalArgumentException invalid) {
                     // left out: see the method's comment
                 }
             }
         }
-        return new TaughtGestures(list);
+        return of(list);
+    }
+
+    /**
+     * A set from an import, all or nothing: every entry must be a valid gesture, names distinct, at most
+     * {@link #MAX_PER_USER} gestures of at most {@code maxRecordings} recordings.
+     *
+     * @throws IllegalArgumentException saying what is wrong, and where
+     */
+    public static TaughtGestures parseStrict(JsonObject json, int maxRecordings) {
+        if (json == null || !(json.getValue("gestures") instanceof JsonArray entries)) {
+            throw new IllegalArgumentException("expected {\"gestures\": [...]}");
+        }
+        if (json.size() != 1) {
+            throw new IllegalArgumentException("unknown fields beside \"gestures\"");
+        }
+        if (entries.size() > MAX_PER_USER) {
+            throw new IllegalArgumentException("at most " + MAX_PER_USER + " gestures, got " + entries.size());
+        }
+        List<TaughtGesture> list = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            if (!(entries.getValue(i) instanceof JsonObject o)) {
+                throw new IllegalArgumentException("gestures[" + i + "] is not an object");
+            }
+            TaughtGesture g;
+            try {
+                g = TaughtGesture.fromJson(o);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("gestures[" + i + "]: " + e.getMessage());
+            }
+            if (g.recordings().size() > maxRecordings) {
+                throw new IllegalArgumentException("gestures[" + i + "]: at most " + maxRecordings + " recordings, got "
+                        + g.recordings().size());
+            }
+            if (list.stream().anyMatch(t -> t.name().equalsIgnoreCase(g.name()))) {
+                throw new IllegalArgumentException("gestures[" + i + "]: the name '" + g.name() + "' comes twice");
+            }
+            list.add(g);
+        }
+        return of(list);
     }
 }

@@ -81,7 +81,7 @@ public final class ServerMessages {
      *
      * @param resumeToken    what the client sends in {@code hello.resume} after a reconnect
      * @param resumed        whether this session took up an earlier one's (told only when it did)
-     * @param customGestures the names of the gestures the user taught
+     * @param taught         the gestures the user taught, then those of the user's team
      */
     public static JsonObject welcome(
             String sessionId,
@@ -89,13 +89,14 @@ public final class ServerMessages {
             boolean resumed,
             Limits limits,
             Capabilities capabilities,
-            List<String> customGestures) {
+            List<TaughtEntry> taught) {
         JsonObject m = new JsonObject()
                 .put("type", "welcome")
                 .put("sessionId", sessionId)
                 .put("limits", limits.toJson())
                 .put("capabilities", capabilities.toJson())
-                .put("customGestures", new JsonArray(customGestures))
+                .put("customGestures", names(taught))
+                .put("taughtGestures", entries(taught))
                 .put("resumeToken", resumeToken);
         return resumed ? m.put("resumed", true) : m;
     }
@@ -163,9 +164,26 @@ public final class ServerMessages {
                 .put("since", since);
     }
 
-    /** A gesture taught from {@code samples} examples. */
-    public static JsonObject taught(String name, int samples) {
-        return new JsonObject().put("type", "taught").put("name", name).put("samples", samples);
+    /**
+     * A taught gesture as clients see it.
+     *
+     * @param recordings how many recordings it has
+     * @param team       whether it belongs to the user's team rather than to the user
+     */
+    public record TaughtEntry(String name, int recordings, boolean team) {}
+
+    /**
+     * A recording taken: the gesture now has {@code recordings} of them, {@code samples} examples in all.
+     *
+     * @param team whether it went to the user's team's set
+     */
+    public static JsonObject taught(String name, int samples, int recordings, boolean team) {
+        return new JsonObject()
+                .put("type", "taught")
+                .put("name", name)
+                .put("samples", samples)
+                .put("recordings", recordings)
+                .put("team", team);
     }
 
     /** A taught gesture forgotten. */
@@ -182,9 +200,27 @@ public final class ServerMessages {
                 .put("frames", frames);
     }
 
-    /** The user's taught gestures, after a change made on another connection. */
-    public static JsonObject customGestures(List<String> names) {
-        return new JsonObject().put("type", "custom_gestures").put("customGestures", new JsonArray(names));
+    /** The user's taught gestures (own, then the team's), after a change made on another connection. */
+    public static JsonObject customGestures(List<TaughtEntry> taught) {
+        return new JsonObject()
+                .put("type", "custom_gestures")
+                .put("customGestures", names(taught))
+                .put("taughtGestures", entries(taught));
+    }
+
+    private static JsonArray names(List<TaughtEntry> taught) {
+        return new JsonArray(taught.stream().map(TaughtEntry::name).toList());
+    }
+
+    private static JsonArray entries(List<TaughtEntry> taught) {
+        JsonArray list = new JsonArray();
+        for (TaughtEntry t : taught) {
+            list.add(new JsonObject()
+                    .put("name", t.name())
+                    .put("recordings", t.recordings())
+                    .put("team", t.team()));
+        }
+        return list;
     }
 
     /** @param fatal whether the server closes the connection after it */

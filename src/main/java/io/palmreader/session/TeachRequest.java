@@ -13,10 +13,11 @@ import io.vertx.core.json.JsonObject;
  * {@link ProtocolException} whose code says whether the message was malformed ({@code bad_message}) or the gesture
  * cannot be taught now ({@code teach_failed}).
  *
- * @param name   the gesture's name, stripped of surrounding spaces
- * @param frames single-hand answers to gather as its examples
+ * @param name    the gesture's name, stripped of surrounding spaces
+ * @param frames  single-hand answers to gather as its examples
+ * @param replace whether the recording replaces the gesture's examples rather than adding to them
  */
-public record TeachRequest(String name, int frames) {
+public record TeachRequest(String name, int frames, boolean replace) {
 
     /** Examples gathered when a {@code teach} does not say. */
     public static final int DEFAULT_FRAMES = 15;
@@ -27,11 +28,12 @@ public record TeachRequest(String name, int frames) {
     }
 
     /**
-     * A {@code teach}, checked in this order: the number of frames, the name, a recording already in progress, the
-     * per-user limit (a gesture taught again replaces itself, so it is never over the limit).
+     * A {@code teach}, checked in this order: the number of frames, {@code replace}, the name, a recording already in
+     * progress, the per-user limit (a gesture taught again adds to itself, so it is never over the limit).
      *
      * @param recording the name of the gesture being recorded now, or null
-     * @throws ProtocolException {@code bad_message} for frames out of range or a malformed name; {@code teach_failed}
+     * @throws ProtocolException {@code bad_message} for frames out of range, a {@code replace} that is not a boolean or
+     *                           a malformed name; {@code teach_failed}
      *                           for a built-in gesture's name, a recording in progress or the limit
      */
     public static TeachRequest teach(JsonObject message, TaughtGestures taught, String recording) {
@@ -42,6 +44,11 @@ public record TeachRequest(String name, int frames) {
                     ErrorCode.BAD_MESSAGE,
                     "frames must be a whole number from " + GestureRecording.MIN_FRAMES + " to "
                             + GestureRecording.MAX_FRAMES + ", was " + ClientInput.echo(frames));
+        }
+        Object replace = message.getValue("replace", false);
+        if (!(replace instanceof Boolean)) {
+            throw new ProtocolException(
+                    ErrorCode.BAD_MESSAGE, "replace must be true or false, was " + ClientInput.echo(replace));
         }
         String problem = TaughtGesture.nameProblem(name);
         if (problem != null) {
@@ -54,7 +61,7 @@ public record TeachRequest(String name, int frames) {
         if (!taught.has(name) && taught.gestures().size() >= TaughtGestures.MAX_PER_USER) {
             throw limitReached();
         }
-        return new TeachRequest(name, (Integer) frames);
+        return new TeachRequest(name, (Integer) frames, (Boolean) replace);
     }
 
     /**

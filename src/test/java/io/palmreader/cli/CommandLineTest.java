@@ -28,14 +28,15 @@ import picocli.CommandLine.Model.OptionSpec;
 @DisplayName("palmreader's command line: help for each command, usage errors with exit 2, README and scripts in step")
 class CommandLineTest {
 
-    private static final List<String> COMMANDS = List.of("analyze", "bench", "batchbench", "loadgen", "run");
+    private static final List<String> COMMANDS =
+            List.of("analyze", "bench", "batchbench", "loadgen", "run", "teach-eval");
 
     /** A command and its flags, as README's synopses and the scripts write them; the rest of the line is left out. */
     private static final Pattern README_CALL =
-            Pattern.compile("palmreader\\.jar (\\w+)([^\\n`]*(?:\\n {20,}[^\\n]*)*)");
+            Pattern.compile("palmreader\\.jar ([a-z][\\w-]*)([^\\n`]*(?:\\n {20,}[^\\n]*)*)");
 
     private static final Pattern SCRIPT_CALL =
-            Pattern.compile("(?:palmreader\\.jar|palmreader\\[@]}\")\\s+(\\w+)((?:[^\\n]*\\\\\\n)*[^\\n]*)");
+            Pattern.compile("(?:palmreader\\.jar|palmreader\\[@]}\")\\s+([a-z][\\w-]*)((?:[^\\n]*\\\\\\n)*[^\\n]*)");
     private static final Pattern FLAG = Pattern.compile("(?<![\\w-])--[a-z][a-z-]*");
 
     /** Command → its declared long options, from the picocli model. */

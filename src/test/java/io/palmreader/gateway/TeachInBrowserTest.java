@@ -78,7 +78,8 @@ class TeachInBrowserTest {
                     () -> "Scissors".equals(text(victory, "document.body.dataset.gesture"))
                             && "Scissors".equals(text(victory, "document.body.dataset.taught")));
             assertTrue(text(victory, "document.getElementById('teach-status').textContent")
-                    .startsWith("Taught Scissors"));
+                    .startsWith("Taught 'Scissors' — 1 recording"));
+            assertEquals("Scissors:1", text(victory, "document.body.dataset.taughtCounts"));
             Eventually.await(
                     vertx,
                     10_000,

@@ -93,7 +93,9 @@ class TeachingTest {
                     new JsonObject()
                             .put("type", "taught")
                             .put("name", "Scissors")
-                            .put("samples", 10),
+                            .put("samples", 10)
+                            .put("recordings", 1)
+                            .put("team", false),
                     taught);
             c.sendFrame(++seq, VICTORY);
             JsonObject hand = c.next("hands", 30_000).getJsonArray("hands").getJsonObject(0);
@@ -124,6 +126,58 @@ class TeachingTest {
         }
         try (SessionClient later = connect("ann")) {
             assertEquals(new JsonArray(), later.next("welcome", 5000).getJsonArray("customGestures"));
+        }
+    }
+
+    /** Teaches {@code name} from {@code frames} frames of {@code photo}, returns the {@code taught} message. */
+    private static JsonObject teach(SessionClient c, long[] seq, String name, byte[] photo, JsonObject extra)
+            throws Exception {
+        send(
+                c,
+                new JsonObject()
+                        .put("type", "teach")
+                        .put("name", name)
+                        .put("frames", 5)
+                        .mergeIn(extra));
+        c.next("teaching", 5000);
+        for (int i = 0; i < 5; i++) {
+            gestureOf(c, ++seq[0], photo);
+        }
+        return c.next("taught", 10_000);
+    }
+
+    @Test
+    @DisplayName("teaching a name again adds a recording, replace starts afresh, forget removes it; the counts show in "
+            + "taught and in the next session's welcome")
+    void recordingsAccumulate() throws Exception {
+        long[] seq = {0};
+        try (SessionClient c = connect("eve")) {
+            c.next("welcome", 5000);
+            assertEquals(1, teach(c, seq, "Vee", VICTORY, new JsonObject()).getInteger("recordings"));
+            JsonObject second = teach(c, seq, "Vee", VICTORY, new JsonObject());
+            assertEquals(2, second.getInteger("recordings"));
+            assertEquals(10, second.getInteger("samples"));
+            assertEquals(3, teach(c, seq, "vee", VICTORY, new JsonObject()).getInteger("recordings"));
+        }
+        try (SessionClient c = connect("eve")) {
+            JsonObject welcome = c.next("welcome", 5000);
+            assertEquals(
+                    new JsonArray()
+                            .add(new JsonObject()
+                                    .put("name", "Vee")
+                                    .put("recordings", 3)
+                                    .put("team", false)),
+                    welcome.getJsonArray("taughtGestures"));
+            JsonObject replaced = teach(c, seq, "Vee", VICTORY, new JsonObject().put("replace", true));
+            assertEquals(1, replaced.getInteger("recordings"));
+            assertEquals(5, replaced.getInteger("samples"));
+            send(c, new JsonObject().put("type", "teach").put("name", "Vee").put("replace", "yes"));
+            assertEquals("bad_message", c.next("error", 5000).getString("code"));
+            send(c, new JsonObject().put("type", "forget").put("name", "Vee"));
+            c.next("forgotten", 5000);
+        }
+        try (SessionClient c = connect("eve")) {
+            assertEquals(new JsonArray(), c.next("welcome", 5000).getJsonArray("taughtGestures"));
         }
     }
 

@@ -122,7 +122,9 @@ class TaughtGesturesOnPhotosTest {
             }
         }
         // The margin the radius leaves: the closest two hands of different gestures, against the radius.
-        assertTrue(closest > TaughtGestures.MATCH_RADIUS * 1.15, "closest pair of different gestures: " + closest);
+        assertTrue(
+                closest > TaughtGestures.BASE_RADIUS * TaughtGestures.CANNED_CLEARANCE,
+                "closest pair of different gestures: " + closest);
     }
 
     @Test

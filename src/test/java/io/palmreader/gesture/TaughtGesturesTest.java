@@ -182,8 +182,8 @@ class TaughtGesturesTest {
     }
 
     @Test
-    @DisplayName("a hand that showed a taught gesture keeps its name while it stays within the hold radius; a new one "
-            + "needs the match radius")
+    @DisplayName("a hand that showed a taught gesture keeps its name while it stays within the hold factor of the "
+            + "radius; a new one needs the radius")
     void heldNamesDoNotFlicker() throws Exception {
         float[] ok = okSign();
         float[] palm = cannedPoses().get("Open_Palm");
@@ -196,7 +196,8 @@ class TaughtGesturesTest {
                 p[i] = (float) (ok[i] + t * (palm[i] - ok[i]));
             }
             double d = HandShape.distance(reference, HandShape.features(HandShape.canonical(p, false)));
-            if (d > TaughtGestures.MATCH_RADIUS * 1.3 && d < TaughtGestures.HOLD_RADIUS * 0.9) {
+            if (d > TaughtGestures.BASE_RADIUS * 1.1
+                    && d < TaughtGestures.BASE_RADIUS * TaughtGestures.HOLD_FACTOR * 0.9) {
                 between = p;
             }
         }
@@ -232,6 +233,176 @@ class TaughtGesturesTest {
                             .name(),
                     p.getKey());
         }
+    }
+
+    /** The hand on the way from {@code from} to {@code to} whose shape is first more than {@code d} from {@code ref}. */
+    private static float[] along(float[] from, float[] to, float[] ref, double d) {
+        float[] reference = HandShape.features(HandShape.canonical(ref, false));
+        for (double t = 0; t <= 1; t += 0.002) {
+            float[] p = new float[from.length];
+            for (int i = 0; i < p.length; i++) {
+                p[i] = (float) (from[i] + t * (to[i] - from[i]));
+            }
+            if (HandShape.distance(reference, HandShape.features(HandShape.canonical(p, false))) > d) {
+                return p;
+            }
+        }
+        throw new AssertionError("no hand that far on the way");
+    }
+
+    private static TaughtGesture recorded(String name, float[] points) throws Exception {
+        GestureRecording r = new GestureRecording(name, 5, 0);
+        for (int i = 0; i < 5; i++) {
+            r.offer(List.of(hand(points, "Right")));
+        }
+        return r.finish(100);
+    }
+
+    @Test
+    @DisplayName("teaching a name again adds a recording, the oldest dropped past the limit; replacing starts afresh")
+    void recordingsAccumulate() throws Exception {
+        float[] ok = okSign();
+        float[] palm = cannedPoses().get("Open_Palm");
+        TaughtGestures set = TaughtGestures.NONE.adding(recorded("Ring", ok), 2);
+        set = set.adding(recorded("ring", along(ok, palm, ok, 0.1)), 2);
+        assertEquals(List.of("Ring"), set.names(), "the name compares ignoring case and keeps its first spelling");
+        assertEquals(2, set.get("Ring").recordings().size());
+        assertEquals(10, set.get("Ring").samples());
+        TaughtGesture third = recorded("Ring", along(ok, palm, ok, 0.2));
+        set = set.adding(third, 2);
+        assertEquals(2, set.get("Ring").recordings().size(), "the oldest recording dropped");
+        assertArrayEquals(
+                third.recordings().get(0).shapes().get(0),
+                set.get("Ring").recordings().get(1).shapes().get(0));
+        set = set.with(recorded("Ring", ok));
+        assertEquals(1, set.get("Ring").recordings().size(), "with() replaces the gesture");
+    }
+
+    @Test
+    @DisplayName("recordings that differ widen the gesture's radius: a hand beyond one recording's reach is taken")
+    void spreadWidensTheRadius() throws Exception {
+        float[] ok = okSign();
+        float[] palm = cannedPoses().get("Open_Palm");
+        float[] second = along(ok, palm, ok, 0.3);
+        float[] beyond = along(second, palm, second, TaughtGestures.BASE_RADIUS * 1.1);
+        Hand h = hand(beyond, "Right");
+        assertNull(TaughtGestures.NONE.adding(recorded("Ring", second), 16).match(h), "one recording: its radius");
+        TaughtGestures both =
+                TaughtGestures.NONE.adding(recorded("Ring", ok), 16).adding(recorded("Ring", second), 16);
+        assertEquals("Ring", both.match(h).name(), "two recordings 0.3 apart: a wider radius");
+    }
+
+    @Test
+    @DisplayName("a hand read as a canned gesture the recordings never read as needs a clear match")
+    void cannedLabelsWinUnlessClear() throws Exception {
+        float[] ok = okSign();
+        float[] palm = cannedPoses().get("Open_Palm");
+        TaughtGestures taught = TaughtGestures.NONE.adding(recorded("Ring", ok), 16);
+        float[] near = along(ok, palm, ok, TaughtGestures.BASE_RADIUS * 0.7);
+        float[] p = near.clone();
+        Hand noCanned = new Hand(p, p, 1f, Handedness.RIGHT, 1f, Gesture.NONE, 1f, null);
+        Hand canned = new Hand(p, p, 1f, Handedness.RIGHT, 1f, Gesture.OPEN_PALM, 1f, null);
+        assertEquals("Ring", taught.label(List.of(noCanned)).get(0).name());
+        assertEquals("Open_Palm", taught.label(List.of(canned)).get(0).name());
+        Hand close = new Hand(ok.clone(), ok.clone(), 1f, Handedness.RIGHT, 1f, Gesture.OPEN_PALM, 1f, null);
+        assertEquals("Ring", taught.label(List.of(close)).get(0).name(), "the very shape is a clear match");
+    }
+
+    @Test
+    @DisplayName("two taught poses never overlap: each example's radius stops short of the other gesture's")
+    void gesturesKeepApart() throws Exception {
+        float[] ok = okSign();
+        float[] palm = cannedPoses().get("Open_Palm");
+        float[] other = along(ok, palm, ok, 0.25);
+        TaughtGestures two =
+                TaughtGestures.NONE.adding(recorded("Ring", ok), 16).adding(recorded("Other", other), 16);
+        for (double d = 0.02; d < 0.25; d += 0.02) {
+            TaughtGestures.Match m = two.match(hand(along(ok, palm, ok, d), "Right"));
+            if (m != null) {
+                assertEquals(d < 0.125 ? "Ring" : "Other", m.name(), "at " + d);
+            }
+        }
+        assertEquals("Ring", two.match(hand(ok, "Right")).name());
+        assertEquals("Other", two.match(hand(other, "Right")).name());
+    }
+
+    @Test
+    @DisplayName("a team's gestures join the user's own; the user's own wins on a name clash")
+    void sharedGestures() throws Exception {
+        float[] ok = okSign();
+        float[] fist = cannedPoses().get("Closed_Fist");
+        TaughtGestures own = TaughtGestures.NONE.adding(recorded("Ring", ok), 16);
+        TaughtGestures team = TaughtGestures.NONE
+                .adding(recorded("ring", fist), 16)
+                .adding(recorded("Rock", cannedPoses().get("ILoveYou")), 16);
+        TaughtGestures both = own.withShared(team);
+        assertEquals(List.of("Ring", "Rock"), both.names());
+        assertEquals("Ring", both.match(hand(ok, "Right")).name());
+        assertNull(both.match(hand(fist, "Right")), "the team's Ring is hidden by the user's own");
+        assertEquals(
+                "Rock", both.match(hand(cannedPoses().get("ILoveYou"), "Right")).name());
+    }
+
+    @Test
+    @DisplayName("an imported set is taken whole or refused with the reason; the stored one-recording form still reads")
+    void strictImportAndOldRecords() throws Exception {
+        TaughtGestures set = TaughtGestures.NONE.adding(recorded("Ring", okSign()), 16);
+        JsonObject json = set.toJson();
+        assertEquals(set.names(), TaughtGestures.parseStrict(json, 16).names());
+        JsonObject gesture = json.getJsonArray("gestures").getJsonObject(0);
+        Map<String, JsonObject> refused = new LinkedHashMap<>();
+        refused.put(
+                "twice",
+                new JsonObject().put("gestures", new JsonArray().add(gesture).add(gesture)));
+        refused.put(
+                "bad name",
+                new JsonObject()
+                        .put("gestures", new JsonArray().add(gesture.copy().put("name", "<x>"))));
+        refused.put("extra field", json.copy().put("admin", true));
+        refused.put("not a list", new JsonObject().put("gestures", "all"));
+        refused.put("a string entry", new JsonObject().put("gestures", new JsonArray().add("Ring")));
+        refused.put(
+                "NaN",
+                new JsonObject()
+                        .put(
+                                "gestures",
+                                new JsonArray()
+                                        .add(withShapes(
+                                                gesture,
+                                                new JsonArray()
+                                                        .add(gesture.getJsonArray("recordings")
+                                                                .getJsonObject(0)
+                                                                .getJsonArray("shapes")
+                                                                .getJsonArray(0)
+                                                                .copy()
+                                                                .set(0, "NaN"))))));
+        JsonArray many = new JsonArray();
+        for (int i = 0; i <= TaughtGestures.MAX_PER_USER; i++) {
+            many.add(gesture.copy().put("name", "g" + i));
+        }
+        refused.put("33 gestures", new JsonObject().put("gestures", many));
+        for (Map.Entry<String, JsonObject> bad : refused.entrySet()) {
+            assertThrows(
+                    IllegalArgumentException.class, () -> TaughtGestures.parseStrict(bad.getValue(), 16), bad.getKey());
+        }
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> TaughtGestures.parseStrict(
+                        TaughtGestures.NONE
+                                .adding(recorded("Ring", okSign()), 16)
+                                .adding(recorded("Ring", okSign()), 16)
+                                .toJson(),
+                        1));
+        JsonObject recording = gesture.getJsonArray("recordings").getJsonObject(0);
+        JsonObject old = new JsonObject()
+                .put("name", "Ring")
+                .put("shapes", recording.getJsonArray("shapes"))
+                .put("samples", 15)
+                .put("taughtAt", 5L);
+        TaughtGestures read = TaughtGestures.fromJson(new JsonObject().put("gestures", new JsonArray().add(old)));
+        assertEquals(1, read.get("Ring").recordings().size());
+        assertEquals("None", read.get("Ring").recordings().get(0).canned());
+        assertEquals("Ring", read.match(hand(okSign(), "Right")).name());
     }
 
     @Test
@@ -284,7 +455,9 @@ class TaughtGesturesTest {
             assertTrue(problem.contains("ASCII"), problem);
             assertThrows(
                     IllegalArgumentException.class,
-                    () -> new TaughtGesture(name, List.of(HandShape.canonical(okSign(), false)), 1, 0),
+                    () -> TaughtGesture.of(
+                            name,
+                            new TaughtGesture.Recording(List.of(HandShape.canonical(okSign(), false)), 1, "None", 0)),
                     name);
         }
         assertNull(TaughtGesture.nameProblem("Victory 2"), "plain ASCII is taken");
@@ -343,29 +516,25 @@ class TaughtGesturesTest {
         assertEquals("Ring", back.match(hand(okSign(), "Right")).name());
 
         JsonObject good = taught.toJson().getJsonArray("gestures").getJsonObject(0);
+        JsonArray shape = good.getJsonArray("recordings")
+                .getJsonObject(0)
+                .getJsonArray("shapes")
+                .getJsonArray(0);
         JsonArray entries = new JsonArray()
-                .add(good.copy()
-                        .put(
-                                "shapes",
-                                new JsonArray().add(new JsonArray().add(1).add(2))))
+                .add(withShapes(good, new JsonArray().add(new JsonArray().add(1).add(2))))
                 .add(good.copy().put("name", "bad;name"))
+                .add(withShapes(good, new JsonArray().add(shape.copy().set(5, "NaN"))))
+                .add(withShapes(good, new JsonArray().add(shape.copy().set(5, 1e9))))
+                .add(withShapes(good, new JsonArray()))
+                .add(good.copy().put("recordings", new JsonArray()))
                 .add(good.copy()
                         .put(
-                                "shapes",
+                                "recordings",
                                 new JsonArray()
-                                        .add(good.getJsonArray("shapes")
-                                                .getJsonArray(0)
+                                        .add(good.getJsonArray("recordings")
+                                                .getJsonObject(0)
                                                 .copy()
-                                                .set(5, "NaN"))))
-                .add(good.copy()
-                        .put(
-                                "shapes",
-                                new JsonArray()
-                                        .add(good.getJsonArray("shapes")
-                                                .getJsonArray(0)
-                                                .copy()
-                                                .set(5, 1e9))))
-                .add(good.copy().put("shapes", new JsonArray()))
+                                                .put("canned", "Jazz_Hands"))))
                 .add("not an object")
                 .add(good.copy().put("name", "ring"));
         for (int i = 0; i < 40; i++) {
@@ -376,6 +545,12 @@ class TaughtGesturesTest {
         assertEquals("ring", read.names().get(0));
         assertTrue(TaughtGestures.fromJson(new JsonObject().put("gestures", "nope"))
                 .isEmpty());
+    }
+
+    private static JsonObject withShapes(JsonObject gesture, JsonArray shapes) {
+        JsonObject g = gesture.copy();
+        g.getJsonArray("recordings").getJsonObject(0).put("shapes", shapes);
+        return g;
     }
 
     @Test

@@ -31,7 +31,7 @@ class ServerMessagesTest {
                 false,
                 LIMITS,
                 new ServerMessages.Capabilities(null, List.of("Open_Palm", "Wave"), true),
-                List.of("Spock"));
+                List.of(new ServerMessages.TaughtEntry("Spock", 3, false)));
         assertEquals(
                 new JsonObject()
                         .put("type", "welcome")
@@ -58,6 +58,13 @@ class ServerMessagesTest {
                                                 new JsonArray().add("Open_Palm").add("Wave"))
                                         .put("assistant", true))
                         .put("customGestures", new JsonArray().add("Spock"))
+                        .put(
+                                "taughtGestures",
+                                new JsonArray()
+                                        .add(new JsonObject()
+                                                .put("name", "Spock")
+                                                .put("recordings", 3)
+                                                .put("team", false)))
                         .put("resumeToken", "r1"),
                 m);
         JsonObject resumed = ServerMessages.welcome(
@@ -181,12 +188,26 @@ class ServerMessagesTest {
                         .put("frames", 15),
                 ServerMessages.teaching("Spock", 2, 15));
         assertEquals(
-                new JsonObject().put("type", "taught").put("name", "Spock").put("samples", 15),
-                ServerMessages.taught("Spock", 15));
+                new JsonObject()
+                        .put("type", "taught")
+                        .put("name", "Spock")
+                        .put("samples", 45)
+                        .put("recordings", 3)
+                        .put("team", true),
+                ServerMessages.taught("Spock", 45, 3, true));
         assertEquals(new JsonObject().put("type", "forgotten").put("name", "Spock"), ServerMessages.forgotten("Spock"));
         assertEquals(
-                new JsonObject().put("type", "custom_gestures").put("customGestures", new JsonArray().add("Spock")),
-                ServerMessages.customGestures(List.of("Spock")));
+                new JsonObject()
+                        .put("type", "custom_gestures")
+                        .put("customGestures", new JsonArray().add("Wave"))
+                        .put(
+                                "taughtGestures",
+                                new JsonArray()
+                                        .add(new JsonObject()
+                                                .put("name", "Wave")
+                                                .put("recordings", 1)
+                                                .put("team", true))),
+                ServerMessages.customGestures(List.of(new ServerMessages.TaughtEntry("Wave", 1, true))));
         assertEquals(
                 new JsonObject()
                         .put("type", "stats")

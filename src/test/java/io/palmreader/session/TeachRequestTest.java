@@ -28,7 +28,8 @@ class TeachRequestTest {
     private static TaughtGestures taught(int count) {
         TaughtGestures set = TaughtGestures.NONE;
         for (int i = 0; i < count; i++) {
-            set = set.with(new TaughtGesture("g" + i, List.of(new float[3 * HandShape.POINTS]), 5, 0));
+            set = set.with(TaughtGesture.of(
+                    "g" + i, new TaughtGesture.Recording(List.of(new float[3 * HandShape.POINTS]), 5, "None", 0)));
         }
         return set;
     }
@@ -40,14 +41,24 @@ class TeachRequestTest {
     }
 
     @Test
-    @DisplayName("a good teach: the name stripped, the frames asked for or 15")
+    @DisplayName("a good teach: the name stripped, the frames asked for or 15, replace if asked; adding is never over "
+            + "the limit")
     void accepted() {
         assertEquals(
-                new TeachRequest("Spock", 20), TeachRequest.teach(teach("  Spock ", 20), TaughtGestures.NONE, null));
+                new TeachRequest("Spock", 20, false),
+                TeachRequest.teach(teach("  Spock ", 20), TaughtGestures.NONE, null));
         assertEquals(
                 TeachRequest.DEFAULT_FRAMES,
                 TeachRequest.teach(teach("Spock", null), TaughtGestures.NONE, null)
                         .frames());
+        assertTrue(TeachRequest.teach(teach("Spock", 20).put("replace", true), TaughtGestures.NONE, null)
+                .replace());
+        refused(
+                ErrorCode.BAD_MESSAGE,
+                "replace must be true or false",
+                () -> TeachRequest.teach(teach("Spock", 20).put("replace", "yes"), TaughtGestures.NONE, null));
+        TaughtGestures full = taught(TaughtGestures.MAX_PER_USER);
+        assertEquals("g3", TeachRequest.teach(teach("g3", 20), full, null).name(), "adding to a gesture: no limit");
     }
 
     @Test
