@@ -1,10 +1,16 @@
 package io.palmreader.assistant;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Scope;
+import io.palmreader.observability.Tracing;
 import io.palmreader.protocol.ErrorCode;
 import io.palmreader.protocol.ServerMessages;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -170,11 +176,22 @@ public final class AssistantClient {
         runningAnswerId = request.answerId();
         runningCancel = null;
         stopWhenAcknowledged = false;
-        vertx.eventBus()
-                .<JsonObject>request(
-                        AssistantAddresses.REQUESTS,
-                        request.toJson(),
-                        new DeliveryOptions().setSendTimeout(REQUEST_TIMEOUT_MS))
+        // With tracing on, the trigger is a span (its kind only: never the question) that the event bus carries to the
+        // assistant, on whatever node, whose answer and call to the LLM server join its trace.
+        Span span = Tracing.tracer(vertx)
+                .spanBuilder("ask")
+                .setSpanKind(SpanKind.CLIENT)
+                .setAttribute("palmreader.trigger", trigger.getString("type"))
+                .startSpan();
+        Future<Message<JsonObject>> sent;
+        try (Scope current = span.makeCurrent()) {
+            sent = vertx.eventBus()
+                    .request(
+                            AssistantAddresses.REQUESTS,
+                            request.toJson(),
+                            new DeliveryOptions().setSendTimeout(REQUEST_TIMEOUT_MS));
+        }
+        sent.onComplete(ar -> span.end())
                 .onSuccess(ack -> acknowledged(request.answerId(), ack.body().getString("cancel")))
                 // The assistant acknowledges at once; its own failures come back as events on the session address.
                 .onFailure(e -> events.accept(new AssistantEvent.Failed(

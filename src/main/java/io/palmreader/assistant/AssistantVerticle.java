@@ -62,30 +62,34 @@ public final class AssistantVerticle extends VerticleBase {
 
     private void onRequest(Message<JsonObject> message) {
         AssistantRequest request = AssistantRequest.fromJson(message.body());
+        AnswerSpan span = AnswerSpan.start(vertx, config);
         // The session stops this answer through this node's own address: a cancel goes to one node, not to every one.
         message.reply(
                 new JsonObject().put("answerId", request.answerId()).put("cancel", AssistantAddresses.cancel(nodeId)));
-        // One answer per session: a new trigger replaces the running one.
-        stop(request.sessionId(), null);
+        span.resume();
+        stop(request.sessionId(), null); // one answer per session: a new trigger replaces the running one
         Future<String> image = ImageFit.offLoop(vertx, request.image(), config.maxImagePixels());
         // The conversation so far (without the store the answer goes ahead without it); the frame, fitted off the loop.
         store.tail(StoreKeys.history(request.conversationId()), config.historyMessages())
                 .otherwise(List.of())
                 .onComplete(ar -> image.onComplete(fit -> begin(
                         request.withImage(fit.result()),
-                        ar.result().stream().map(JsonObject::new).toList())));
+                        ar.result().stream().map(JsonObject::new).toList(),
+                        span)));
     }
 
-    private void begin(AssistantRequest request, List<JsonObject> past) {
-        RunningAnswer answer = new RunningAnswer(new AnswerStream(
-                config,
-                nodeId,
-                request,
-                past,
-                System.currentTimeMillis(),
-                System::nanoTime,
-                metrics::timeToFirstToken,
-                metrics::timeToFirstThought));
+    private void begin(AssistantRequest request, List<JsonObject> past, AnswerSpan span) {
+        RunningAnswer answer = new RunningAnswer(
+                new AnswerStream(
+                        config,
+                        nodeId,
+                        request,
+                        past,
+                        System.currentTimeMillis(),
+                        System::nanoTime,
+                        metrics::timeToFirstToken,
+                        metrics::timeToFirstThought),
+                span);
         String cacheKey = answer.stream.cacheKey();
         Future<String> cached = cacheKey == null
                 ? Future.succeededFuture()
@@ -97,7 +101,7 @@ public final class AssistantVerticle extends VerticleBase {
             }
             ChatCall.Sink sink = new ChatCall.Sink(
                     text -> onDelta(answer, text),
-                    text -> answer.stream.thought(text).ifPresent(event -> send(answer, event)));
+                    text -> answer.stream.thought(text).ifPresent(event -> answer.send(vertx.eventBus(), event)));
             llm.chat(answer.stream.chatBody(), sink, chat -> {
                         answer.chat = chat;
                         running.put(request.sessionId(), answer);
@@ -121,7 +125,7 @@ public final class AssistantVerticle extends VerticleBase {
     private void onDelta(RunningAnswer answer, String text) {
         AnswerStream.Piece piece = answer.stream.delta(text);
         if (piece.send() != null) {
-            send(answer, piece.send());
+            answer.send(vertx.eventBus(), piece.send());
         }
         if (piece.stopGenerating()) {
             answer.chat.cancel();
@@ -132,7 +136,8 @@ public final class AssistantVerticle extends VerticleBase {
     private void finish(RunningAnswer answer, AnswerStream.End end) {
         running.remove(answer.stream.request().sessionId(), answer);
         records.keep(answer.stream.request(), answer.stream.cacheKey(), end);
-        end.events().forEach(event -> send(answer, event));
+        answer.span.end(end);
+        end.events().forEach(event -> answer.send(vertx.eventBus(), event));
     }
 
     /** Stops the session's running answer unless it is {@code keepAnswerId} (a late cancel); null keeps none. */
@@ -141,9 +146,5 @@ public final class AssistantVerticle extends VerticleBase {
         if (answer != null && !answer.stream.request().answerId().equals(keepAnswerId)) {
             running.remove(sessionId).chat.cancel();
         }
-    }
-
-    private void send(RunningAnswer answer, AssistantEvent event) {
-        vertx.eventBus().send(AssistantAddresses.session(answer.stream.request().sessionId()), event.toJson());
     }
 }

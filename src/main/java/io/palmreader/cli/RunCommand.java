@@ -1,8 +1,12 @@
 package io.palmreader.cli;
 
 import io.palmreader.config.ConfigException;
+import io.palmreader.config.NodeConfig;
+import io.palmreader.config.Settings;
 import io.palmreader.gateway.GatewayVerticle;
 import io.palmreader.node.Node;
+import io.palmreader.node.TelemetryConfig;
+import io.palmreader.observability.LogFormat;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
@@ -10,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -66,6 +71,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        // Before Hazelcast's first line, which it would otherwise print through java.util.logging.
+        System.setProperty("hazelcast.logging.type", "slf4j");
         if (file != null && !Files.isRegularFile(file)) {
             throw OptionValues.usage(spec, "configuration file " + file + " does not exist");
         }
@@ -91,6 +98,9 @@ final class RunCommand implements Callable<Integer> {
             } finally {
                 reader.close();
             }
+            Settings settings = new Settings(config);
+            boolean json = TelemetryConfig.from(settings).logFormat().equals("json");
+            LogFormat.apply(json ? "json" : "text", NodeConfig.from(settings).nodeId());
             Node node = Node.createVertx(config)
                     .compose(vertx -> Node.start(vertx, config, role).onFailure(e -> vertx.close()))
                     .toCompletionStage()
@@ -99,8 +109,13 @@ final class RunCommand implements Callable<Integer> {
             Vertx vertx = node.vertx();
             Object port =
                     vertx.sharedData().getLocalMap(GatewayVerticle.NODE_MAP).get(GatewayVerticle.HTTP_PORT_KEY);
-            err.println("palmreader: node " + node.config().getString("nodeId") + " running role " + role
-                    + (port != null ? ", open http://localhost:" + port + "/" : ""));
+            String running = "palmreader: node " + node.config().getString("nodeId") + " running role " + role
+                    + (port != null ? ", open http://localhost:" + port + "/" : "");
+            if (json) {
+                LoggerFactory.getLogger(RunCommand.class).info(running);
+            } else {
+                err.println(running);
+            }
             // Node.stop completes within node.stopTimeoutMs whatever clients do; the JVM exits when this hook returns.
             Runtime.getRuntime().addShutdownHook(new Thread(() -> node.stop().await()));
             Thread.currentThread().join();

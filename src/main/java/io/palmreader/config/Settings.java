@@ -78,6 +78,26 @@ public final class Settings {
         return value;
     }
 
+    /** A number, whole or not, within {@code min} and {@code max}. */
+    public double decimal(String key, double fallback, double min, double max) {
+        Object v = raw(key);
+        if (v == null) {
+            return fallback;
+        }
+        double value;
+        try {
+            value = v instanceof Number n
+                    ? n.doubleValue()
+                    : Double.parseDouble(String.valueOf(v).trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key + " must be a number, was '" + v + "'");
+        }
+        if (!(value >= min && value <= max)) {
+            throw new ConfigException(key + " must be between " + min + " and " + max + ", was " + value);
+        }
+        return value;
+    }
+
     /** A whole number, or {@code auto} (the fallback, usually derived from the cores). */
     public int integerOrAuto(String key, int auto, int min, int max) {
         Object v = raw(key);

@@ -5,6 +5,8 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.tracing.TracingPolicy;
+import io.vertx.kafka.client.common.KafkaClientOptions;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import java.util.HashMap;
@@ -45,7 +47,7 @@ public final class EventLogVerticle extends VerticleBase {
                     .completion();
         }
         metrics = new EventLogMetrics(buffer::buffered);
-        Map<String, String> config = new HashMap<>();
+        Map<String, Object> config = new HashMap<>();
         config.put("bootstrap.servers", bootstrap);
         config.put("key.serializer", "org.apache.kafka.common.serialization.StringSerializer");
         config.put("value.serializer", "org.apache.kafka.common.serialization.StringSerializer");
@@ -58,7 +60,11 @@ public final class EventLogVerticle extends VerticleBase {
         config.put("request.timeout.ms", "2000");
         config.put("delivery.timeout.ms", "4000");
         config.put("reconnect.backoff.max.ms", "1000");
-        producer = KafkaProducer.create(vertx, config);
+        // The event log is no part of a frame's or an answer's trace, and a record's span would carry its key.
+        producer = KafkaProducer.create(
+                vertx,
+                new org.apache.kafka.clients.producer.KafkaProducer<String, String>(new HashMap<>(config)),
+                new KafkaClientOptions().setTracingPolicy(TracingPolicy.IGNORE));
         producer.exceptionHandler(e -> LOG.debug("event log: producer: {}", e.getMessage()));
         LOG.info(
                 "event log to Kafka at {}, buffer of {} records or {} bytes",

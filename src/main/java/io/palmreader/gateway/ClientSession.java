@@ -2,6 +2,7 @@ package io.palmreader.gateway;
 
 import io.palmreader.assistant.AssistantClient;
 import io.palmreader.eventlog.EventLog;
+import io.palmreader.observability.SessionInLogs;
 import io.palmreader.protocol.ClientChannel;
 import io.palmreader.protocol.ClientMessageType;
 import io.palmreader.protocol.ErrorCode;
@@ -107,11 +108,11 @@ final class ClientSession {
 
     void start() {
         ctx.metrics().sessions().incrementAndGet();
-        socket.binaryMessageHandler(b -> {
+        socket.binaryMessageHandler(b -> SessionInLogs.run(id, () -> {
             lastActivityMs = System.currentTimeMillis();
             frames.onBinary(b, lastActivityMs);
-        });
-        socket.textMessageHandler(this::onText);
+        }));
+        socket.textMessageHandler(t -> SessionInLogs.run(id, () -> onText(t)));
         socket.exceptionHandler(this::onSocketError);
         socket.closeHandler(v -> onClosed());
         teaching.load(teaching.owner()).onSuccess(v -> channel.send(welcome(false)));

@@ -4,6 +4,7 @@ import io.palmreader.config.NodeConfig;
 import io.palmreader.protocol.ClientFrame;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.tracing.TracingPolicy;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -20,6 +21,9 @@ final class GatewayServerOptions {
         // carries on; beyond that the connection is closed (1009) before the bytes are buffered.
         int maxMessage = Math.max(ClientFrame.HEADER_BYTES + config.maxFrameBytes() * 4, MIN_MESSAGE_BYTES);
         HttpServerOptions options = new HttpServerOptions()
+                // Frames and questions get spans of their own; a request's span would carry its URL, where a token
+                // may be (auth.tokenInUrl).
+                .setTracingPolicy(TracingPolicy.IGNORE)
                 .setHost(node.host())
                 .setPort(node.port())
                 .setMaxWebSocketMessageSize(maxMessage)

@@ -4,6 +4,8 @@ import io.palmreader.config.NodeConfig;
 import io.palmreader.observability.HealthRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.tracing.TracingPolicy;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 
@@ -23,7 +25,9 @@ final class MetricsRoutes {
         }
         Router metricsRouter = Router.router(vertx);
         mount(metricsRouter, health);
-        return vertx.createHttpServer().requestHandler(metricsRouter).listen(node.metricsPort(), node.metricsHost());
+        return vertx.createHttpServer(new HttpServerOptions().setTracingPolicy(TracingPolicy.IGNORE))
+                .requestHandler(metricsRouter)
+                .listen(node.metricsPort(), node.metricsHost());
     }
 
     private static void mount(Router router, HealthRoutes health) {

@@ -1,8 +1,14 @@
 package io.palmreader.inference;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
+import io.palmreader.observability.Tracing;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 
@@ -29,13 +35,32 @@ public final class InferenceClient {
         return System.currentTimeMillis() + answerTimeoutMs;
     }
 
-    /** Sends one frame to some worker; never fails: every way it can go is an outcome. */
+    /**
+     * Sends one frame to some worker; never fails: every way it can go is an outcome. With tracing on, the frame is a
+     * span ({@code frame}: its sequence number, size and model, never its bytes) that the event bus carries to the
+     * worker, on whatever node, whose stages are its children.
+     */
     public Future<InferenceOutcome> submit(FrameTask task) {
-        return vertx.eventBus()
-                .<FrameAnswer>request(
-                        InferenceAddresses.FRAMES, task, new DeliveryOptions().setSendTimeout(answerTimeoutMs))
-                .map(reply -> (InferenceOutcome) new InferenceOutcome.Answered(reply.body()))
-                .otherwise(InferenceClient::outcomeOf);
+        Span span = Tracing.tracer(vertx)
+                .spanBuilder("frame")
+                .setSpanKind(SpanKind.CLIENT)
+                .setAttribute("palmreader.frame.sequence", task.sequence())
+                .setAttribute("palmreader.frame.bytes", (long) task.image().length())
+                .setAttribute("palmreader.model", task.model().id())
+                .startSpan();
+        Future<Message<FrameAnswer>> reply;
+        try (Scope current = span.makeCurrent()) {
+            reply = vertx.eventBus()
+                    .request(InferenceAddresses.FRAMES, task, new DeliveryOptions().setSendTimeout(answerTimeoutMs));
+        }
+        return reply.map(r -> (InferenceOutcome) new InferenceOutcome.Answered(r.body()))
+                .otherwise(InferenceClient::outcomeOf)
+                .onSuccess(outcome -> {
+                    if (!(outcome instanceof InferenceOutcome.Answered)) {
+                        span.setStatus(StatusCode.ERROR, outcome.getClass().getSimpleName());
+                    }
+                    span.end();
+                });
     }
 
     static InferenceOutcome outcomeOf(Throwable failure) {

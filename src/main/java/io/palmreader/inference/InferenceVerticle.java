@@ -2,6 +2,7 @@ package io.palmreader.inference;
 
 import io.palmreader.config.Settings;
 import io.palmreader.observability.PalmreaderMetrics;
+import io.palmreader.observability.Tracing;
 import io.palmreader.vision.ComputeTarget;
 import io.palmreader.vision.DecodedFrame;
 import io.vertx.core.Future;
@@ -43,7 +44,8 @@ public final class InferenceVerticle extends VerticleBase {
         placement = WorkerConfig.from(config());
         ComputeTarget target = placement.target();
         mailbox = WorkerMailbox.of(config, target);
-        replies = new WorkerReplies(PalmreaderMetrics.get(), placement.workerId(), !config.echo());
+        replies =
+                new WorkerReplies(PalmreaderMetrics.get(), placement.workerId(), !config.echo(), Tracing.tracer(vertx));
         executor = vertx.createSharedWorkerExecutor(
                 placement.workerPool(),
                 placement.workerPoolSize(),

@@ -1,5 +1,6 @@
 package io.palmreader.inference;
 
+import io.opentelemetry.api.trace.Tracer;
 import io.palmreader.observability.PalmreaderMetrics;
 import io.palmreader.vision.CudaDevices;
 import io.palmreader.vision.DecodedFrame;
@@ -21,10 +22,13 @@ final class WorkerReplies {
     /** Whether answers carry the pipeline's stage times (not in echo mode). */
     private final boolean stages;
 
-    WorkerReplies(PalmreaderMetrics metrics, String worker, boolean stages) {
+    private final StageSpans spans;
+
+    WorkerReplies(PalmreaderMetrics metrics, String worker, boolean stages, Tracer tracer) {
         this.metrics = metrics;
         this.worker = worker;
         this.stages = stages;
+        this.spans = new StageSpans(tracer, worker);
     }
 
     /** The worker takes frames from now on: counted, and said in the log with what it runs and any shortfall. */
@@ -59,6 +63,7 @@ final class WorkerReplies {
         metrics.batchCompute(worker, batchMs);
         for (int i = 0; i < batch.size(); i++) {
             record(answers.get(i));
+            spans.record(batch.get(i).headers(), answers.get(i));
             batch.get(i).reply(answers.get(i));
         }
     }

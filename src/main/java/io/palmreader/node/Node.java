@@ -1,5 +1,6 @@
 package io.palmreader.node;
 
+import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.palmreader.config.ConfigException;
 import io.palmreader.config.NodeConfig;
 import io.palmreader.config.Settings;
@@ -8,12 +9,14 @@ import io.palmreader.inference.InferenceConfig;
 import io.palmreader.inference.InferencePlacement;
 import io.palmreader.inference.WorkerConfig;
 import io.palmreader.observability.ClusterMembership;
+import io.palmreader.observability.Tracing;
 import io.palmreader.vision.CudaDevices;
 import io.vertx.config.ConfigRetriever;
 import io.vertx.config.ConfigRetrieverOptions;
 import io.vertx.config.ConfigStoreOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -21,6 +24,7 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import io.vertx.tracing.opentelemetry.OpenTelemetryTracingFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -63,19 +67,28 @@ public final class Node {
 
     /** Builds the Vert.x instance {@code config} asks for: clustered over Hazelcast when {@code cluster.enabled}. */
     public static Future<Vertx> createVertx(JsonObject config) {
-        ClusterConfig cluster = ClusterConfig.from(new Settings(config));
+        Settings settings = new Settings(config);
+        ClusterConfig cluster = ClusterConfig.from(settings);
+        OpenTelemetrySdk tracing = Tracing.create(
+                TelemetryConfig.from(settings).tracing(NodeConfig.from(settings).nodeId()));
+        VertxBuilder builder = Vertx.builder().withMetrics(new MicrometerMetricsFactory());
+        if (tracing != null) {
+            builder.withTracer(new OpenTelemetryTracingFactory(tracing));
+        }
         if (!cluster.enabled()) {
-            return Future.succeededFuture(createVertx());
+            Vertx vertx = builder.with(options()).build();
+            FrameCodecs.register(vertx);
+            traced(vertx, tracing);
+            return Future.succeededFuture(vertx);
         }
         VertxOptions options = options().setEventBusOptions(cluster.eventBus());
         HazelcastClusterManager manager = new HazelcastClusterManager(cluster.hazelcast());
-        return Vertx.builder()
-                .with(options)
-                .withMetrics(new MicrometerMetricsFactory())
+        return builder.with(options)
                 .withClusterManager(manager)
                 .buildClustered()
                 .onSuccess(vertx -> {
                     FrameCodecs.register(vertx);
+                    traced(vertx, tracing);
                     ClusterMembership.register(vertx, manager);
                     LOG.info(
                             "joined cluster '{}' as {}:{} (members {}), event bus {}",
@@ -93,6 +106,13 @@ public final class Node {
                                 cluster.name());
                     }
                 });
+    }
+
+    private static void traced(Vertx vertx, OpenTelemetrySdk tracing) {
+        if (tracing != null) {
+            Tracing.attach(vertx, tracing);
+            LOG.info("tracing: spans exported over OTLP (OTEL_* variables, tracing.* keys)");
+        }
     }
 
     private static VertxOptions options() {
@@ -263,10 +283,12 @@ public final class Node {
             LOG.warn("node.stopTimeoutMs ({} ms) almost passed before the node had stopped: exiting as it is", limitMs);
             stopped.tryComplete();
         });
-        chain.eventually(vertx::close).onComplete(ar -> {
-            vertx.cancelTimer(deadline);
-            stopped.tryComplete();
-        });
+        chain.eventually(() -> Tracing.shutdown(vertx, timeoutMs / 4))
+                .eventually(vertx::close)
+                .onComplete(ar -> {
+                    vertx.cancelTimer(deadline);
+                    stopped.tryComplete();
+                });
         return stopped.future();
     }
 }

@@ -6,7 +6,9 @@ import io.palmreader.inference.InferenceClient;
 import io.palmreader.observability.HealthRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.tracing.TracingPolicy;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.PrometheusScrapingHandler;
@@ -16,6 +18,9 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
  * Kubernetes see inference nodes too. Ready means this node's own workers answer.
  */
 public final class OpsVerticle extends VerticleBase {
+
+    /** Scrapes and health checks are no part of any trace. */
+    private static final HttpServerOptions UNTRACED = new HttpServerOptions().setTracingPolicy(TracingPolicy.IGNORE);
 
     @Override
     public Future<?> start() {
@@ -38,8 +43,10 @@ public final class OpsVerticle extends VerticleBase {
         health.mountDetails(metrics);
         Future<?> metricsServer = metrics == router
                 ? Future.succeededFuture()
-                : vertx.createHttpServer().requestHandler(metrics).listen(node.metricsPort(), node.metricsHost());
+                : vertx.createHttpServer(UNTRACED)
+                        .requestHandler(metrics)
+                        .listen(node.metricsPort(), node.metricsHost());
         return metricsServer.compose(
-                v -> vertx.createHttpServer().requestHandler(router).listen(node.port(), node.host()));
+                v -> vertx.createHttpServer(UNTRACED).requestHandler(router).listen(node.port(), node.host()));
     }
 }

@@ -2,6 +2,7 @@ package io.palmreader.store;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.tracing.TracingPolicy;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.RedisOptions;
@@ -48,7 +49,12 @@ public final class RedisKeyValueStore implements KeyValueStore {
         // A small pool; connections that break are replaced on the next command.
         this.client = Redis.createClient(
                 vertx,
-                new RedisOptions().setConnectionString(url).setMaxPoolSize(8).setMaxPoolWaiting(256));
+                new RedisOptions()
+                        .setConnectionString(url)
+                        .setMaxPoolSize(8)
+                        .setMaxPoolWaiting(256)
+                        // Stored values (conversations, gestures) never go into a span.
+                        .setTracingPolicy(TracingPolicy.IGNORE));
         this.redis = RedisAPI.api(client);
     }
 

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 class ConfigurationKeysTest {
 
     /** A read through {@link Settings}: {@code s.integer("session.maxFps", ...)}. */
-    private static final Pattern READ =
-            Pattern.compile("\\.(?:string|integer|integerOrAuto|oneOf|bool|json|list)\\(\\s*\"([a-z]+\\.[A-Za-z]+)\"");
+    private static final Pattern READ = Pattern.compile(
+            "\\.(?:string|integer|integerOrAuto|decimal|oneOf|bool|json|list)\\(\\s*\"([a-z]+\\.[A-Za-z]+)\"");
 
     private static final Pattern README_KEY = Pattern.compile("`([a-z]+\\.[A-Za-z]+)`");
 

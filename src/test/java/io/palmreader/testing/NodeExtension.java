@@ -287,7 +287,13 @@ public final class NodeExtension
      * {@link #inCluster}), with {@code own} settings over the test's; it is stopped with this node.
      */
     public NodeProcess startMember(String id, String role, JsonObject own) throws IOException {
-        return track(NodeProcess.start(id, role, true, NodeProcess.MEMBER_JVM, memberConfig(id, own)));
+        return startMember(id, role, own, Map.of());
+    }
+
+    /** As {@link #startMember(String, String, JsonObject)}, with {@code environment} added to the process's. */
+    public NodeProcess startMember(String id, String role, JsonObject own, Map<String, String> environment)
+            throws IOException {
+        return track(NodeProcess.start(id, role, true, NodeProcess.MEMBER_JVM, memberConfig(id, own), environment));
     }
 
     /** The configuration of the cluster member {@code id}, on the port kept for it. */

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -50,6 +51,18 @@ public final class NodeProcess implements AutoCloseable {
     /** Starts {@code palmreader run} with {@code config} (nested JSON, as a file gives it) and {@code role}. */
     static NodeProcess start(String id, String role, boolean cluster, List<String> jvmOptions, JsonObject config)
             throws IOException {
+        return start(id, role, cluster, jvmOptions, config, Map.of());
+    }
+
+    /** As above, with {@code environment} added to the process's (an operator's {@code OTEL_*} variables, say). */
+    static NodeProcess start(
+            String id,
+            String role,
+            boolean cluster,
+            List<String> jvmOptions,
+            JsonObject config,
+            Map<String, String> environment)
+            throws IOException {
         Path dir = Path.of("target");
         Files.createDirectories(dir);
         Path file = dir.resolve("node-" + id + ".json");
@@ -73,6 +86,7 @@ public final class NodeProcess implements AutoCloseable {
         }
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().keySet().removeIf(name -> name.startsWith(Settings.ENV_PREFIX));
+        builder.environment().putAll(environment);
         Process process = builder.start();
         return new NodeProcess(
                 id,
