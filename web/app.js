@@ -1,4 +1,6 @@
-import { encodeFrame } from './protocol.js';
+// The page: the camera, the overlay, the numbers and the panels. Everything on the wire — frames and their answers,
+// the in-flight limit, reconnecting and resuming — is the SDK's (sdk/index.js).
+import { connect, ClosedError, FrameTooLargeError } from './sdk/index.js';
 import { drawFrame } from './overlay.js';
 import { createAssistantPanel } from './assistant.js';
 import { createTeachPanel } from './teach.js';
@@ -8,16 +10,12 @@ const $ = (id) => document.getElementById(id);
 const view = $('view');
 const ctx = view.getContext('2d');
 const video = $('camera');
-const capture = document.createElement('canvas');
 
 const state = {
-  socket: null,
+  session: null,
+  abort: null,
   stream: null,
   running: false,
-  reconnectDelay: 500,
-  limits: { inflight: 1, maxFrameBytes: 1 << 20 },
-  seq: 0,
-  unanswered: new Map(), // seq → time sent (ms)
   hands: [],
   sentTimes: [],
   answeredTimes: [],
@@ -25,27 +23,24 @@ const state = {
   serverMs: [],
 };
 
-function sendJson(message) {
-  const socket = state.socket;
-  if (!socket || socket.readyState !== WebSocket.OPEN) {
-    say('Not connected: start the camera first.');
-    return false;
-  }
-  socket.send(JSON.stringify(message));
-  return true;
+function say(text) {
+  $('message').textContent = text;
 }
 
-const assistant = createAssistantPanel(sendJson);
-const teach = createTeachPanel(sendJson);
+/** The session (open or reconnecting), or null after telling the user there is none. */
+function session() {
+  if (state.session && state.session.state !== 'closed') return state.session;
+  say('Not connected: start the camera first.');
+  return null;
+}
+
+const assistant = createAssistantPanel(session, say);
+const teach = createTeachPanel(session);
 const latency = createLatencyPlot($('latency'));
 
 function setConnection(text, status) {
   $('connection').textContent = text;
   document.body.dataset.state = status;
-}
-
-function say(text) {
-  $('message').textContent = text;
 }
 
 // A server that requires sign-in is opened as /#token=JWT: the fragment never leaves the browser, and the token
@@ -59,82 +54,96 @@ function accessToken() {
   return sessionStorage.getItem('palmreader.token');
 }
 
-function connect() {
-  const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
-  setConnection('connecting…', 'connecting');
-  const token = accessToken();
-  const socket = token ? new WebSocket(url, ['palmreader', `bearer.${token}`]) : new WebSocket(url);
-  socket.binaryType = 'arraybuffer';
-  state.socket = socket;
-  socket.onopen = () => {
-    state.reconnectDelay = 500;
-    setConnection('connected', 'connected');
-    // After a reconnect (a restarted or drained node) the token brings back the conversation, on any node.
-    const resume = state.resumeToken ? { resume: state.resumeToken } : {};
-    socket.send(JSON.stringify({ type: 'hello', model: $('model').value, ...assistant.helloFields(), ...resume }));
-  };
-  socket.onmessage = (event) => onMessage(JSON.parse(event.data));
-  socket.onclose = (event) => {
-    state.unanswered.clear();
-    if (event.code === 1008) {
-      // A policy close (no or a refused token): retrying would be refused the same way.
-      say(`The server refused this session: ${event.reason || 'policy'}. Open the page with #token=… to sign in.`);
-      state.running = false;
+const listeners = {
+  connection(c) {
+    switch (c.state) {
+      case 'connecting':
+        setConnection('connecting…', 'connecting');
+        break;
+      case 'connected':
+        setConnection('connected', 'connected');
+        break;
+      case 'reconnecting':
+        // The SDK backs off so that a server restart is not met by a stampede of reconnects.
+        setConnection(`reconnecting in ${(c.delayMs / 1000).toFixed(1)} s`, 'connecting');
+        break;
+      default:
+        setConnection('disconnected', 'idle');
+        if (c.closeCode === 1008) {
+          // A policy close (no or a refused token): retrying would be refused the same way.
+          say(`The server refused this session: ${c.reason || 'policy'}. Open the page with #token=… to sign in.`);
+          stop();
+        }
     }
-    if (!state.running) {
-      setConnection('disconnected', 'idle');
-      return;
-    }
-    // Back off so that a server restart is not met by a stampede of reconnects.
-    setConnection(`reconnecting in ${(state.reconnectDelay / 1000).toFixed(1)} s`, 'connecting');
-    setTimeout(() => state.running && connect(), state.reconnectDelay);
-    state.reconnectDelay = Math.min(state.reconnectDelay * 2, 8000);
-  };
+  },
+  welcome(m) {
+    // Node and worker names come only from nodes with observability.exposeNodeNames on.
+    $('worker').textContent = m.capabilities.node ?? '–';
+  },
+  sent(s) {
+    state.sentTimes.push(s.captureTime);
+  },
+  hands(m) {
+    state.hands = m.hands;
+    const now = Date.now();
+    state.answeredTimes.push(now);
+    state.glassMs.push(now - m.captureTs);
+    state.serverMs.push(m.timing.serverMs);
+    latency.add(now, m.timing.serverMs, now - m.captureTs);
+    $('worker').textContent = m.worker ?? '–';
+    const gesture = m.hands.length ? m.hands[0].gesture : '';
+    $('gesture').textContent = gesture === 'None' ? '' : gesture;
+    document.body.dataset.gesture = gesture;
+  },
+  gesture(m) {
+    const item = document.createElement('li');
+    item.textContent = `${new Date(m.since).toLocaleTimeString()} ${m.name} (${m.hand})`;
+    $('events').prepend(item);
+  },
+  stats(m) {
+    // The server's median over its last interval; between stats the page keeps its own over recent answers.
+    if (m.fpsOut > 0) $('server-ms').textContent = m.p50Ms.toFixed(1);
+    $('dropped').textContent = m.dropped;
+  },
+  error(m) {
+    // Errors about teaching and forgetting name the gesture: the Teach panel shows those.
+    if (m.name === undefined) say(`${m.code}: ${m.message}`);
+  },
+};
+
+/** Listener lists by type: the page's and each panel's. */
+function allListeners(...sets) {
+  const merged = {};
+  for (const set of sets) {
+    for (const [type, listener] of Object.entries(set)) (merged[type] ??= []).push(listener);
+  }
+  return merged;
 }
 
-function onMessage(m) {
-  if (assistant.onMessage(m) || teach.onMessage(m)) return;
-  switch (m.type) {
-    case 'welcome':
-      state.limits = m.limits;
-      state.resumeToken = m.resumeToken;
-      // Node and worker names come only from nodes with observability.exposeNodeNames on.
-      $('worker').textContent = m.capabilities.node ?? '–';
-      break;
-    case 'hands': {
-      state.unanswered.delete(m.seq);
-      state.hands = m.hands;
-      const now = Date.now();
-      state.answeredTimes.push(now);
-      state.glassMs.push(now - m.captureTs);
-      state.serverMs.push(m.timing.serverMs);
-      latency.add(now, m.timing.serverMs, now - m.captureTs);
-      $('worker').textContent = m.worker ?? '–';
-      const gesture = m.hands.length ? m.hands[0].gesture : '';
-      $('gesture').textContent = gesture === 'None' ? '' : gesture;
-      document.body.dataset.gesture = gesture;
-      break;
-    }
-    case 'gesture': {
-      const item = document.createElement('li');
-      item.textContent = `${new Date(m.since).toLocaleTimeString()} ${m.name} (${m.hand})`;
-      $('events').prepend(item);
-      break;
-    }
-    case 'stats':
-      // The server's median over its last interval; between stats the page keeps its own over recent answers.
-      if (m.fpsOut > 0) $('server-ms').textContent = m.p50Ms.toFixed(1);
-      $('dropped').textContent = m.dropped;
-      break;
-    case 'dropped':
-      state.unanswered.delete(m.seq);
-      break;
-    case 'error':
-      if (m.seq !== undefined) state.unanswered.delete(m.seq);
-      say(`${m.code}: ${m.message}`);
-      break;
-    default:
-      break;
+async function openSession() {
+  const abort = new AbortController();
+  state.abort = abort;
+  const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
+  try {
+    const opened = await connect(url, {
+      token: accessToken() ?? undefined,
+      hello: { model: $('model').value, ...assistant.helloFields() },
+      // The camera is on: keep trying until the server is there, as after a restart.
+      reconnect: { retryFirstConnect: true },
+      signal: abort.signal,
+      on: allListeners(listeners, assistant.listeners, teach.listeners),
+    });
+    state.session = opened;
+    opened.startCamera(video, {
+      width: () => Number($('capture-width').value),
+      quality: () => Number($('quality').value),
+      onError: (e) => {
+        if (e instanceof FrameTooLargeError) say('Frames are larger than the server accepts: lower the width or quality.');
+      },
+    });
+  } catch (e) {
+    // Closed before the welcome: by Stop, or refused (said by the connection listener).
+    if (!(e instanceof ClosedError)) say(`The connection failed: ${e.message}`);
   }
 }
 
@@ -167,14 +176,15 @@ async function start() {
   state.running = true;
   $('start').disabled = true;
   $('stop').disabled = false;
-  connect();
+  openSession();
   requestAnimationFrame(loop);
 }
 
 function stop() {
   state.running = false;
+  state.abort?.abort(); // closes the session, also one still connecting
+  state.session = null;
   state.stream?.getTracks().forEach((t) => t.stop());
-  state.socket?.close();
   state.hands = [];
   $('start').disabled = false;
   $('stop').disabled = true;
@@ -187,39 +197,8 @@ function loop() {
     view.height = video.videoHeight;
   }
   drawFrame(ctx, video, state.hands);
-  sendFrame();
   updateRates();
   requestAnimationFrame(loop);
-}
-
-function sendFrame() {
-  const socket = state.socket;
-  if (!socket || socket.readyState !== WebSocket.OPEN || !video.videoWidth) return;
-  // Never more frames unanswered than the server takes in flight: the rest would only wait and go stale.
-  if (state.unanswered.size >= state.limits.inflight || state.encoding) return;
-  const width = Math.min(Number($('capture-width').value), video.videoWidth);
-  capture.width = width;
-  capture.height = Math.round(video.videoHeight * width / video.videoWidth);
-  capture.getContext('2d').drawImage(video, 0, 0, capture.width, capture.height);
-  const captureTs = Date.now();
-  const seq = ++state.seq;
-  state.encoding = true;
-  capture.toBlob(async (blob) => {
-    state.encoding = false;
-    if (!blob || socket.readyState !== WebSocket.OPEN) return;
-    const jpeg = await blob.arrayBuffer();
-    if (jpeg.byteLength > state.limits.maxFrameBytes) {
-      say('Frames are larger than the server accepts: lower the width or quality.');
-      return;
-    }
-    state.unanswered.set(seq, captureTs);
-    state.sentTimes.push(captureTs);
-    socket.send(encodeFrame(seq, captureTs, jpeg));
-  }, 'image/jpeg', Number($('quality').value));
-  // An answer that never comes (server restart) must not stall the camera for ever.
-  for (const [s, t] of state.unanswered) {
-    if (captureTs - t > 5000) state.unanswered.delete(s);
-  }
 }
 
 function updateRates() {
@@ -246,16 +225,13 @@ function median(values) {
 $('start').onclick = start;
 $('stop').onclick = stop;
 // A fresh token given to the open page (location.hash = '#token=…', by whatever signs users in) renews the session
-// before its token's exp, which would otherwise end it (1008 token_expired).
+// before its token's exp, which would otherwise end it (1008 token_expired); reconnects use it too.
 window.addEventListener('hashchange', () => {
   const before = sessionStorage.getItem('palmreader.token');
   const token = accessToken();
-  if (token && token !== before && state.socket?.readyState === WebSocket.OPEN) {
-    state.socket.send(JSON.stringify({ type: 'hello', token }));
-  }
+  if (token && token !== before) state.session?.renewToken(token);
 });
 
-$('model').onchange = () => state.socket?.readyState === WebSocket.OPEN
-  && state.socket.send(JSON.stringify({ type: 'hello', model: $('model').value }));
+$('model').onchange = () => state.session?.configure({ model: $('model').value });
 navigator.mediaDevices?.enumerateDevices && listCameras().catch(() => {});
 if (new URLSearchParams(location.search).has('autostart')) start();

@@ -1,7 +1,11 @@
-// The assistant panel: status, the streamed answer, the question box and the stop button.
+// The assistant panel: status, the streamed answer, the question box and the stop button. Every answer shows as its
+// ai messages come, a question's and a gesture's alike; the question itself goes through the session.
+import { AssistantError, ServerError } from './sdk/index.js';
+
 const $ = (id) => document.getElementById(id);
 
-export function createAssistantPanel(send) {
+/** `session()` gives the open session or null; `say` tells the user what went wrong. */
+export function createAssistantPanel(session, say) {
   let current = null; // the answer being streamed: { id, element, thinking }
 
   function setStatus(status) {
@@ -69,22 +73,25 @@ export function createAssistantPanel(send) {
   $('ask-form').onsubmit = (event) => {
     event.preventDefault();
     const text = $('question').value.trim();
-    if (text && send({ type: 'ask', text })) $('question').value = '';
+    const open = text ? session() : null;
+    if (!open) return;
+    $('question').value = '';
+    // ai and ai_error draw the answer; a refused question shows as the page's error, a lost connection here.
+    open.ask(text).result.catch((e) => {
+      if (!(e instanceof AssistantError) && !(e instanceof ServerError)) say(`The question got no answer: ${e.message}`);
+    });
   };
-  $('stop-answer').onclick = () => send({ type: 'stop' });
-  const options = () => send({ type: 'hello', assistant: $('assistant-on').checked, attachFrame: $('attach-frame').checked });
+  $('stop-answer').onclick = () => session()?.stop();
+  const options = () => session()?.configure(helloFields());
   $('assistant-on').onchange = options;
   $('attach-frame').onchange = options;
 
+  function helloFields() {
+    return { assistant: $('assistant-on').checked, attachFrame: $('attach-frame').checked };
+  }
+
   return {
-    onMessage(m) {
-      switch (m.type) {
-        case 'assistant': setStatus(m); return true;
-        case 'ai': onAi(m); return true;
-        case 'ai_error': onAiError(m); return true;
-        default: return false;
-      }
-    },
-    helloFields: () => ({ assistant: $('assistant-on').checked, attachFrame: $('attach-frame').checked }),
+    listeners: { assistant: setStatus, ai: onAi, ai_error: onAiError },
+    helloFields,
   };
 }

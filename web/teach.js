@@ -1,8 +1,10 @@
 // The Teach panel: record a pose under a name (3-2-1, then the server gathers the frames), list what was taught with
 // how many recordings each has, add examples to a gesture or forget it. A gesture taught again grows by the new
-// recording unless "replace" says to start afresh. The server does the recognising; this only sends teach/forget and
-// shows what comes back.
-export function createTeachPanel(sendJson) {
+// recording unless "replace" says to start afresh. The server does the recognising; this only asks the session to
+// teach or forget and shows what comes back.
+
+/** `session()` gives the session or null (having said why). */
+export function createTeachPanel(session) {
   const $ = (id) => document.getElementById(id);
   const list = $('taught-list');
   const status = $('teach-status');
@@ -35,7 +37,7 @@ export function createTeachPanel(sendJson) {
       label.append(' ', tag);
     }
     // Forget stays the first button: the browser test clicks '#taught-list button' to forget.
-    const forget = button('Forget', `Forget ${name}`, () => sendJson({ type: 'forget', name }));
+    const forget = button('Forget', `Forget ${name}`, () => forgetGesture(name));
     const add = button('Add examples', `Add examples to ${name}`, () => startRecording(name, false));
     add.className = 'add-examples';
     add.disabled = busy;
@@ -107,13 +109,38 @@ export function createTeachPanel(sendJson) {
         return;
       }
       clearInterval(countdown);
-      if (!sendJson({ type: 'teach', name, frames, replace })) {
+      const open = session();
+      if (!open) {
         setStatus('', false);
         return;
       }
+      // The camera keeps sending frames meanwhile: the next answered ones with one hand are the examples.
+      open.teach(name, {
+        frames,
+        replace,
+        onProgress: (m) => setStatus(`Recording ${m.name}: ${m.collected} / ${m.frames} frames`, true),
+      }).then(
+        (m) => {
+          setStatus(m.recordings == null
+            ? `Taught '${m.name}' (${plural(m.samples, 'example')})`
+            : `Taught '${m.name}' — ${plural(m.recordings, 'recording')} (${plural(m.samples, 'example')})`, false);
+          show(withTaught(m));
+        },
+        (e) => setStatus(`Not taught: ${e.message}`, false),
+      );
       // Replacing throws examples away: a tick applies to one recording, never silently to the next.
       if (replace) $('teach-replace').checked = false;
     }, 1000);
+  }
+
+  function forgetGesture(name) {
+    session()?.forget(name).then(
+      (m) => {
+        setStatus(`Forgot ${m.name}.`, false);
+        show(withoutForgotten(m.name));
+      },
+      (e) => setStatus(`Not forgotten: ${e.message}`, false),
+    );
   }
 
   function record(event) {
@@ -129,34 +156,10 @@ export function createTeachPanel(sendJson) {
   $('teach-form').onsubmit = record;
 
   return {
-    /** Handles the teaching messages; returns whether it did. */
-    onMessage(m) {
-      switch (m.type) {
-        case 'welcome':
-        case 'custom_gestures':
-          show(fromMessage(m));
-          return m.type === 'custom_gestures';
-        case 'teaching':
-          setStatus(`Recording ${m.name}: ${m.collected} / ${m.frames} frames`, true);
-          return true;
-        case 'taught':
-          setStatus(m.recordings == null
-            ? `Taught '${m.name}' (${plural(m.samples, 'example')})`
-            : `Taught '${m.name}' — ${plural(m.recordings, 'recording')} (${plural(m.samples, 'example')})`, false);
-          show(withTaught(m));
-          return true;
-        case 'forgotten':
-          setStatus(`Forgot ${m.name}.`, false);
-          show(withoutForgotten(m.name));
-          return true;
-        case 'error':
-          // Errors about teaching and forgetting name the gesture; the others are the page's.
-          if (m.name === undefined) return false;
-          setStatus(`Not taught: ${m.message}`, false);
-          return true;
-        default:
-          return false;
-      }
+    // welcome and custom_gestures (after a change on another connection or an import) carry the whole list.
+    listeners: {
+      welcome: (m) => show(fromMessage(m)),
+      custom_gestures: (m) => show(fromMessage(m)),
     },
   };
 }
