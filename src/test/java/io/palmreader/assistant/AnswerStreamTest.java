@@ -9,11 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.palmreader.config.Settings;
 import io.palmreader.protocol.ErrorCode;
+import io.palmreader.protocol.ProtocolSchema;
 import io.palmreader.protocol.ServerMessages;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -349,5 +351,58 @@ class AnswerStreamTest {
         assertEquals(event, AssistantEvent.fromJson(event.toJson()));
         shown.delta("Hello");
         assertEquals("Hello", shown.completed(1, 10).record().getString("answer"));
+    }
+
+    @Test
+    @DisplayName("every way an answer goes reaches its client as ai and ai_error messages docs/asyncapi.yaml describes")
+    void wireMessagesFollowTheProtocol() {
+        AssistantConfig streaming = AssistantConfig.from(new Settings(new JsonObject()
+                .put("assistant", new JsonObject().put("reasoning", "stream").put("maxAnswerChars", LIMIT))));
+        List<AssistantEvent> events = new ArrayList<>();
+        for (JsonObject trigger :
+                List.of(ServerMessages.questionTrigger(), ServerMessages.gestureTrigger("Wave", "Left"))) {
+            AssistantRequest request = new AssistantRequest(
+                    "s1",
+                    "c1",
+                    UUID.randomUUID().toString(),
+                    trigger,
+                    trigger.getString("type").equals("question") ? "Hi?" : null,
+                    new JsonArray(),
+                    null,
+                    "alice");
+            AnswerStream thinking =
+                    new AnswerStream(streaming, "node-1", request, List.of(), NOW_MS, () -> nanos, ms -> {}, ms -> {});
+            events.add(thinking.thought("Let me think.").orElseThrow());
+            events.add(thinking.delta("Hello").send());
+            events.addAll(thinking.completed(1, 12.34).events());
+            events.addAll(stream(request, 600_000).completed(0, 0).events()); // no token came
+            events.addAll(stream(request, 600_000).cached("Hello").events());
+            AnswerStream stopped = stream(request, 600_000);
+            events.add(stopped.delta("Hel").send());
+            events.addAll(stopped.stopped().events());
+            AnswerStream truncated = stream(request, 600_000);
+            events.add(truncated.delta("x".repeat(LIMIT + 5)).send());
+            events.addAll(truncated.completed(9, 1).events());
+            for (ErrorCode code : List.of(
+                    ErrorCode.ASSISTANT_UNAVAILABLE,
+                    ErrorCode.ASSISTANT_BUSY,
+                    ErrorCode.ASSISTANT_UNAUTHORIZED,
+                    ErrorCode.ASSISTANT_ERROR,
+                    ErrorCode.MODEL_NOT_FOUND)) {
+                AnswerStream failing = stream(request, 600_000);
+                events.add(failing.delta("Hel").send());
+                events.addAll(failing.failed(new AssistantFailure(code, "upstream text", false))
+                        .events());
+            }
+            events.addAll(stream(request, 600_000)
+                    .failed(new IllegalStateException("odd"))
+                    .events());
+            events.addAll(stream(request, 600_000).paused().events());
+        }
+        for (AssistantEvent event : events) {
+            for (boolean nodeNames : new boolean[] {true, false}) {
+                ProtocolSchema.get().assertServerMessage(event.toWire(nodeNames));
+            }
+        }
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.palmreader.protocol.ClientFrame;
+import io.palmreader.protocol.ProtocolSchema;
 import io.palmreader.testing.NodeExtension;
 import io.palmreader.testing.ScrapedMetrics;
 import io.vertx.core.Vertx;
@@ -263,6 +264,7 @@ class GatewayTest {
             io.vertx.core.http.ClientWebSocket ws = client.webSocket();
             ws.textMessageHandler(text -> {
                 JsonObject m = new JsonObject(text);
+                testContext.verify(() -> ProtocolSchema.get().assertReceived(text));
                 switch (m.getString("type")) {
                     case "welcome" ->
                         ws.writeBinaryMessage(ClientFrame.encode(seq[0], System.currentTimeMillis(), image));

@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.palmreader.protocol.ClientFrame;
+import io.palmreader.protocol.ProtocolSchema;
 import io.palmreader.testing.NodeExtension;
 import io.palmreader.testing.ScrapedMetrics;
 import io.vertx.core.Promise;
 import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -76,6 +78,10 @@ class OverloadTest {
             // Handlers before connecting, so the welcome cannot pass them by. Each settled frame is followed by the
             // next.
             ws.textMessageHandler(text -> {
+                List<String> offProtocol = ProtocolSchema.get().checkReceived(text);
+                if (!offProtocol.isEmpty()) {
+                    done.tryFail(String.join("\n", offProtocol));
+                }
                 JsonObject m = new JsonObject(text);
                 switch (m.getString("type")) {
                     case "welcome" -> sendNext.run();

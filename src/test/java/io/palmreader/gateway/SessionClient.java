@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.palmreader.protocol.ClientFrame;
+import io.palmreader.protocol.ProtocolSchema;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.UpgradeRejectedException;
@@ -14,10 +15,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** A real WebSocket client for tests: sends frames and text, and hands out what the server sent, in order. */
+/**
+ * A real WebSocket client for tests: sends frames and text, and hands out what the server sent, in order. Every text
+ * message it receives is validated against docs/asyncapi.yaml as it arrives; one that does not follow it fails the
+ * test at its next {@link #nextOf}, {@link #awaitClose} or {@link #close} (or {@link #assertProtocolFollowed}), with
+ * the message and the schema's complaint.
+ */
 public final class SessionClient implements AutoCloseable {
 
     private final WebSocketClient client;
@@ -26,6 +33,8 @@ public final class SessionClient implements AutoCloseable {
     private final List<JsonObject> skipped = new ArrayList<>();
     /** Every text message received, as it came. */
     private final List<String> texts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Why received messages do not follow the protocol's document, until a check reports them. */
+    private final ConcurrentLinkedQueue<String> protocolViolations = new ConcurrentLinkedQueue<>();
 
     private volatile Short closeStatus;
     private volatile String closeReason;
@@ -34,8 +43,12 @@ public final class SessionClient implements AutoCloseable {
     private SessionClient(WebSocketClient client, ClientWebSocket socket) {
         this.client = client;
         this.socket = socket;
+        // Read here, not on the event loop, so that a document that does not load fails the test at once.
+        ProtocolSchema protocol = ProtocolSchema.get();
         // Set before connecting: a message in the same packet as the upgrade's response cannot pass them by.
+        // Each message is checked before anything can see it: a test that finds it received finds it checked.
         socket.textMessageHandler(t -> {
+            protocolViolations.addAll(protocol.checkReceived(t));
             texts.add(t);
             received.add(new JsonObject(t));
         });
@@ -72,7 +85,24 @@ public final class SessionClient implements AutoCloseable {
 
     /** Waits for the server to close the connection; its status code and reason, or null on time-out. */
     public String awaitClose(long timeoutMs) throws InterruptedException {
-        return closed.await(timeoutMs, TimeUnit.MILLISECONDS) ? closeStatus + " " + closeReason : null;
+        boolean done = closed.await(timeoutMs, TimeUnit.MILLISECONDS);
+        assertProtocolFollowed();
+        return done ? closeStatus + " " + closeReason : null;
+    }
+
+    /**
+     * Fails with every message received since the last check that does not follow docs/asyncapi.yaml: the message and
+     * what its schema says of it. Each is reported once.
+     */
+    public void assertProtocolFollowed() {
+        List<String> found = new ArrayList<>();
+        for (String v = protocolViolations.poll(); v != null; v = protocolViolations.poll()) {
+            found.add(v);
+        }
+        if (!found.isEmpty()) {
+            throw new AssertionError(found.size() + " message(s) from the server do not follow "
+                    + ProtocolSchema.DOCUMENT + ":\n" + String.join("\n", found));
+        }
     }
 
     /** The subprotocol the server selected, if any. */
@@ -104,6 +134,7 @@ public final class SessionClient implements AutoCloseable {
     /** The next message of any of {@code types}, earliest first. */
     public JsonObject nextOf(long timeoutMs, String... types) throws Exception {
         java.util.Set<String> wanted = java.util.Set.of(types);
+        assertProtocolFollowed();
         for (int i = 0; i < skipped.size(); i++) {
             if (wanted.contains(skipped.get(i).getString("type"))) {
                 return skipped.remove(i);
@@ -113,6 +144,7 @@ public final class SessionClient implements AutoCloseable {
         while (true) {
             long left = deadline - System.currentTimeMillis();
             JsonObject m = left <= 0 ? null : received.poll(left, TimeUnit.MILLISECONDS);
+            assertProtocolFollowed();
             if (m == null) {
                 throw new AssertionError(
                         "none of " + wanted + " within " + timeoutMs + " ms; other messages: " + skipped);
@@ -137,9 +169,11 @@ public final class SessionClient implements AutoCloseable {
         return closeStatus;
     }
 
+    /** Closes the connection; fails, as {@link #assertProtocolFollowed} does, for messages not reported yet. */
     @Override
     public void close() {
         socket.close();
         client.close();
+        assertProtocolFollowed();
     }
 }

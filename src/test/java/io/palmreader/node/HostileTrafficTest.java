@@ -3,6 +3,7 @@ package io.palmreader.node;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.palmreader.protocol.ClientFrame;
+import io.palmreader.protocol.ProtocolSchema;
 import io.palmreader.testing.NodeExtension;
 import io.palmreader.testing.NodeProcess;
 import io.vertx.core.Vertx;
@@ -89,6 +90,9 @@ class HostileTrafficTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() < deadline) {
             JsonObject m = received.poll(1, TimeUnit.SECONDS);
+            if (m != null) {
+                ProtocolSchema.get().assertReceived(m.encode());
+            }
             if (m != null && type.equals(m.getString("type"))) {
                 return m;
             }

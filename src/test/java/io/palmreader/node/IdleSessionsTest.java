@@ -2,6 +2,7 @@ package io.palmreader.node;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.palmreader.protocol.ProtocolSchema;
 import io.palmreader.testing.NodeExtension;
 import io.palmreader.testing.NodeProcess;
 import io.vertx.core.Future;
@@ -74,7 +75,12 @@ class IdleSessionsTest {
         Promise<ClientWebSocket> welcomed = Promise.promise();
         ws.textMessageHandler(text -> {
             if (text.contains("\"welcome\"")) {
-                welcomed.tryComplete(ws);
+                List<String> offProtocol = ProtocolSchema.get().checkReceived(text);
+                if (offProtocol.isEmpty()) {
+                    welcomed.tryComplete(ws);
+                } else {
+                    welcomed.tryFail(String.join("\n", offProtocol));
+                }
             }
         });
         return ws.connect(port, "127.0.0.1", "/ws").compose(v -> welcomed.future());
