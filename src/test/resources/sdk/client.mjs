@@ -1,6 +1,6 @@
 // A client outside the project: only palmreader-client (installed from its packed tarball) and ws. PackedSdkTest runs
 // it against a node: node client.mjs WS_URL TOKEN PHOTO SENT_JSON. It prints one JSON line with what it got, and writes
-// every message the SDK sent to SENT_JSON (text messages as objects, binary frames as {"binary": true, "bytes": N}).
+// every message the SDK sent to SENT_JSON (text messages as objects, binary frames as {"binary": true, "bytes": N, "base64": the header and one byte}).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { WebSocket } from 'ws';
 import { connect } from 'palmreader-client';
@@ -14,7 +14,13 @@ const sent = [];
 /** The ws class with every message it sends recorded. */
 class RecordingWebSocket extends WebSocket {
   send(data, ...rest) {
-    sent.push(typeof data === 'string' ? JSON.parse(data) : { binary: true, bytes: data.byteLength });
+    if (typeof data === 'string') {
+      sent.push(JSON.parse(data));
+    } else {
+      // The header and the image's first byte: enough to hold the frame to the document's layout.
+      const bytes = data instanceof ArrayBuffer ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+      sent.push({ binary: true, bytes: data.byteLength, base64: bytes.subarray(0, 15).toString('base64') });
+    }
     return super.send(data, ...rest);
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.palmreader.gateway.GatewayTestAccess;
+import io.palmreader.protocol.ProtocolSchema;
 import io.palmreader.testing.NodeExtension;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -145,5 +146,7 @@ class PackedSdkTest {
                 .collect(Collectors.toList());
         assertEquals(2 + taught.getInteger("framesWhileTeaching"), frames.size(), "each frame sent once");
         assertTrue(frames.stream().allMatch(bytes -> bytes == 14 + photoBytes.length), "header and photo: " + frames);
+        // Every message the SDK sent follows docs/asyncapi.yaml, as every message the server sent has (SessionClient).
+        assertEquals(sent.size(), ProtocolSchema.validateClientMessages(SENT_MESSAGES));
     }
 }
