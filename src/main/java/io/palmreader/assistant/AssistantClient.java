@@ -184,7 +184,7 @@ public final class AssistantClient {
                 .setAttribute("palmreader.trigger", trigger.getString("type"))
                 .startSpan();
         Future<Message<JsonObject>> sent;
-        try (Scope current = span.makeCurrent()) {
+        try (Scope current = Tracing.current(span)) {
             sent = vertx.eventBus()
                     .request(
                             AssistantAddresses.REQUESTS,

@@ -3,6 +3,7 @@ package io.palmreader.config;
 import io.vertx.core.json.JsonObject;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Typed reads from the merged configuration, which is nested JSON ({@code {"http": {"port": 8080}}}). An
@@ -60,39 +61,31 @@ public final class Settings {
     }
 
     public int integer(String key, int fallback, int min, int max) {
-        Object v = raw(key);
-        if (v == null) {
-            return fallback;
-        }
-        int value;
-        try {
-            value = v instanceof Number n
-                    ? n.intValue()
-                    : Integer.parseInt(String.valueOf(v).trim());
-        } catch (NumberFormatException e) {
-            throw new ConfigException(key + " must be a whole number, was '" + v + "'");
-        }
-        if (value < min || value > max) {
-            throw new ConfigException(key + " must be between " + min + " and " + max + ", was " + value);
-        }
-        return value;
+        return bounded(key, fallback, min, max, "a whole number", Integer::parseInt, Number::intValue);
     }
 
     /** A number, whole or not, within {@code min} and {@code max}. */
     public double decimal(String key, double fallback, double min, double max) {
+        return bounded(key, fallback, min, max, "a number", Double::parseDouble, Number::doubleValue);
+    }
+
+    /** A number from a file's JSON or an environment variable's text, checked against its range. */
+    private <N extends Number & Comparable<N>> N bounded(
+            String key, N fallback, N min, N max, String kind, Function<String, N> parse, Function<Number, N> convert) {
         Object v = raw(key);
         if (v == null) {
             return fallback;
         }
-        double value;
+        N value;
         try {
             value = v instanceof Number n
-                    ? n.doubleValue()
-                    : Double.parseDouble(String.valueOf(v).trim());
+                    ? convert.apply(n)
+                    : parse.apply(String.valueOf(v).trim());
         } catch (NumberFormatException e) {
-            throw new ConfigException(key + " must be a number, was '" + v + "'");
+            throw new ConfigException(key + " must be " + kind + ", was '" + v + "'");
         }
-        if (!(value >= min && value <= max)) {
+        // NaN compares above every number: refused as out of range.
+        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
             throw new ConfigException(key + " must be between " + min + " and " + max + ", was " + value);
         }
         return value;

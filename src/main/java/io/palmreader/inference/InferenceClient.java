@@ -3,6 +3,7 @@ package io.palmreader.inference;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 import io.palmreader.observability.Tracing;
 import io.vertx.core.Future;
@@ -22,11 +23,13 @@ public final class InferenceClient {
     private static final long PROBE_TIMEOUT_MS = 1500;
 
     private final Vertx vertx;
+    private final Tracer tracer;
     private final long answerTimeoutMs;
 
     /** @param answerTimeoutMs how long to wait for a frame's answer before counting it lost */
     public InferenceClient(Vertx vertx, long answerTimeoutMs) {
         this.vertx = vertx;
+        this.tracer = Tracing.tracer(vertx);
         this.answerTimeoutMs = answerTimeoutMs;
     }
 
@@ -41,15 +44,14 @@ public final class InferenceClient {
      * worker, on whatever node, whose stages are its children.
      */
     public Future<InferenceOutcome> submit(FrameTask task) {
-        Span span = Tracing.tracer(vertx)
-                .spanBuilder("frame")
+        Span span = tracer.spanBuilder("frame")
                 .setSpanKind(SpanKind.CLIENT)
                 .setAttribute("palmreader.frame.sequence", task.sequence())
                 .setAttribute("palmreader.frame.bytes", (long) task.image().length())
                 .setAttribute("palmreader.model", task.model().id())
                 .startSpan();
         Future<Message<FrameAnswer>> reply;
-        try (Scope current = span.makeCurrent()) {
+        try (Scope current = Tracing.current(span)) {
             reply = vertx.eventBus()
                     .request(InferenceAddresses.FRAMES, task, new DeliveryOptions().setSendTimeout(answerTimeoutMs));
         }

@@ -1,7 +1,9 @@
 package io.palmreader.observability;
 
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.vertx.core.Future;
@@ -94,6 +96,14 @@ public final class Tracing {
     public static Tracer tracer(Vertx vertx) {
         OpenTelemetry otel = BY_VERTX.get(vertx);
         return (otel != null ? otel : OpenTelemetry.noop()).getTracer(SCOPE);
+    }
+
+    /**
+     * Makes {@code span} current for what is sent on this context, and undoes that on close; nothing at all for a span
+     * that is not recorded (tracing off): the frame path pays nothing then.
+     */
+    public static Scope current(Span span) {
+        return span.getSpanContext().isValid() ? span.makeCurrent() : Scope.noop();
     }
 
     /** Sends what is left of {@code vertx}'s spans and stops its exporter; at most {@code timeoutMs}. */
