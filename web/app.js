@@ -91,6 +91,9 @@ const listeners = {
     state.serverMs.push(m.timing.serverMs);
     latency.add(now, m.timing.serverMs, now - m.captureTs);
     $('worker').textContent = m.worker ?? '–';
+    // Under load the server answers with the lite model rather than drop frames: say which model ran.
+    $('model-ran').textContent = m.rung > 0 ? `${m.model} (under load)` : m.model;
+    document.body.dataset.rung = String(m.rung);
     const gesture = m.hands.length ? m.hands[0].gesture : '';
     $('gesture').textContent = gesture === 'None' ? '' : gesture;
     document.body.dataset.gesture = gesture;
@@ -104,6 +107,7 @@ const listeners = {
     // The server's median over its last interval; between stats the page keeps its own over recent answers.
     if (m.fpsOut > 0) $('server-ms').textContent = m.p50Ms.toFixed(1);
     $('dropped').textContent = m.dropped;
+    $('degraded').textContent = m.degraded;
   },
   error(m) {
     // Errors about teaching and forgetting name the gesture: the Teach panel shows those.

@@ -27,6 +27,8 @@ export interface Limits {
   idleTimeoutMs: number;
   maxHands: number;
   model: string;
+  /** The session's quality setting now. */
+  quality: 'adaptive' | 'fixed';
   headerBytes: number;
   maxTextBytes: number;
 }
@@ -67,6 +69,13 @@ export interface HandsMessage {
   width: number;
   height: number;
   hands: Hand[];
+  /** The model that ran. */
+  model: 'lite' | 'full';
+  /**
+   * The step of the server's quality ladder the frame ran on: 0 as the session asked; 1 the lite model (under load);
+   * 2 the lite model looking for new hands less often. Always 0 with `quality: 'fixed'`.
+   */
+  rung: 0 | 1 | 2;
   timing: { queueMs: number; inferMs: number; serverMs: number };
   /** Only with the server's observability.exposeNodeNames. */
   worker?: string;
@@ -109,6 +118,8 @@ export interface StatsMessage {
   fpsIn: number;
   fpsOut: number;
   dropped: number;
+  /** Frames answered so far on a lower rung than asked (hands.rung above 0). */
+  degraded: number;
   p50Ms: number;
 }
 
@@ -259,6 +270,11 @@ export interface HelloOptions {
   assistant?: boolean;
   /** Send the latest frame to the model with each prompt. */
   attachFrame?: boolean;
+  /**
+   * 'adaptive' (default): under load the server answers with the lite model rather than drop frames; 'fixed': keep
+   * the model, and have frames dropped (worker_busy) instead.
+   */
+  quality?: 'adaptive' | 'fixed';
 }
 
 export interface ReconnectOptions {

@@ -28,7 +28,7 @@ const FIRST_LIMITS = Object.freeze({ inflight: 1 });
 /** Server errors that an `ask` waiting for its answer's first message takes as its own: a refused question. */
 const ASK_REFUSALS = new Set(['bad_message', 'rate_limited']);
 /** The hello fields a session keeps for reconnects. */
-const HELLO_FIELDS = ['model', 'maxHands', 'assistant', 'attachFrame'];
+const HELLO_FIELDS = ['model', 'maxHands', 'assistant', 'attachFrame', 'quality'];
 
 const sameName = (name) => String(name ?? '').trim().toLowerCase();
 

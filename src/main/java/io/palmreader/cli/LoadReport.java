@@ -96,6 +96,14 @@ final class LoadReport {
         out.printf(Locale.ROOT, "| sent/s | %.1f |%n", measured.sent() / seconds);
         out.printf(Locale.ROOT, "| answered/s | %.1f |%n", measured.answered() / seconds);
         out.printf(
+                Locale.ROOT,
+                "| answers degraded (lite model under load) | %d (%.1f%%) |%n",
+                measured.degraded(),
+                measured.answered() == 0 ? 0.0 : 100.0 * measured.degraded() / measured.answered());
+        if (measured.modelUnnamed() > 0) {
+            out.printf("| answers not naming their model and rung | %d |%n", measured.modelUnnamed());
+        }
+        out.printf(
                 "| frames skipped by the client (%d unanswered) | %d |%n", plan.inflight(), measured.skippedInflight());
         if (measured.skippedWriteQueue() > 0) {
             out.printf(

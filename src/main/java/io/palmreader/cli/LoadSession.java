@@ -221,6 +221,7 @@ final class LoadSession {
         // The client's own monotonic clock, not captureTs: the same interval, but to the microsecond rather than the
         // millisecond, which matters on a fast local server.
         tally.answered((now - pendingSentNanos[i]) / 1e6);
+        tally.ranOn(hands.getValue("model"), hands.getValue("rung"));
         removePending(i);
     }
 

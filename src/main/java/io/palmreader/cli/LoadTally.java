@@ -28,6 +28,8 @@ final class LoadTally {
     private final LongAdder lost = new LongAdder();
     private final LongAdder statsMessages = new LongAdder();
     private final LongAdder serverDropped = new LongAdder();
+    private final LongAdder degraded = new LongAdder();
+    private final LongAdder modelUnnamed = new LongAdder();
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
     private final LongAdder asked = new LongAdder();
     private final LongAdder answersCompleted = new LongAdder();
@@ -48,6 +50,8 @@ final class LoadTally {
             long lost,
             long statsMessages,
             long serverDropped,
+            long degraded,
+            long modelUnnamed,
             Map<String, Long> errors,
             int latencyCount) {
 
@@ -74,6 +78,8 @@ final class LoadTally {
                     lost - earlier.lost,
                     statsMessages - earlier.statsMessages,
                     serverDropped - earlier.serverDropped,
+                    degraded - earlier.degraded,
+                    modelUnnamed - earlier.modelUnnamed,
                     delta,
                     latencyCount);
         }
@@ -129,6 +135,18 @@ final class LoadTally {
                 latencies = Arrays.copyOf(latencies, latencies.length * 2);
             }
             latencies[latencyCount++] = latencyMs;
+        }
+    }
+
+    /**
+     * What an answer says ran: {@code rung} above 0 is an answer degraded under load; an answer that does not name its
+     * model and rung is counted apart.
+     */
+    void ranOn(Object model, Object rung) {
+        if (!(model instanceof String) || !(rung instanceof Integer r)) {
+            modelUnnamed.increment();
+        } else if (r > 0) {
+            degraded.increment();
         }
     }
 
@@ -203,6 +221,8 @@ final class LoadTally {
                 lost.sum(),
                 statsMessages.sum(),
                 serverDropped.sum(),
+                degraded.sum(),
+                modelUnnamed.sum(),
                 errorCopy,
                 count);
     }

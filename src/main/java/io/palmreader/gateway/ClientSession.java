@@ -173,6 +173,7 @@ final class ClientSession {
                 g.idleTimeoutMs(),
                 frames.maxHands(),
                 frames.model(),
+                frames.fixedQuality(),
                 g.maxTextBytes());
         return ServerMessages.welcome(id, resumeToken, resumed, limits, ctx.capabilities(), teaching.entries());
     }
@@ -185,7 +186,8 @@ final class ClientSession {
                 frames.model(),
                 frames.maxHands(),
                 assistant.enabled(),
-                assistant.attachFrame());
+                assistant.attachFrame(),
+                frames.fixedQuality());
     }
 
     /** The owner's taught gestures changed on another connection ({@code owner}: its store key). */
@@ -266,7 +268,8 @@ final class ClientSession {
     private void configure(HelloRequest hello) {
         frames.configure(
                 hello.model() != null ? hello.model() : frames.model(),
-                hello.maxHands() != null ? hello.maxHands() : frames.maxHands());
+                hello.maxHands() != null ? hello.maxHands() : frames.maxHands(),
+                hello.fixedQuality() != null ? hello.fixedQuality() : frames.fixedQuality());
         assistant.configure(hello.assistant(), hello.attachFrame());
         if (hello.resume() == null) {
             records.save(resumeToken, resume(), lastActivityMs);
@@ -282,7 +285,8 @@ final class ClientSession {
                                 false));
                         return;
                     }
-                    frames.configure(resumed.model(), Math.min(ctx.maxHands(), resumed.maxHands()));
+                    frames.configure(
+                            resumed.model(), Math.min(ctx.maxHands(), resumed.maxHands()), resumed.fixedQuality());
                     assistant.configure(resumed.assistant(), resumed.attachFrame());
                     assistant.continueConversation(resumed.conversationId());
                     Future<Void> owned = resumed.owner() != null && grant.subject() == null
@@ -309,7 +313,7 @@ final class ClientSession {
 
     private void sendStats() {
         SessionStats.Interval i = stats.interval(System.nanoTime());
-        channel.send(ServerMessages.stats(i.fpsIn(), i.fpsOut(), i.dropped(), i.p50Ms()));
+        channel.send(ServerMessages.stats(i.fpsIn(), i.fpsOut(), i.dropped(), i.degraded(), i.p50Ms()));
     }
 
     private void closeIfIdle() {

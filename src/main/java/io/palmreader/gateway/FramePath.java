@@ -7,6 +7,7 @@ import io.palmreader.gesture.HandGesture;
 import io.palmreader.inference.FrameAnswer;
 import io.palmreader.inference.FrameTask;
 import io.palmreader.inference.InferenceOutcome;
+import io.palmreader.inference.Rung;
 import io.palmreader.protocol.ClientChannel;
 import io.palmreader.protocol.ClientFrame;
 import io.palmreader.protocol.FrameNotice;
@@ -44,6 +45,10 @@ final class FramePath {
     private ModelVariant model;
     private int maxHands;
     private TrackingState tracking = TrackingState.NONE;
+    /** The rung the session's last answer ran on: its next frame starts there (the ladder's hysteresis). */
+    private Rung rung = Rung.AS_ASKED;
+
+    private boolean fixedQuality;
 
     /**
      * @param user     who the session's questions count against ({@link SessionGrant#user})
@@ -91,11 +96,18 @@ final class FramePath {
         return maxHands;
     }
 
-    /** New settings for the frames to come; tracking starts over. */
-    void configure(ModelVariant model, int maxHands) {
+    /** Whether the session keeps its model under load (and is shed instead). */
+    boolean fixedQuality() {
+        return fixedQuality;
+    }
+
+    /** New settings for the frames to come; tracking starts over, on the model asked for. */
+    void configure(ModelVariant model, int maxHands, boolean fixedQuality) {
         this.model = model;
         this.maxHands = maxHands;
+        this.fixedQuality = fixedQuality;
         tracking = TrackingState.NONE;
+        rung = Rung.AS_ASKED;
     }
 
     void onBinary(Buffer message, long nowMs) {
@@ -121,6 +133,8 @@ final class FramePath {
                 System.currentTimeMillis(),
                 ctx.inference().deadlineFromNow(),
                 model,
+                rung,
+                fixedQuality,
                 maxHands,
                 teaching.freshSearchDue() ? TrackingState.NONE : tracking,
                 f.image());
@@ -147,9 +161,10 @@ final class FramePath {
 
     private void deliver(FrameFlow.Arrival arrival, FrameAnswer answer) {
         tracking = answer.tracking();
+        rung = answer.rung();
         double serverMs = (System.nanoTime() - arrival.receivedNanos()) / 1e6;
         ctx.metrics().stage("server", answer.worker(), serverMs);
-        stats.answered(serverMs);
+        stats.answered(serverMs, answer.rung().degraded());
         ClientFrame f = arrival.frame();
         List<HandGesture> shown = teaching.label(answer.hands());
         if (!channel.send(ServerMessages.hands(
@@ -159,6 +174,8 @@ final class FramePath {
                 answer.height(),
                 answer.hands(),
                 shown,
+                answer.model(),
+                answer.rung().level(),
                 answer.queueMs(),
                 answer.timings().totalMs(),
                 serverMs,

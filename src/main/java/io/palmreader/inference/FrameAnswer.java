@@ -2,6 +2,7 @@ package io.palmreader.inference;
 
 import io.palmreader.protocol.ErrorCode;
 import io.palmreader.vision.Hand;
+import io.palmreader.vision.ModelVariant;
 import io.palmreader.vision.StageTimings;
 import io.palmreader.vision.TrackingState;
 import java.util.List;
@@ -15,6 +16,8 @@ import java.util.List;
  * @param hands        the hands found
  * @param detectorRan  whether the palm detector ran
  * @param tracking     the session's tracking state for its next frame
+ * @param model        the model that ran
+ * @param rung         the rung of the quality ladder it ran on
  * @param timings      the pipeline's stage times
  * @param queueMs      time from the gateway sending the task to the worker starting its batch
  * @param batchSize    how many frames went through the networks together
@@ -29,6 +32,8 @@ public record FrameAnswer(
         List<Hand> hands,
         boolean detectorRan,
         TrackingState tracking,
+        ModelVariant model,
+        Rung rung,
         StageTimings timings,
         double queueMs,
         int batchSize,

@@ -37,7 +37,10 @@ public final class FrameCodecs {
                     .appendLong(t.captureTs())
                     .appendLong(t.sentAtMs())
                     .appendLong(t.expiresAtMs());
-            buffer.appendByte((byte) t.model().ordinal()).appendInt(t.maxHands());
+            buffer.appendByte((byte) t.model().ordinal())
+                    .appendByte((byte) t.rung().level())
+                    .appendByte((byte) (t.fixedQuality() ? 1 : 0))
+                    .appendInt(t.maxHands());
             writeTracking(buffer, t.tracking());
             buffer.appendInt(t.image().length()).appendBuffer(t.image());
         }
@@ -51,10 +54,12 @@ public final class FrameCodecs {
             long sent = r.longValue();
             long expires = r.longValue();
             ModelVariant model = ModelVariant.values()[r.byteValue()];
+            Rung rung = Rung.of(r.byteValue());
+            boolean fixed = r.byteValue() == 1;
             int maxHands = r.intValue();
             TrackingState tracking = r.tracking();
             Buffer image = Buffer.buffer(r.bytes(r.intValue()));
-            return new FrameTask(session, seq, capture, sent, expires, model, maxHands, tracking, image);
+            return new FrameTask(session, seq, capture, sent, expires, model, rung, fixed, maxHands, tracking, image);
         }
 
         @Override
@@ -90,6 +95,8 @@ public final class FrameCodecs {
             }
             buffer.appendByte((byte) (a.detectorRan() ? 1 : 0));
             writeTracking(buffer, a.tracking());
+            buffer.appendByte((byte) a.model().ordinal())
+                    .appendByte((byte) a.rung().level());
             StageTimings t = a.timings();
             buffer.appendDouble(t.decodeMs())
                     .appendDouble(t.palmMs())
@@ -124,6 +131,8 @@ public final class FrameCodecs {
             }
             boolean detector = r.byteValue() == 1;
             TrackingState tracking = r.tracking();
+            ModelVariant model = ModelVariant.values()[r.byteValue()];
+            Rung rung = Rung.of(r.byteValue());
             StageTimings timings = new StageTimings(
                     r.doubleValue(), r.doubleValue(), r.doubleValue(), r.doubleValue(), r.doubleValue());
             double queueMs = r.doubleValue();
@@ -138,6 +147,8 @@ public final class FrameCodecs {
                     hands,
                     detector,
                     tracking,
+                    model,
+                    rung,
                     timings,
                     queueMs,
                     batch,

@@ -16,7 +16,7 @@ interface FrameProcessor extends AutoCloseable {
      */
     static FrameProcessor create(InferenceConfig config, String worker, ComputeTarget target) {
         if (config.echo()) {
-            return new EchoProcessor(worker, config.echoDelayMs());
+            return new EchoProcessor(worker, config.echoCosts());
         }
         target.bindThread();
         return new PipelineProcessor(config.pipeline(), worker, config.engineFor(target));
@@ -26,9 +26,10 @@ interface FrameProcessor extends AutoCloseable {
      * @param tasks     frames from any sessions
      * @param decoded   per task, its frame already decoded on another thread (ownership passes here), or null to
      *                  decode it here
+     * @param rungs     per task, the rung of the quality ladder it runs on
      * @param startedMs when the batch started (server clock), to compute each frame's queue time
      */
-    List<FrameAnswer> process(List<FrameTask> tasks, List<DecodedFrame> decoded, long startedMs);
+    List<FrameAnswer> process(List<FrameTask> tasks, List<DecodedFrame> decoded, List<Rung> rungs, long startedMs);
 
     /** What runs the frames, for the start-up line. */
     String description();
@@ -36,9 +37,10 @@ interface FrameProcessor extends AutoCloseable {
     /**
      * Pays one-off costs before real frames come.
      *
-     * @return a first estimate of the time a frame takes, ms
+     * @param ladder whether frames may run on the lower rungs too: their models are loaded and measured now
+     * @return a first estimate of the time a frame takes, ms, by what runs
      */
-    double warmUp();
+    FrameCosts warmUp(boolean ladder);
 
     /** Why it runs slower than it should, for a warning at start-up, or null. */
     default String shortfall() {

@@ -15,6 +15,8 @@ import io.vertx.core.buffer.Buffer;
  * @param expiresAtMs when the gateway stops waiting for the answer ({@code session.answerTimeoutMs} after sending):
  *                   a worker does not run a frame nobody waits for
  * @param model      which model size the session asked for
+ * @param rung       the rung of the quality ladder its session's last frame ran on, where this one starts
+ * @param fixedQuality whether the session keeps its model under load, and is shed instead of degraded
  * @param maxHands   how many hands the session wants
  * @param tracking   the session's tracking state from its previous answer
  * @param image      the encoded JPEG or PNG, as received: copied into the pipeline's array on the worker thread,
@@ -27,6 +29,8 @@ public record FrameTask(
         long sentAtMs,
         long expiresAtMs,
         ModelVariant model,
+        Rung rung,
+        boolean fixedQuality,
         int maxHands,
         TrackingState tracking,
         Buffer image) {}

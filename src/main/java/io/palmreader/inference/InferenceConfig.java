@@ -13,7 +13,7 @@ import java.util.Locale;
  * Where and how a node runs inference; keys under {@code inference.} (README, Configuration).
  *
  * @param echo             answer without running the model (transport and load tests only)
- * @param echoDelayMs      with {@code echo}: how long each frame occupies the worker, ms
+ * @param echoCosts        with {@code echo}: how long each frame occupies the worker, ms, by rung
  * @param device           {@code auto}, {@code cpu} or {@code cuda}
  * @param gpus             CUDA devices to run workers on; empty: all
  * @param fp16             run the networks in half precision on CUDA
@@ -29,10 +29,12 @@ import java.util.Locale;
  *                         CPU workers (which already use every core)
  * @param maxQueueMs       longest a frame may expect to spend at a worker, waiting and being run; beyond that the
  *                         worker refuses it at once (busy) rather than answer it late
+ * @param degrade          under load, run frames on the lower rungs of the {@link QualityLadder} (the lite model,
+ *                         then fewer palm searches) before refusing any
  */
 public record InferenceConfig(
         boolean echo,
-        int echoDelayMs,
+        FrameCosts echoCosts,
         String device,
         List<Integer> gpus,
         boolean fp16,
@@ -44,7 +46,8 @@ public record InferenceConfig(
         int maxBatchDelayMs,
         PipelineOptions pipeline,
         int prepThreads,
-        int maxQueueMs) {
+        int maxQueueMs,
+        boolean degrade) {
 
     public static final int AUTO = -1;
     /**
@@ -80,7 +83,7 @@ public record InferenceConfig(
         }
         return new InferenceConfig(
                 s.oneOf("inference.mode", "model", "model", "echo").equals("echo"),
-                s.integer("inference.echoDelayMs", 0, 0, 60_000),
+                echoCosts(s.list("inference.echoDelayMs")),
                 device,
                 gpus(s.string("inference.gpus", "all")),
                 s.oneOf("inference.precision", "fp32", "fp32", "fp16").equals("fp16"),
@@ -92,7 +95,25 @@ public record InferenceConfig(
                 s.integer("inference.maxBatchDelayMs", 0, 0, 1000),
                 options,
                 s.integerOrAuto("inference.prepThreads", AUTO, 0, 256),
-                s.integer("inference.maxQueueMs", DEFAULT_MAX_QUEUE_MS, 1, 600_000));
+                s.integer("inference.maxQueueMs", DEFAULT_MAX_QUEUE_MS, 1, 600_000),
+                s.oneOf("inference.degrade", "lite", "lite", "off").equals("lite"));
+    }
+
+    /** One delay for every rung, or three: the full model's, the lite model's, and the lite model's searching less. */
+    private static FrameCosts echoCosts(List<String> values) {
+        try {
+            List<Integer> ms = values.stream().map(Integer::parseInt).toList();
+            if ((ms.size() == 1 || ms.size() == 3) && ms.stream().allMatch(v -> v >= 0 && v <= 60_000)) {
+                return ms.size() == 1 ? FrameCosts.uniform(ms.get(0)) : new FrameCosts(ms.get(0), ms.get(1), ms.get(2));
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        if (values.isEmpty()) {
+            return FrameCosts.uniform(0);
+        }
+        throw new ConfigException("inference.echoDelayMs must be one delay or three (full, lite, lite searching less "
+                + "often), each 0 to 60000 ms; was '" + String.join(",", values) + "'");
     }
 
     private static List<Integer> gpus(String value) {
@@ -165,10 +186,11 @@ public record InferenceConfig(
         int prep = decodeAheadThreadsFor(target);
         return String.format(
                 Locale.ROOT,
-                "%s model, batches up to %d frame(s) within %d ms, frames refused beyond %d ms " + "at the worker%s",
+                "%s model, batches up to %d frame(s) within %d ms, %s beyond %d ms at the worker%s",
                 pipeline.model().id(),
                 maxBatchFor(target),
                 maxBatchDelayMs,
+                degrade ? "frames degraded to the lite model, then refused," : "frames refused",
                 maxQueueMs,
                 prep > 0 ? ", decoding on " + prep + " " + DecodeAhead.POOL + " threads" : "");
     }

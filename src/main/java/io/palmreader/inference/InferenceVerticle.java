@@ -55,10 +55,10 @@ public final class InferenceVerticle extends VerticleBase {
         return executor.executeBlocking(() -> FrameProcessor.create(config, placement.workerId(), target), true)
                 .compose(created -> {
                     processor = created;
-                    return executor.executeBlocking(created::warmUp, true);
+                    return executor.executeBlocking(() -> created.warmUp(config.degrade()), true);
                 })
-                .compose(estimateMs -> {
-                    mailbox.warmedUp(estimateMs);
+                .compose(costs -> {
+                    mailbox.warmedUp(costs);
                     if (target.isCuda()) {
                         vertx.setPeriodic(
                                 0,
@@ -78,14 +78,14 @@ public final class InferenceVerticle extends VerticleBase {
             message.reply(placement.workerId());
             return;
         }
-        Optional<WorkerMailbox.Ticket> ticket = mailbox.admit();
+        FrameTask task = message.body();
+        Optional<WorkerMailbox.Ticket> ticket = mailbox.admit(task.rung(), task.model(), task.fixedQuality());
         if (ticket.isEmpty()) {
             replies.refuse(message, null, ShedReason.QUEUE_FULL);
         } else if (ahead == null) {
             enqueue(ticket.get(), new Pending(message, null));
         } else {
-            ahead.decode(message.body().image())
-                    .onSuccess(decoded -> enqueue(ticket.get(), new Pending(message, decoded)));
+            ahead.decode(task.image()).onSuccess(decoded -> enqueue(ticket.get(), new Pending(message, decoded)));
         }
     }
 
@@ -114,7 +114,7 @@ public final class InferenceVerticle extends VerticleBase {
                 batch.frames().stream().map(p -> p.message().body()).toList();
         List<DecodedFrame> decoded =
                 batch.frames().stream().map(Pending::decoded).toList();
-        executor.executeBlocking(() -> processor.process(tasks, decoded, batch.startedMs()), true)
+        executor.executeBlocking(() -> processor.process(tasks, decoded, batch.rungs(), batch.startedMs()), true)
                 .onComplete(ar -> finishBatch(batch.frames(), ar.succeeded() ? ar.result() : null, ar.cause()));
     }
 

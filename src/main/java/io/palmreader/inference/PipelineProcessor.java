@@ -7,6 +7,7 @@ import io.palmreader.vision.FrameRequest;
 import io.palmreader.vision.FrameResult;
 import io.palmreader.vision.HandPipeline;
 import io.palmreader.vision.InvalidFrameException;
+import io.palmreader.vision.ModelVariant;
 import io.palmreader.vision.PipelineOptions;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,8 +16,8 @@ import java.util.Map;
 
 /**
  * Real inference: one {@link HandPipeline} per model size and hand count that sessions ask for, created on first
- * use on the worker's own thread (where a CUDA worker has bound its device). A batch is split by pipeline; within
- * each, frames go through the networks together.
+ * use on the worker's own thread (where a CUDA worker has bound its device). A batch is split by pipeline and palm
+ * search interval (both set by each frame's {@link Rung}); within each part, frames go through the networks together.
  */
 final class PipelineProcessor implements FrameProcessor {
 
@@ -24,6 +25,9 @@ final class PipelineProcessor implements FrameProcessor {
     private final String worker;
     private final EngineOptions engine;
     private final Map<PipelineOptions, HandPipeline> pipelines = new HashMap<>();
+
+    /** Frames that run through one pipeline together. */
+    private record Part(PipelineOptions options, int palmSearchInterval) {}
 
     PipelineProcessor(PipelineOptions base, String worker, EngineOptions engine) {
         this.base = base;
@@ -43,8 +47,14 @@ final class PipelineProcessor implements FrameProcessor {
     }
 
     @Override
-    public double warmUp() {
-        return pipelineFor(base).warmUp(3);
+    public FrameCosts warmUp(boolean ladder) {
+        if (!ladder) {
+            return FrameCosts.uniform(pipelineFor(base).warmUp(3));
+        }
+        // Both models are loaded now, so that the first frame degraded under load does not wait for the lite one.
+        double full = pipelineFor(base.withModel(ModelVariant.FULL)).warmUp(3);
+        double lite = pipelineFor(base.withModel(ModelVariant.LITE)).warmUp(3);
+        return new FrameCosts(full, lite, lite);
     }
 
     @Override
@@ -53,17 +63,23 @@ final class PipelineProcessor implements FrameProcessor {
     }
 
     @Override
-    public List<FrameAnswer> process(List<FrameTask> tasks, List<DecodedFrame> decoded, long startedMs) {
+    public List<FrameAnswer> process(
+            List<FrameTask> tasks, List<DecodedFrame> decoded, List<Rung> rungs, long startedMs) {
         FrameAnswer[] answers = new FrameAnswer[tasks.size()];
-        Map<PipelineOptions, List<Integer>> groups = new HashMap<>();
+        Map<Part, List<Integer>> parts = new HashMap<>();
         for (int i = 0; i < tasks.size(); i++) {
             FrameTask t = tasks.get(i);
-            PipelineOptions options = base.withModel(t.model()).withMaxHands(Math.min(t.maxHands(), base.maxHands()));
-            groups.computeIfAbsent(options, o -> new ArrayList<>()).add(i);
+            Rung rung = rungs.get(i);
+            PipelineOptions options =
+                    base.withModel(rung.model(t.model())).withMaxHands(Math.min(t.maxHands(), base.maxHands()));
+            parts.computeIfAbsent(
+                            new Part(options, rung.palmSearchInterval(base.palmSearchInterval())),
+                            o -> new ArrayList<>())
+                    .add(i);
         }
-        for (Map.Entry<PipelineOptions, List<Integer>> group : groups.entrySet()) {
-            List<FrameRequest> requests = new ArrayList<>(group.getValue().size());
-            for (int i : group.getValue()) {
+        for (Map.Entry<Part, List<Integer>> part : parts.entrySet()) {
+            List<FrameRequest> requests = new ArrayList<>(part.getValue().size());
+            for (int i : part.getValue()) {
                 DecodedFrame ahead = decoded.get(i);
                 requests.add(
                         ahead != null
@@ -72,16 +88,19 @@ final class PipelineProcessor implements FrameProcessor {
                                         tasks.get(i).image().getBytes(),
                                         tasks.get(i).tracking()));
             }
-            List<FrameResult> results = pipelineFor(group.getKey()).process(requests);
+            Part p = part.getKey();
+            List<FrameResult> results = pipelineFor(p.options()).process(requests, p.palmSearchInterval());
             for (int k = 0; k < results.size(); k++) {
-                int i = group.getValue().get(k);
-                answers[i] = answer(tasks.get(i), results.get(k), startedMs, requests.size());
+                int i = part.getValue().get(k);
+                answers[i] = answer(
+                        tasks.get(i), rungs.get(i), p.options().model(), results.get(k), startedMs, requests.size());
             }
         }
         return List.of(answers);
     }
 
-    private FrameAnswer answer(FrameTask task, FrameResult r, long startedMs, int batchSize) {
+    private FrameAnswer answer(
+            FrameTask task, Rung rung, ModelVariant model, FrameResult r, long startedMs, int batchSize) {
         double queueMs = Math.max(0, startedMs - task.sentAtMs());
         if (r.failed()) {
             ErrorCode code = r.error() instanceof InvalidFrameException e
@@ -97,6 +116,8 @@ final class PipelineProcessor implements FrameProcessor {
                     List.of(),
                     false,
                     task.tracking(),
+                    model,
+                    rung,
                     r.timings(),
                     queueMs,
                     batchSize,
@@ -111,6 +132,8 @@ final class PipelineProcessor implements FrameProcessor {
                 r.hands(),
                 r.detectorRan(),
                 r.tracking(),
+                model,
+                rung,
                 r.timings(),
                 queueMs,
                 batchSize,

@@ -1,6 +1,7 @@
 package io.palmreader.inference;
 
 import io.palmreader.vision.ComputeTarget;
+import io.palmreader.vision.ModelVariant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +14,8 @@ import java.util.function.LongSupplier;
  * {@code inference.maxQueueMs} by the worker's recent pace; batches of up to {@code maxBatch} are taken as soon as
  * that many wait or {@code maxBatchDelayMs} after the first, and a frame that has waited too long by the time its
  * batch starts, or that its gateway has given up on, is dropped rather than run (Triton's dynamic batcher, DJL
- * Serving's {@code BatchAggregator}).
+ * Serving's {@code BatchAggregator}). Each frame is admitted on a rung of its {@link QualityLadder}, at that rung's
+ * cost: under load a frame runs on a cheaper model rather than be refused.
  *
  * <p>Plain Java with the clocks given, so the policy is tested without Vert.x or a model; the worker's verticle calls
  * it on its event loop only (not thread-safe).
@@ -26,7 +28,17 @@ final class WorkerMailbox<T> {
      * A frame admitted at {@code arrivedNanos} and not yet {@linkplain #enqueue in line} (being decoded ahead): from
      * admission on it counts as ahead of later frames, and its time here runs from then.
      */
-    record Ticket(long arrivedNanos) {}
+    record Ticket(long arrivedNanos, ModelVariant asked, boolean fixed, Rung rung, double costMs) {
+
+        /** This frame's ticket on another rung, costing {@code costMs}. */
+        Ticket on(Rung other, double otherCostMs) {
+            return new Ticket(arrivedNanos, asked, fixed, other, otherCostMs);
+        }
+
+        int costIndex() {
+            return FrameCosts.index(rung, asked);
+        }
+    }
 
     /** A frame dropped from the line without being run, and why. */
     record Shed<T>(T frame, ShedReason reason) {}
@@ -35,10 +47,11 @@ final class WorkerMailbox<T> {
      * What {@link #take} took.
      *
      * @param frames    the frames to run together, in their order of arrival; empty when none was left worth running
+     * @param rungs     the rung each of {@code frames} runs on
      * @param shed      frames dropped on the way, to be refused
      * @param startedMs when the batch started, ms since the epoch (for each frame's queue time)
      */
-    record Batch<T>(List<T> frames, List<Shed<T>> shed, long startedMs) {}
+    record Batch<T>(List<T> frames, List<Rung> rungs, List<Shed<T>> shed, long startedMs) {}
 
     /** What the worker should do after a frame joined the line or a batch ended. */
     enum Step {
@@ -52,7 +65,7 @@ final class WorkerMailbox<T> {
         DRAINED
     }
 
-    private record Entry<T>(T frame, long arrivedNanos, long expiresAtMs) {}
+    private record Entry<T>(T frame, Ticket ticket, long expiresAtMs) {}
 
     private final int maxBatch;
     private final int maxBatchDelayMs;
@@ -60,16 +73,23 @@ final class WorkerMailbox<T> {
     private final LongSupplier nanoTime;
     private final LongSupplier currentTimeMillis;
     private final ArrayDeque<Entry<T>> waiting = new ArrayDeque<>();
-    /** Admitted frames not yet in {@link #waiting} (decoding ahead). */
+    /** Admitted frames not yet in {@link #waiting} (decoding ahead), and their expected cost, ms. */
     private int admitted;
+
+    private double admittedMs;
+    /** The expected cost of the frames in {@link #waiting}, ms. */
+    private double waitingMs;
+
+    private final QualityLadder ladder;
 
     private boolean batchRunning;
     private boolean batchDue;
     private long batchStartedNanos;
-    private int batchSize;
+    private double batchExpectedMs;
+    /** How many frames of the running batch run at each {@link FrameCosts#index}. */
+    private final int[] batchRan = new int[3];
+
     private boolean draining;
-    /** Recent time per frame at the networks, ms (moving average), from the warm-up's estimate on. */
-    private double msPerFrame;
 
     /** The mailbox of a worker on {@code target} as {@code config} sets it, on the system's clocks. */
     static <T> WorkerMailbox<T> of(InferenceConfig config, ComputeTarget target) {
@@ -77,6 +97,7 @@ final class WorkerMailbox<T> {
                 config.maxBatchFor(target),
                 config.maxBatchDelayMs(),
                 config.maxQueueMs(),
+                config.degrade(),
                 System::nanoTime,
                 System::currentTimeMillis);
     }
@@ -90,6 +111,20 @@ final class WorkerMailbox<T> {
      */
     WorkerMailbox(
             int maxBatch, int maxBatchDelayMs, int maxQueueMs, LongSupplier nanoTime, LongSupplier currentTimeMillis) {
+        this(maxBatch, maxBatchDelayMs, maxQueueMs, false, nanoTime, currentTimeMillis);
+    }
+
+    /**
+     * @param degrade whether frames climb down the {@link QualityLadder} under load ({@code inference.degrade = lite})
+     *                rather than be refused
+     */
+    WorkerMailbox(
+            int maxBatch,
+            int maxBatchDelayMs,
+            int maxQueueMs,
+            boolean degrade,
+            LongSupplier nanoTime,
+            LongSupplier currentTimeMillis) {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be >= 1, was " + maxBatch);
         }
@@ -98,42 +133,93 @@ final class WorkerMailbox<T> {
         this.maxQueueMs = maxQueueMs;
         this.nanoTime = nanoTime;
         this.currentTimeMillis = currentTimeMillis;
+        this.ladder = new QualityLadder(degrade, maxQueueMs);
     }
 
-    /** Starts the time-per-frame estimate from the warm-up's measure: until then nothing is refused. */
+    /** Starts the cost estimates from the warm-up's measures: until then nothing is refused. */
+    void warmedUp(FrameCosts costs) {
+        ladder.warmedUp(costs);
+    }
+
+    /** Starts every rung's cost estimate from one measure. */
     void warmedUp(double estimateMs) {
-        msPerFrame = estimateMs;
+        warmedUp(FrameCosts.uniform(estimateMs));
     }
 
-    /** The recent time per frame at the networks, ms. */
+    /** The recent time per frame at the networks, ms, for a session that asked for {@code asked} on {@code rung}. */
+    double msPerFrame(Rung rung, ModelVariant asked) {
+        return ladder.costMs(rung, asked);
+    }
+
+    /** The recent time per full-model frame at the networks, ms. */
     double msPerFrame() {
-        return msPerFrame;
+        return msPerFrame(Rung.AS_ASKED, ModelVariant.FULL);
+    }
+
+    /** A frame of a full-model session, on its first rung, that may be degraded. */
+    Optional<Ticket> admit() {
+        return admit(Rung.AS_ASKED, ModelVariant.FULL, false);
     }
 
     /**
-     * Takes in a frame arriving now, or refuses it ({@link ShedReason#QUEUE_FULL}) because it would spend longer than
-     * {@code maxQueueMs} here: the rest of the running batch, the frames admitted before it, and itself. A worker with
-     * nothing to do never refuses; a stopping one always does. Under overload the line stays short and answers stay
-     * fresh: the gateway drops the refused frame and sends the next.
+     * Takes in a frame arriving now on the rung its {@link QualityLadder} chooses, or refuses it
+     * ({@link ShedReason#QUEUE_FULL}) because on no rung open to it would it spend less than {@code maxQueueMs} here:
+     * the rest of the running batch, the frames admitted before it, and itself. A worker with nothing to do never
+     * refuses; a stopping one always does. Under overload the line stays short and answers stay fresh: the gateway drops
+     * the refused frame and sends the next.
      *
+     * @param previous the rung the session's last frame ran on
+     * @param asked    the model the session asked for
+     * @param fixed    the session keeps its model and is refused instead
      * @return the admitted frame's ticket for {@link #enqueue}, or empty when refused
      */
-    Optional<Ticket> admit() {
+    Optional<Ticket> admit(Rung previous, ModelVariant asked, boolean fixed) {
         long now = nanoTime.getAsLong();
-        if (draining || wouldWaitTooLong(now)) {
+        ladder.arrived(now);
+        if (draining) {
             return Optional.empty();
         }
+        boolean idle = waiting.isEmpty() && admitted == 0 && !batchRunning;
+        Rung rung = ladder.choose(previous, asked, fixed, idle, aheadMs(now), now);
+        if (rung == null && !fixed && cheapenWaiting()) {
+            // A burst: the frames already in line make room by running cheaper, rather than this one be shed.
+            rung = ladder.choose(previous, asked, false, false, aheadMs(now), now);
+        }
+        if (rung == null) {
+            return Optional.empty();
+        }
+        double cost = ladder.costMs(rung, asked);
         admitted++;
-        return Optional.of(new Ticket(now));
+        admittedMs += cost;
+        return Optional.of(new Ticket(now, asked, fixed, rung, cost));
     }
 
-    private boolean wouldWaitTooLong(long now) {
-        int ahead = waiting.size() + admitted;
-        if (ahead == 0 && !batchRunning) {
-            return false;
+    /**
+     * Moves every frame in line that may be degraded to its cheapest rung.
+     *
+     * @return whether any became cheaper
+     */
+    private boolean cheapenWaiting() {
+        boolean cheaper = false;
+        List<Entry<T>> line = new ArrayList<>(waiting);
+        waiting.clear();
+        waitingMs = 0;
+        for (Entry<T> e : line) {
+            Ticket t = e.ticket();
+            Rung lowest = t.fixed() ? t.rung() : ladder.cheapest(t.rung(), t.asked());
+            double cost = ladder.costMs(lowest, t.asked());
+            Entry<T> moved = lowest == t.rung() ? e : new Entry<>(e.frame(), t.on(lowest, cost), e.expiresAtMs());
+            cheaper |= moved != e;
+            waiting.add(moved);
+            waitingMs += moved.ticket().costMs();
         }
-        double runningLeftMs = batchRunning ? Math.max(0, batchSize * msPerFrame - (now - batchStartedNanos) / 1e6) : 0;
-        return runningLeftMs + (ahead + 1) * msPerFrame > maxQueueMs;
+        return cheaper;
+    }
+
+    /** The work ahead of a frame arriving now, ms: the rest of the running batch, and every frame admitted. */
+    private double aheadMs(long now) {
+        double runningLeftMs = batchRunning ? Math.max(0, batchExpectedMs - (now - batchStartedNanos) / 1e6) : 0;
+        return runningLeftMs + waitingMs + admittedMs;
     }
 
     /**
@@ -143,7 +229,9 @@ final class WorkerMailbox<T> {
      */
     void enqueue(Ticket ticket, T frame, long expiresAtMs) {
         admitted--;
-        waiting.add(new Entry<>(frame, ticket.arrivedNanos(), expiresAtMs));
+        admittedMs = admitted == 0 ? 0 : admittedMs - ticket.costMs();
+        waitingMs += ticket.costMs();
+        waiting.add(new Entry<>(frame, ticket, expiresAtMs));
     }
 
     /** What to do now. {@link Step#TAKE_AFTER_DELAY} is said once per batch: the batch counts as due until taken. */
@@ -169,27 +257,33 @@ final class WorkerMailbox<T> {
         long now = nanoTime.getAsLong();
         long nowMs = currentTimeMillis.getAsLong();
         List<T> frames = new ArrayList<>(Math.min(maxBatch, waiting.size()));
+        List<Rung> rungs = new ArrayList<>(frames.size());
         List<Shed<T>> shed = new ArrayList<>();
+        java.util.Arrays.fill(batchRan, 0);
+        batchExpectedMs = 0;
         while (!waiting.isEmpty() && frames.size() < maxBatch) {
             Entry<T> e = waiting.poll();
+            waitingMs = waiting.isEmpty() ? 0 : waitingMs - e.ticket().costMs();
             if (nowMs > e.expiresAtMs()) {
                 shed.add(new Shed<>(e.frame(), ShedReason.EXPIRED));
-            } else if ((now - e.arrivedNanos()) / 1e6 > maxQueueMs) {
+            } else if ((now - e.ticket().arrivedNanos()) / 1e6 > maxQueueMs) {
                 shed.add(new Shed<>(e.frame(), ShedReason.LATE));
             } else {
                 frames.add(e.frame());
+                rungs.add(e.ticket().rung());
+                batchRan[e.ticket().costIndex()]++;
+                batchExpectedMs += e.ticket().costMs();
             }
         }
         if (!frames.isEmpty()) {
             batchRunning = true;
             batchStartedNanos = now;
-            batchSize = frames.size();
         }
-        return new Batch<>(List.copyOf(frames), List.copyOf(shed), nowMs);
+        return new Batch<>(List.copyOf(frames), List.copyOf(rungs), List.copyOf(shed), nowMs);
     }
 
     /**
-     * Ends the running batch; an answered one updates the time per frame. Then ask {@link #next}.
+     * Ends the running batch; an answered one updates the costs of what it ran. Then ask {@link #next}.
      *
      * @param answered whether the networks answered it (a failed batch says nothing of the pace)
      * @return how long the batch ran, ms
@@ -198,9 +292,7 @@ final class WorkerMailbox<T> {
         double batchMs = (nanoTime.getAsLong() - batchStartedNanos) / 1e6;
         batchRunning = false;
         if (answered) {
-            // The latest batch weighs a fifth: a few batches follow a change of pace, one slow batch does not shut the
-            // door.
-            msPerFrame = 0.8 * msPerFrame + 0.2 * batchMs / batchSize;
+            ladder.ran(batchRan, batchMs);
         }
         return batchMs;
     }

@@ -76,6 +76,9 @@ final class WorkerReplies {
 
     private void record(FrameAnswer a) {
         metrics.frameProcessed(worker);
+        if (a.rung().degraded()) {
+            metrics.frameDegraded(worker, a.rung());
+        }
         metrics.stage("queue", worker, a.queueMs());
         if (!a.failed() && stages) {
             metrics.stage("decode", worker, a.timings().decodeMs());

@@ -50,6 +50,7 @@ public final class PalmreaderMetrics {
     private final Map<String, Counter> refusedConnections = new ConcurrentHashMap<>();
     private final Map<String, Counter> refusedMessages = new ConcurrentHashMap<>();
     private final Map<String, Counter> shed = new ConcurrentHashMap<>();
+    private final Map<String, Counter> degraded = new ConcurrentHashMap<>();
     // Meters are looked up once per tag combination: building and registering one per frame costs more than the
     // frame's own bookkeeping at thousands of frames a second.
     private final Counter received;
@@ -134,13 +135,22 @@ public final class PalmreaderMetrics {
         count(dropped, "palmreader.frames.dropped", "reason", reason.tag(), 1);
     }
 
+    /** A frame answered on a lower rung than its session asked for ({@code rung}: what it ran on instead). */
+    public void frameDegraded(String worker, MetricTag rung) {
+        workerCounter(degraded, "palmreader.frames.degraded", worker, "rung", rung);
+    }
+
     /** A frame a worker refused without running it: its queue was too long, or its sender had given up. */
     public void frameShed(String worker, MetricTag reason) {
-        shed.computeIfAbsent(
-                        worker + '\0' + reason.tag(),
-                        k -> Counter.builder("palmreader.frames.shed")
+        workerCounter(shed, "palmreader.frames.shed", worker, "reason", reason);
+    }
+
+    private void workerCounter(Map<String, Counter> counters, String name, String worker, String key, MetricTag tag) {
+        counters.computeIfAbsent(
+                        worker + '\0' + tag.tag(),
+                        k -> Counter.builder(name)
                                 .tag("worker", worker)
-                                .tag("reason", reason.tag())
+                                .tag(key, tag.tag())
                                 .register(registry))
                 .increment();
     }

@@ -33,6 +33,7 @@ public final class ServerMessages {
             int idleTimeoutMs,
             int maxHands,
             ModelVariant model,
+            boolean fixedQuality,
             int maxTextBytes) {
 
         JsonObject toJson() {
@@ -44,7 +45,8 @@ public final class ServerMessages {
                     .put("maxHands", maxHands)
                     .put("headerBytes", ClientFrame.HEADER_BYTES)
                     .put("maxTextBytes", maxTextBytes)
-                    .put("model", model.id());
+                    .put("model", model.id())
+                    .put("quality", fixedQuality ? "fixed" : "adaptive");
         }
     }
 
@@ -103,6 +105,9 @@ public final class ServerMessages {
 
     /**
      * @param gestures what each hand shows, in the order of {@code hands}: its canned gesture, or a taught one
+     * @param model    the model that ran
+     * @param rung     the rung of the node's quality ladder it ran on: 0 as the session asked, 1 the lite model, 2 the
+     *                 lite model searching for new hands less often
      * @param serverMs time from the frame's arrival at the gateway to this message
      * @param worker   the worker that answered, or null when clients are not told
      */
@@ -113,6 +118,8 @@ public final class ServerMessages {
             int height,
             List<Hand> hands,
             List<HandGesture> gestures,
+            ModelVariant model,
+            int rung,
             double queueMs,
             double inferMs,
             double serverMs,
@@ -143,6 +150,8 @@ public final class ServerMessages {
                 .put("width", width)
                 .put("height", height)
                 .put("hands", list)
+                .put("model", model.id())
+                .put("rung", rung)
                 .put(
                         "timing",
                         new JsonObject()
@@ -242,12 +251,17 @@ public final class ServerMessages {
         return error(ErrorCode.RATE_LIMITED, message, false).put("retryAfterMs", retryAfterMs);
     }
 
-    public static JsonObject stats(double fpsIn, double fpsOut, long dropped, double p50Ms) {
+    /**
+     * @param dropped  frames dropped since the session began
+     * @param degraded frames answered on a lower rung than asked (the lite model) since the session began
+     */
+    public static JsonObject stats(double fpsIn, double fpsOut, long dropped, long degraded, double p50Ms) {
         return new JsonObject()
                 .put("type", "stats")
                 .put("fpsIn", round(fpsIn, 1))
                 .put("fpsOut", round(fpsOut, 1))
                 .put("dropped", dropped)
+                .put("degraded", degraded)
                 .put("p50Ms", round(p50Ms, 1));
     }
 

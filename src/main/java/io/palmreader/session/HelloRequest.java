@@ -14,9 +14,16 @@ import io.vertx.core.json.JsonObject;
  * @param assistant   whether the assistant answers this session
  * @param attachFrame whether prompts carry the frame
  * @param resume      a resume token from an earlier session's {@code welcome}
+ * @param fixedQuality {@code quality}: {@code fixed} keeps the model under load (frames shed instead), {@code adaptive}
+ *                     lets the node run frames on the lite model rather than shed them
  */
 public record HelloRequest(
-        Integer maxHands, ModelVariant model, Boolean assistant, Boolean attachFrame, String resume) {
+        Integer maxHands,
+        ModelVariant model,
+        Boolean assistant,
+        Boolean attachFrame,
+        String resume,
+        Boolean fixedQuality) {
 
     /**
      * @throws ProtocolException {@code bad_message} naming the field and what is allowed
@@ -38,11 +45,17 @@ public record HelloRequest(
         if (on != null && !(on instanceof Boolean) || frame != null && !(frame instanceof Boolean)) {
             throw new ProtocolException(ErrorCode.BAD_MESSAGE, "assistant and attachFrame must be true or false");
         }
+        Object quality = hello.getValue("quality");
+        if (quality != null && !("fixed".equals(quality) || "adaptive".equals(quality))) {
+            throw new ProtocolException(
+                    ErrorCode.BAD_MESSAGE, "quality must be 'adaptive' or 'fixed', was " + ClientInput.echo(quality));
+        }
         return new HelloRequest(
                 (Integer) hands,
                 model == null ? null : ModelVariant.parse((String) model),
                 (Boolean) on,
                 (Boolean) frame,
-                hello.getValue("resume") instanceof String token ? token : null);
+                hello.getValue("resume") instanceof String token ? token : null,
+                quality == null ? null : quality.equals("fixed"));
     }
 }

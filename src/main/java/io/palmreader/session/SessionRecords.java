@@ -29,7 +29,8 @@ public final class SessionRecords {
             ModelVariant model,
             int maxHands,
             boolean assistant,
-            boolean attachFrame) {
+            boolean attachFrame,
+            boolean fixedQuality) {
 
         JsonObject toJson() {
             return new JsonObject()
@@ -39,7 +40,8 @@ public final class SessionRecords {
                     .put("model", model.id())
                     .put("maxHands", maxHands)
                     .put("assistant", assistant)
-                    .put("attachFrame", attachFrame);
+                    .put("attachFrame", attachFrame)
+                    .put("fixedQuality", fixedQuality);
         }
 
         static Resume fromJson(JsonObject json, ModelVariant model, int maxHands) {
@@ -50,7 +52,8 @@ public final class SessionRecords {
                     ModelVariant.parse(json.getString("model", model.id())),
                     json.getInteger("maxHands", maxHands),
                     json.getBoolean("assistant", true),
-                    json.getBoolean("attachFrame", false));
+                    json.getBoolean("attachFrame", false),
+                    json.getBoolean("fixedQuality", false));
         }
     }
 

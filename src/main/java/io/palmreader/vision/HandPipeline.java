@@ -105,6 +105,14 @@ public final class HandPipeline implements AutoCloseable {
      * the rest go on. Every frame's pixels are freed on return.
      */
     public List<FrameResult> process(List<FrameRequest> requests) {
+        return process(requests, options.palmSearchInterval());
+    }
+
+    /**
+     * As {@link #process(List)}, with the palm detector looking for new hands every {@code palmSearchInterval} frames
+     * of a stream instead of the options' interval (a worker under load searches less often).
+     */
+    public List<FrameResult> process(List<FrameRequest> requests, int palmSearchInterval) {
         int n = requests.size();
         Frame[] frames = new Frame[n];
         double[] decodeMs = new double[n];
@@ -126,7 +134,7 @@ public final class HandPipeline implements AutoCloseable {
                     states.add(requests.get(i).tracking());
                 }
             }
-            List<FrameResult> inner = processIsolatingFailures(decoded, states);
+            List<FrameResult> inner = processIsolatingFailures(decoded, states, palmSearchInterval);
             List<FrameResult> results = new ArrayList<>(n);
             int k = 0;
             for (int i = 0; i < n; i++) {
@@ -150,17 +158,20 @@ public final class HandPipeline implements AutoCloseable {
      * Processes the batch; should a network fail on it, each frame is run again on its own so that only the frame it
      * fails on gets a failed result.
      */
-    private List<FrameResult> processIsolatingFailures(List<Frame> frames, List<TrackingState> states) {
+    private List<FrameResult> processIsolatingFailures(
+            List<Frame> frames, List<TrackingState> states, int palmSearchInterval) {
         try {
-            return processDecoded(frames, states);
+            return processDecoded(frames, states, palmSearchInterval);
         } catch (InferenceException batchFailure) {
             List<FrameResult> results = new ArrayList<>(frames.size());
             for (int i = 0; i < frames.size(); i++) {
                 long t0 = System.nanoTime();
                 try {
-                    results.add(
-                            processDecoded(List.of(frames.get(i)), java.util.Collections.singletonList(states.get(i)))
-                                    .get(0));
+                    results.add(processDecoded(
+                                    List.of(frames.get(i)),
+                                    java.util.Collections.singletonList(states.get(i)),
+                                    palmSearchInterval)
+                            .get(0));
                 } catch (InferenceException e) {
                     double ms = StageTimings.millisSince(t0);
                     results.add(FrameResult.failed(e, new StageTimings(0, 0, 0, 0, ms)));
@@ -176,6 +187,10 @@ public final class HandPipeline implements AutoCloseable {
      * @throws InferenceException when a network fails on the batch
      */
     public List<FrameResult> processDecoded(List<Frame> frames, List<TrackingState> states) {
+        return processDecoded(frames, states, options.palmSearchInterval());
+    }
+
+    private List<FrameResult> processDecoded(List<Frame> frames, List<TrackingState> states, int palmSearchInterval) {
         if (frames.size() != states.size()) {
             throw new IllegalArgumentException(frames.size() + " frames but " + states.size() + " tracking states");
         }
@@ -190,7 +205,7 @@ public final class HandPipeline implements AutoCloseable {
             TrackingState s =
                     work.carryOver(i, f, TrackingState.orNone(states.get(i)), sceneSignature.of(f), options.maxHands());
             int tracked = work.trackedCount[i];
-            boolean searchDue = tracked == 0 || s.framesSincePalmSearch() + 1 >= options.palmSearchInterval();
+            boolean searchDue = tracked == 0 || s.framesSincePalmSearch() + 1 >= palmSearchInterval;
             if (tracked < options.maxHands() && searchDue) {
                 search.add(i);
             }

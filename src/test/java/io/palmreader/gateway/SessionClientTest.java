@@ -73,7 +73,7 @@ class SessionClientTest {
     void messagesOnTheProtocolPass() throws Exception {
         int port = serve(ws -> {
             ws.writeTextMessage(ServerMessages.pong(1).encode());
-            ws.writeTextMessage(ServerMessages.stats(1, 1, 0, 3).encode());
+            ws.writeTextMessage(ServerMessages.stats(1, 1, 0, 0, 3).encode());
         });
         try (SessionClient client = SessionClient.connect(vertx, port)) {
             assertEquals(1, client.next("pong", 10_000).getLong("ts"));

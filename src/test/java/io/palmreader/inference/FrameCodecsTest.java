@@ -3,6 +3,7 @@ package io.palmreader.inference;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.palmreader.protocol.ErrorCode;
 import io.palmreader.vision.Gesture;
@@ -33,6 +34,8 @@ class FrameCodecsTest {
                 456L,
                 1456L,
                 ModelVariant.LITE,
+                Rung.SPARSE_SEARCH,
+                true,
                 1,
                 new TrackingState(640, 480, List.of(REGION), 3, new byte[] {1, 2, 3}),
                 Buffer.buffer(image));
@@ -43,6 +46,8 @@ class FrameCodecsTest {
         assertEquals("s-1", back.sessionId());
         assertEquals(4_000_000_000L, back.sequence());
         assertEquals(ModelVariant.LITE, back.model());
+        assertEquals(Rung.SPARSE_SEARCH, back.rung());
+        assertTrue(back.fixedQuality());
         assertEquals(t.tracking(), back.tracking());
         assertArrayEquals(image, back.image().getBytes());
     }
@@ -62,6 +67,8 @@ class FrameCodecsTest {
                 List.of(hand),
                 true,
                 new TrackingState(640, 480, List.of(REGION), 0),
+                ModelVariant.LITE,
+                Rung.LITE,
                 new StageTimings(1, 2, 3, 4, 10),
                 0.5,
                 4,
@@ -79,6 +86,8 @@ class FrameCodecsTest {
         assertEquals(a.tracking(), back.tracking());
         assertEquals(a.timings(), back.timings());
         assertEquals(4, back.batchSize());
+        assertEquals(ModelVariant.LITE, back.model());
+        assertEquals(Rung.LITE, back.rung());
         assertNull(back.error());
 
         FrameAnswer refused = new FrameAnswer(
@@ -88,6 +97,8 @@ class FrameCodecsTest {
                 List.of(),
                 false,
                 TrackingState.NONE,
+                ModelVariant.FULL,
+                Rung.AS_ASKED,
                 StageTimings.ZERO,
                 0,
                 1,

@@ -231,7 +231,8 @@ class ProtocolSchemaTest {
     /** Each of ServerMessages's builders, with messages it builds in each of its forms. */
     private static Map<String, List<JsonObject>> builtMessages() {
         Map<String, List<JsonObject>> built = new LinkedHashMap<>();
-        ServerMessages.Limits limits = new ServerMessages.Limits(1, 1 << 20, 30, 30_000, 2, ModelVariant.FULL, 16_384);
+        ServerMessages.Limits limits =
+                new ServerMessages.Limits(1, 1 << 20, 30, 30_000, 2, ModelVariant.FULL, false, 16_384);
         List<ServerMessages.TaughtEntry> taught = List.of(
                 new ServerMessages.TaughtEntry("Spock", 3, false),
                 new ServerMessages.TaughtEntry("Team salute", 1, true));
@@ -249,11 +250,11 @@ class ProtocolSchemaTest {
                                 SESSION_ID,
                                 RESUME_TOKEN,
                                 true,
-                                new ServerMessages.Limits(2, 1 << 20, 15, 60_000, 1, ModelVariant.LITE, 256),
+                                new ServerMessages.Limits(2, 1 << 20, 15, 60_000, 1, ModelVariant.LITE, true, 256),
                                 new ServerMessages.Capabilities("node-a", GestureEvents.vocabulary(), false),
                                 taught)));
         List<JsonObject> hands = new ArrayList<>();
-        hands.add(ServerMessages.hands(0, 0, 0, 0, List.of(), List.of(), 0, 0, 0, null));
+        hands.add(ServerMessages.hands(0, 0, 0, 0, List.of(), List.of(), ModelVariant.FULL, 0, 0, 0, 0, null));
         for (Gesture g : Gesture.values()) {
             Hand h = hand(Handedness.LEFT, g);
             hands.add(ServerMessages.hands(
@@ -263,6 +264,8 @@ class ProtocolSchemaTest {
                     480,
                     List.of(h, hand(Handedness.RIGHT, Gesture.NONE)),
                     List.of(HandGesture.canned(h), new HandGesture("Spock", 0.91f, true)),
+                    ModelVariant.LITE,
+                    2,
                     1.234,
                     5.678,
                     9.999,
@@ -299,7 +302,9 @@ class ProtocolSchemaTest {
                         ServerMessages.teachError(ErrorCode.BAD_MESSAGE, "bad name", ClientInput.echo(null)),
                         ServerMessages.teachError(ErrorCode.RATE_LIMITED, "slow", ClientInput.echo("x".repeat(999)))));
         built.put("questionLimited", List.of(ServerMessages.questionLimited("too many questions", 11_500)));
-        built.put("stats", List.of(ServerMessages.stats(0, 0, 0, 0), ServerMessages.stats(29.94, 15.01, 3, 12.34)));
+        built.put(
+                "stats",
+                List.of(ServerMessages.stats(0, 0, 0, 0, 0), ServerMessages.stats(29.94, 15.01, 3, 40, 12.34)));
         List<JsonObject> dropped = new ArrayList<>();
         for (String reason : enumOf("dropped", "reason")) {
             dropped.add(ServerMessages.dropped(7, reason));
@@ -395,7 +400,7 @@ class ProtocolSchemaTest {
         JsonObject hands = builtMessages().get("hands").get(1);
         List<JsonObject> wrong = new ArrayList<>();
         wrong.add(ServerMessages.pong(1).put("node", "node-a"));
-        wrong.add(ServerMessages.stats(1, 1, 0, 1).put("fpsDropped", 0));
+        wrong.add(ServerMessages.stats(1, 1, 0, 0, 1).put("fpsDropped", 0));
         JsonObject noTiming = hands.copy();
         noTiming.remove("timing");
         wrong.add(noTiming);
@@ -416,7 +421,7 @@ class ProtocolSchemaTest {
         JsonObject untaught = hands.copy();
         untaught.getJsonArray("hands").getJsonObject(1).remove("taught");
         wrong.add(untaught); // "Spock" is no canned gesture
-        wrong.add(ServerMessages.hands(-1, 0, 0, 0, List.of(), List.of(), 0, 0, 0, null));
+        wrong.add(ServerMessages.hands(-1, 0, 0, 0, List.of(), List.of(), ModelVariant.FULL, 0, 0, 0, 0, null));
         wrong.add(ServerMessages.error(ErrorCode.ASSISTANT_BUSY, "busy", false)); // ai_error's, not error's
         wrong.add(ServerMessages.aiError(ANSWER_ID, ErrorCode.BAD_MESSAGE, "no", ""));
         wrong.add(ServerMessages.dropped(3, DropReason.CLIENT_SLOW.tag()));

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class ServerMessagesTest {
 
     private static final ServerMessages.Limits LIMITS =
-            new ServerMessages.Limits(1, 1 << 20, 30, 30_000, 2, ModelVariant.FULL, 16_384);
+            new ServerMessages.Limits(1, 1 << 20, 30, 30_000, 2, ModelVariant.FULL, false, 16_384);
 
     @Test
     @DisplayName("welcome: session, resume token, limits, capabilities and taught gestures; resumed only when it was")
@@ -46,7 +46,8 @@ class ServerMessagesTest {
                                         .put("maxHands", 2)
                                         .put("headerBytes", ClientFrame.HEADER_BYTES)
                                         .put("maxTextBytes", 16_384)
-                                        .put("model", "full"))
+                                        .put("model", "full")
+                                        .put("quality", "adaptive"))
                         .put(
                                 "capabilities",
                                 new JsonObject()
@@ -94,13 +95,18 @@ class ServerMessagesTest {
                 480,
                 List.of(hand, hand),
                 List.of(new HandGesture("Open_Palm", 0.87654f, false), new HandGesture("Spock", 0.9f, true)),
+                ModelVariant.LITE,
+                1,
                 1.234,
                 5.678,
                 9.999,
                 null);
         assertEquals(
-                List.of("type", "seq", "captureTs", "width", "height", "hands", "timing"), List.copyOf(m.fieldNames()));
+                List.of("type", "seq", "captureTs", "width", "height", "hands", "model", "rung", "timing"),
+                List.copyOf(m.fieldNames()));
         assertEquals(7, m.getLong("seq"));
+        assertEquals("lite", m.getString("model"));
+        assertEquals(1, m.getInteger("rung"));
         assertEquals(
                 new JsonObject().put("queueMs", 1.23).put("inferMs", 5.68).put("serverMs", 10.0),
                 m.getJsonObject("timing"));
@@ -117,7 +123,8 @@ class ServerMessagesTest {
         assertEquals(true, m.getJsonArray("hands").getJsonObject(1).getBoolean("taught"));
         assertEquals(
                 "node-a/cpu0",
-                ServerMessages.hands(7, 1234, 640, 480, List.of(), List.of(), 0, 0, 0, "node-a/cpu0")
+                ServerMessages.hands(
+                                7, 1234, 640, 480, List.of(), List.of(), ModelVariant.FULL, 0, 0, 0, 0, "node-a/cpu0")
                         .getString("worker"));
     }
 
@@ -214,8 +221,9 @@ class ServerMessagesTest {
                         .put("fpsIn", 29.9)
                         .put("fpsOut", 15.0)
                         .put("dropped", 3L)
+                        .put("degraded", 40L)
                         .put("p50Ms", 12.3),
-                ServerMessages.stats(29.94, 15.01, 3, 12.34));
+                ServerMessages.stats(29.94, 15.01, 3, 40, 12.34));
         assertEquals(new JsonObject().put("type", "pong").put("ts", 5L), ServerMessages.pong(5));
     }
 

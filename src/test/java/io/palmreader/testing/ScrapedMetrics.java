@@ -101,4 +101,9 @@ public final class ScrapedMetrics {
     public double sum(String name) {
         return sum(name, Map.of());
     }
+
+    /** How much the samples named {@code name} with {@code labels} grew since {@code earlier}, as a whole number. */
+    public int increaseSince(ScrapedMetrics earlier, String name, Map<String, String> labels) {
+        return (int) Math.round(sum(name, labels) - earlier.sum(name, labels));
+    }
 }
