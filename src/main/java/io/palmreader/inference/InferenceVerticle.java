@@ -24,8 +24,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class InferenceVerticle extends VerticleBase {
 
-    private static final long DEVICE_SAMPLE_MS = 5_000;
-
     /** A frame in line, with its image decoded ahead of time, or null to decode it with its batch. */
     private record Pending(Message<FrameTask> message, DecodedFrame decoded) {}
 
@@ -41,7 +39,7 @@ public final class InferenceVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         config = InferenceConfig.from(new Settings(config()));
-        placement = WorkerConfig.from(config());
+        placement = WorkerConfig.from(config()).numbered(vertx.sharedData().getLocalMap(WorkerConfig.NAMES));
         ComputeTarget target = placement.target();
         mailbox = WorkerMailbox.of(config, target);
         replies =
@@ -59,12 +57,7 @@ public final class InferenceVerticle extends VerticleBase {
                 })
                 .compose(costs -> {
                     mailbox.warmedUp(costs);
-                    if (target.isCuda()) {
-                        vertx.setPeriodic(
-                                0,
-                                DEVICE_SAMPLE_MS,
-                                id -> executor.executeBlocking(() -> replies.sampleDevice(target.cudaDevice()), true));
-                    }
+                    replies.sampleDeviceMemory(vertx, executor, target);
                     return vertx.eventBus()
                             .consumer(InferenceAddresses.FRAMES, this::onFrame)
                             .completion()
@@ -145,6 +138,7 @@ public final class InferenceVerticle extends VerticleBase {
                             : executor.executeBlocking(Executors.callable(p::close), true);
                 })
                 .eventually(() -> ahead != null ? ahead.close() : Future.succeededFuture())
+                .andThen(v -> vertx.sharedData().getLocalMap(WorkerConfig.NAMES).remove(placement.workerId()))
                 .eventually(executor::close);
     }
 }

@@ -2,6 +2,7 @@ package io.palmreader.inference;
 
 import io.palmreader.vision.ComputeTarget;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.LocalMap;
 
 /**
  * Where one inference worker runs, as the node placed it ({@link InferencePlacement}): keys the node adds to the
@@ -19,6 +20,9 @@ public record WorkerConfig(
 
     /** A CPU worker on pool {@code inference-cpu}, as deployed without a node (a verticle deployed by hand). */
     public static final WorkerConfig DEFAULT = new WorkerConfig("cpu", ComputeTarget.CPU, "inference-cpu", 1, 120_000L);
+
+    /** The node's local map of the worker names taken, so that each instance of a deployment has its own. */
+    public static final String NAMES = "palmreader.inference.workers";
 
     private static final String WORKER_ID = "workerId";
     private static final String CUDA_DEVICE = "cudaDevice";
@@ -38,6 +42,23 @@ public record WorkerConfig(
                 json.getString(WORKER_POOL, DEFAULT.workerPool),
                 json.getInteger(WORKER_POOL_SIZE, DEFAULT.workerPoolSize),
                 json.getLong(MAX_EXECUTE_TIME_MS, DEFAULT.maxExecuteTimeMs));
+    }
+
+    /**
+     * This worker with a name of its own among the instances of one deployment ({@code node-1/cpu-0},
+     * {@code node-1/cpu-1}: what logs and per-worker metrics tell apart), the first free in {@code taken}; a deployment
+     * of one instance keeps its name ({@code node-1/gpu-0}).
+     */
+    public WorkerConfig numbered(LocalMap<String, Boolean> taken) {
+        if (workerPoolSize <= 1) {
+            return this;
+        }
+        for (int i = 0; ; i++) {
+            String id = workerId + "-" + i;
+            if (taken.putIfAbsent(id, Boolean.TRUE) == null) {
+                return new WorkerConfig(id, target, workerPool, workerPoolSize, maxExecuteTimeMs);
+            }
+        }
     }
 
     /** Puts this placement into {@code json} (a copy of the node's config, for the worker's deployment); returns it. */

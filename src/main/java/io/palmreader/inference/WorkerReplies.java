@@ -2,8 +2,11 @@ package io.palmreader.inference;
 
 import io.opentelemetry.api.trace.Tracer;
 import io.palmreader.observability.PalmreaderMetrics;
+import io.palmreader.vision.ComputeTarget;
 import io.palmreader.vision.CudaDevices;
 import io.palmreader.vision.DecodedFrame;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
 import java.util.List;
 import org.slf4j.Logger;
@@ -16,6 +19,7 @@ import org.slf4j.LoggerFactory;
 final class WorkerReplies {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerReplies.class);
+    private static final long DEVICE_SAMPLE_MS = 5_000;
 
     private final PalmreaderMetrics metrics;
     private final String worker;
@@ -88,6 +92,14 @@ final class WorkerReplies {
             metrics.stage("landmarks", worker, a.timings().landmarksMs());
             metrics.stage("classify", worker, a.timings().classifyMs());
             metrics.stage("total", worker, a.timings().totalMs());
+        }
+    }
+
+    /** On a CUDA worker, records its device's memory every few seconds, on the worker's own thread. */
+    void sampleDeviceMemory(Vertx vertx, WorkerExecutor executor, ComputeTarget target) {
+        if (target.isCuda()) {
+            vertx.setPeriodic(
+                    0, DEVICE_SAMPLE_MS, id -> executor.executeBlocking(() -> sampleDevice(target.cudaDevice()), true));
         }
     }
 

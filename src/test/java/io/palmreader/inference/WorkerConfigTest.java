@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.palmreader.vision.ComputeTarget;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.LocalMap;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -34,5 +36,23 @@ class WorkerConfigTest {
     void defaults() {
         assertEquals(WorkerConfig.DEFAULT, WorkerConfig.from(new JsonObject()));
         assertEquals(new WorkerConfig("cpu", ComputeTarget.CPU, "inference-cpu", 1, 120_000L), WorkerConfig.DEFAULT);
+    }
+
+    @Test
+    @DisplayName("instances of one deployment take names of their own, a freed one is taken again; one alone keeps its")
+    void instancesAreNumbered() {
+        Vertx vertx = Vertx.vertx();
+        try {
+            LocalMap<String, Boolean> taken = vertx.sharedData().getLocalMap(WorkerConfig.NAMES);
+            WorkerConfig cpu = new WorkerConfig("node-1/cpu", ComputeTarget.CPU, "inference", 2, 60_000L);
+            assertEquals("node-1/cpu-0", cpu.numbered(taken).workerId());
+            assertEquals("node-1/cpu-1", cpu.numbered(taken).workerId());
+            taken.remove("node-1/cpu-0");
+            assertEquals("node-1/cpu-0", cpu.numbered(taken).workerId());
+            WorkerConfig gpu = new WorkerConfig("node-1/gpu-0", ComputeTarget.cuda(0, false), "gpu-0", 1, 60_000L);
+            assertEquals(gpu, gpu.numbered(taken));
+        } finally {
+            vertx.close();
+        }
     }
 }
