@@ -82,7 +82,8 @@ class BrowserClientTest {
 
     @Test
     @DisplayName(
-            "the page shows Thumb_Up over the preview, a non-zero answered rate and the assistant's streamed answer")
+            "the page shows Thumb_Up over the preview, a non-zero answered rate, the model that ran and the assistant's "
+                    + "streamed answer")
     void showsTheGesture(@TempDir Path dir) throws Exception {
         Path camera = dir.resolve("thumbs-up.y4m");
         writeY4m(GatewayTest.photo(GatewayTest.THUMB_UP), camera, 640, 520, 1);
@@ -117,6 +118,9 @@ class BrowserClientTest {
             assertTrue(events.contains("Thumb_Up"), "gesture event listed: " + events);
             assertEquals(expectedAnswer, answer, "the assistant's answer to the gesture, streamed into the panel");
             assertEquals("up", chromium.evaluate("document.body.dataset.assistant"));
+            // One camera is far from loading the node: every answer on the model asked for, and the page says which.
+            assertEquals("full", chromium.evaluate("document.getElementById('model-ran').textContent"));
+            assertEquals("0", chromium.evaluate("document.body.dataset.rung"));
         }
     }
 }
