@@ -48,6 +48,11 @@ final class QualityLadder {
         this.maxQueueMs = maxQueueMs;
     }
 
+    /** Whether frames may run below the model asked for ({@code inference.degrade = lite}). */
+    boolean degrades() {
+        return enabled;
+    }
+
     /** Starts the cost estimates from the warm-up's measures. */
     void warmedUp(FrameCosts costs) {
         System.arraycopy(costs.toArray(), 0, costMs, 0, costMs.length);

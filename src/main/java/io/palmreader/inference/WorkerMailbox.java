@@ -181,7 +181,7 @@ final class WorkerMailbox<T> {
         }
         boolean idle = waiting.isEmpty() && admitted == 0 && !batchRunning;
         Rung rung = ladder.choose(previous, asked, fixed, idle, aheadMs(now), now);
-        if (rung == null && !fixed && cheapenWaiting()) {
+        if (rung == null && !fixed && ladder.degrades() && cheapenWaiting()) {
             // A burst: the frames already in line make room by running cheaper, rather than this one be shed.
             rung = ladder.choose(previous, asked, false, false, aheadMs(now), now);
         }
