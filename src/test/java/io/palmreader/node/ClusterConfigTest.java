@@ -112,6 +112,28 @@ class ClusterConfigTest {
     }
 
     @Test
+    @DisplayName("a cluster.host name is never looked up on a Vert.x thread: only a literal address is taken there")
+    void nameNotResolvedOnAnEventLoop() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try {
+            Promise<String> outcome = Promise.promise();
+            vertx.runOnContext(v -> {
+                try {
+                    cluster(new JsonObject().put("host", "10.1.2.3")).hazelcast();
+                    cluster(new JsonObject().put("host", "localhost")).hazelcast();
+                    outcome.complete("resolved");
+                } catch (IllegalStateException e) {
+                    outcome.complete(e.getMessage());
+                }
+            });
+            String said = outcome.future().await(10, TimeUnit.SECONDS);
+            assertTrue(said.contains("never on a Vert.x thread"), said);
+        } finally {
+            vertx.close();
+        }
+    }
+
+    @Test
     @DisplayName("an empty cluster name is refused, and the default one is told apart")
     void clusterName() {
         ConfigException empty = assertThrows(ConfigException.class, () -> cluster(new JsonObject().put("name", " ")));
