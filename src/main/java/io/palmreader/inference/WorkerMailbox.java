@@ -4,6 +4,7 @@ import io.palmreader.vision.ComputeTarget;
 import io.palmreader.vision.ModelVariant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.LongSupplier;
@@ -146,17 +147,12 @@ final class WorkerMailbox<T> {
         warmedUp(FrameCosts.uniform(estimateMs));
     }
 
-    /** The recent time per frame at the networks, ms, for a session that asked for {@code asked} on {@code rung}. */
-    double msPerFrame(Rung rung, ModelVariant asked) {
-        return ladder.costMs(rung, asked);
-    }
-
     /** The recent time per full-model frame at the networks, ms. */
     double msPerFrame() {
-        return msPerFrame(Rung.AS_ASKED, ModelVariant.FULL);
+        return ladder.costMs(Rung.AS_ASKED, ModelVariant.FULL);
     }
 
-    /** A frame of a full-model session, on its first rung, that may be degraded. */
+    /** A frame of a full-model session that starts on the first rung (degraded only if this mailbox degrades). */
     Optional<Ticket> admit() {
         return admit(Rung.AS_ASKED, ModelVariant.FULL, false);
     }
@@ -200,7 +196,15 @@ final class WorkerMailbox<T> {
      * @return whether any became cheaper
      */
     private boolean cheapenWaiting() {
+        // Under a long overload the line is already at its cheapest: checked before it is rebuilt.
         boolean cheaper = false;
+        for (Entry<T> e : waiting) {
+            Ticket t = e.ticket();
+            cheaper |= !t.fixed() && ladder.cheapest(t.rung(), t.asked()) != t.rung();
+        }
+        if (!cheaper) {
+            return false;
+        }
         List<Entry<T>> line = new ArrayList<>(waiting);
         waiting.clear();
         waitingMs = 0;
@@ -209,11 +213,10 @@ final class WorkerMailbox<T> {
             Rung lowest = t.fixed() ? t.rung() : ladder.cheapest(t.rung(), t.asked());
             double cost = ladder.costMs(lowest, t.asked());
             Entry<T> moved = lowest == t.rung() ? e : new Entry<>(e.frame(), t.on(lowest, cost), e.expiresAtMs());
-            cheaper |= moved != e;
             waiting.add(moved);
             waitingMs += moved.ticket().costMs();
         }
-        return cheaper;
+        return true;
     }
 
     /** The work ahead of a frame arriving now, ms: the rest of the running batch, and every frame admitted. */
@@ -259,7 +262,7 @@ final class WorkerMailbox<T> {
         List<T> frames = new ArrayList<>(Math.min(maxBatch, waiting.size()));
         List<Rung> rungs = new ArrayList<>(frames.size());
         List<Shed<T>> shed = new ArrayList<>();
-        java.util.Arrays.fill(batchRan, 0);
+        Arrays.fill(batchRan, 0);
         batchExpectedMs = 0;
         while (!waiting.isEmpty() && frames.size() < maxBatch) {
             Entry<T> e = waiting.poll();

@@ -4,7 +4,8 @@ import org.HdrHistogram.Histogram;
 
 /**
  * A session's figures for its periodic {@code stats} message: frames in and answered per second since the last one,
- * frames dropped and frames answered on a lower rung of the quality ladder (degraded) in all, and the median server time of the interval's answers. Not thread-safe (one per session).
+ * frames dropped and frames answered on a lower rung of the quality ladder (degraded) in all, and the median server
+ * time of the interval's answers. Not thread-safe (one per session).
  */
 public final class SessionStats {
 
