@@ -9,6 +9,7 @@ import io.palmreader.testing.Eventually;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
@@ -57,11 +58,14 @@ class SessionClientTest {
         String why = assertThrows(AssertionError.class, client::close).getMessage();
         assertTrue(why.contains("'gesture'") && why.contains("hand"), why);
 
-        int closing = serve(ws -> {
+        // The server closes once the client has spoken: a close racing the client's own connect would fail inside
+        // the WebSocket client, before the session exists.
+        int closing = serve(ws -> ws.textMessageHandler(text -> {
             ws.writeTextMessage("{\"type\":\"telemetry\"}");
             ws.close();
-        });
+        }));
         SessionClient closed = SessionClient.connect(vertx, closing);
+        closed.sendText(new JsonObject().put("type", "ping").put("ts", 1).encode());
         why = assertThrows(AssertionError.class, () -> closed.awaitClose(10_000))
                 .getMessage();
         assertTrue(why.contains("'telemetry'"), why);
