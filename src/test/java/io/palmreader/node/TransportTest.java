@@ -1,8 +1,7 @@
 package io.palmreader.node;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -15,16 +14,17 @@ import org.junit.jupiter.api.Test;
 class TransportTest {
 
     @Test
-    @DisplayName("a node built from its configuration runs on epoll on Linux x86-64, not on Java's NIO")
+    @DisplayName("a node built from its configuration runs on epoll on Linux x86-64, and on Java's NIO elsewhere")
     void nodeRunsOnEpoll() throws Exception {
-        assumeTrue(
-                System.getProperty("os.name").equals("Linux")
-                        && System.getProperty("os.arch").equals("amd64"),
-                "the jar carries epoll for Linux x86-64 only");
+        // The jar carries epoll for Linux x86-64 only; anywhere else the node must still start, on NIO.
+        boolean epollPlatform = System.getProperty("os.name").equals("Linux")
+                && System.getProperty("os.arch").equals("amd64");
         Vertx vertx = Node.createVertx(new JsonObject()).await(30, TimeUnit.SECONDS);
         try {
-            assertNull(vertx.unavailableNativeTransportCause(), "why epoll did not load");
-            assertTrue(vertx.isNativeTransportEnabled());
+            if (epollPlatform) {
+                assertNull(vertx.unavailableNativeTransportCause(), "why epoll did not load");
+            }
+            assertEquals(epollPlatform, vertx.isNativeTransportEnabled());
         } finally {
             vertx.close().await(30, TimeUnit.SECONDS);
         }
